@@ -1,0 +1,213 @@
+//! The numeric codes of the API, as enums that say what they mean.
+//!
+//! Each code the reference documents has a variant; any other number is kept
+//! in `Unknown(n)` so that a new code in a later API version is shown, not lost.
+//! Codes may be written as numbers or digit strings (`"type": "5"`).
+
+use std::fmt;
+
+use super::lenient::{Int, Raw, Scalar};
+
+macro_rules! code_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $variant:ident = $code:literal => $label:literal,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $(
+                $(#[doc = $doc])*
+                $variant,
+            )*
+            /// A code the reference does not document, kept as written.
+            Unknown(i64),
+        }
+
+        impl $name {
+            /// The variant for a numeric code.
+            pub fn from_code(code: i64) -> Self {
+                match code {
+                    $( $code => $name::$variant, )*
+                    other => $name::Unknown(other),
+                }
+            }
+
+            /// The numeric code.
+            pub fn code(self) -> i64 {
+                match self {
+                    $( $name::$variant => $code, )*
+                    $name::Unknown(n) => n,
+                }
+            }
+
+            /// A short lower-case label for reports.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $label, )*
+                    $name::Unknown(_) => "unknown",
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $name::Unknown(n) => write!(f, "unknown ({n})"),
+                    other => f.write_str(other.label()),
+                }
+            }
+        }
+
+        impl Scalar for $name {
+            const EXPECTED: &'static str = "a numeric code";
+            fn from_raw(raw: Raw<'_>) -> Option<Self> {
+                Int::from_raw(raw).map(|Int(n)| $name::from_code(n))
+            }
+        }
+
+        super::lenient::scalar_read!($name);
+        impl super::lenient::Walk for $name {
+            fn walk(&self, _: &mut super::lenient::Walker<'_>) {}
+        }
+    };
+}
+
+code_enum! {
+    /// Execution status of a run, a stage or an audit (`execution_status`).
+    pub enum ExecutionStatus {
+        /// `1`: finished successfully.
+        Success = 1 => "success",
+        /// `0`: still running.
+        Running = 0 => "running",
+        /// `2`: created, not started yet.
+        Created = 2 => "created",
+        /// `-1`: failed.
+        Failed = -1 => "failed",
+        /// `-2`: stopped by a user.
+        Stopped = -2 => "stopped",
+        /// `-3`: killed by the system.
+        Killed = -3 => "killed",
+    }
+}
+
+impl ExecutionStatus {
+    /// Failed, stopped or killed: an outcome that blocks what depends on it.
+    pub fn is_failed_like(self) -> bool {
+        matches!(self, ExecutionStatus::Failed | ExecutionStatus::Stopped | ExecutionStatus::Killed)
+    }
+}
+
+code_enum! {
+    /// How a pipeline run was started (`type` of a run or run config audit).
+    pub enum RunType {
+        /// `0`: started by hand.
+        Manual = 0 => "manual",
+        /// `1`: started by its schedule.
+        Schedule = 1 => "schedule",
+        /// `2`: a reload.
+        Reload = 2 => "reload",
+        /// `3`: a backfill.
+        Backfill = 3 => "backfill",
+        /// `4`: a sectional run.
+        Sectional = 4 => "sectional",
+        /// `5`: started by a webhook.
+        Webhook = 5 => "webhook",
+        /// `6`: started from Zoho Flow.
+        ZohoFlow = 6 => "zoho flow",
+        /// `8`: started by hand, refreshing data from the source.
+        ManualRefresh = 8 => "manual (refresh data from source)",
+    }
+}
+
+code_enum! {
+    /// What a stage does (`pipelinetask.type`).
+    pub enum StageType {
+        /// `5`: extract (import) from a source.
+        Extract = 5 => "import",
+        /// `7`: parse the raw import.
+        RawParse = 7 => "raw parse",
+        /// `10`: transform (apply a ruleset).
+        Transform = 10 => "transform",
+        /// `15`: extract staged data.
+        StagesExtract = 15 => "stages extract",
+        /// `20`: load (export) to a destination.
+        Load = 20 => "export",
+    }
+}
+
+code_enum! {
+    /// The kind of a connection (`connection.type`).
+    pub enum ConnectionType {
+        /// `0`: cloud storage.
+        CloudStorage = 0 => "cloud storage",
+        /// `1`: a local file.
+        LocalFile = 1 => "local file",
+        /// `2`: a URL.
+        Url = 2 => "URL",
+        /// `3`: a local database.
+        LocalDatabase = 3 => "local database",
+        /// `4`: FTP.
+        Ftp = 4 => "FTP",
+        /// `5`: a cloud database.
+        CloudDatabase = 5 => "cloud database",
+        /// `10`: Zoho CRM.
+        ZohoCrm = 10 => "Zoho CRM",
+        /// `11`: Zoho Analytics.
+        ZohoAnalytics = 11 => "Zoho Analytics",
+        /// `15`: Amazon S3.
+        AmazonS3 = 15 => "Amazon S3",
+        /// `19`: a local FTP server.
+        LocalFtp = 19 => "local FTP",
+        /// `20`: a local file through Databridge.
+        DatabridgeLocalFile = 20 => "Databridge local file",
+        /// `21`: Zoho Creator.
+        ZohoCreator = 21 => "Zoho Creator",
+        /// `22`: Zoho Directory.
+        ZohoDirectory = 22 => "Zoho Directory",
+    }
+}
+
+code_enum! {
+    /// Where a workspace came from (`project.migration_status`).
+    pub enum MigrationStatus {
+        /// `0`: created in DataPrep 1.0.
+        CreatedV1 = 0 => "created in DataPrep 1.0",
+        /// `1`: migrated from 1.0 to 2.0.
+        Migrated = 1 => "migrated from 1.0 to 2.0",
+        /// `3`: created in DataPrep 2.0.
+        CreatedV2 = 3 => "created in DataPrep 2.0",
+    }
+}
+
+code_enum! {
+    /// Whether a record is alive or in the trash (`status` of most records;
+    /// for users and workspaces: active or inactive).
+    pub enum AliveStatus {
+        /// `1`: alive (active).
+        Alive = 1 => "alive",
+        /// `0`: in the trash (inactive).
+        Trash = 0 => "trash",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_keep_unknowns() {
+        assert_eq!(ExecutionStatus::from_code(-3), ExecutionStatus::Killed);
+        assert_eq!(ExecutionStatus::from_code(7), ExecutionStatus::Unknown(7));
+        assert_eq!(ExecutionStatus::Unknown(7).to_string(), "unknown (7)");
+        assert_eq!(ConnectionType::from_code(15).label(), "Amazon S3");
+        assert_eq!(StageType::from_code(20).code(), 20);
+        assert!(ExecutionStatus::Stopped.is_failed_like());
+        assert!(!ExecutionStatus::Created.is_failed_like());
+    }
+}

@@ -1,0 +1,184 @@
+//! Typed views of the fields that hold JSON inside a string.
+//!
+//! `client_meta`, `info`, `quality`, `streams_info` and `connection_json` are
+//! strings whose content is JSON. They are decoded only when asked for, so a
+//! malformed one costs nothing unless a report needs it, and then it is an
+//! error that names the field rather than a failed parse of the whole response.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+use super::lenient::{JsonText, Lenient};
+use crate::error::{Error, Result};
+
+/// Decodes a JSON-in-string field. Missing, empty, or of the wrong kind (already
+/// reported as a diagnostic) gives `Ok(None)`.
+pub(crate) fn decode<T: for<'de> Deserialize<'de>>(
+    field: &Lenient<JsonText>,
+    name: &'static str,
+) -> Result<Option<T>> {
+    let Some(text) = field.get() else { return Ok(None) };
+    if text.0.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(&text.0).map(Some).map_err(|e| Error::EmbeddedJson {
+        field: name,
+        line: e.line(),
+        column: e.column(),
+        message: crate::error::strip_position(&e),
+    })
+}
+
+/// An integer written as a number or a digit string; anything else is `None`.
+fn loose_int<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<i64>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// `client_meta`: where the stage sits in the pipeline builder.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClientMeta {
+    /// Distance from the top, in pixels.
+    pub top: Option<f64>,
+    /// Distance from the left, in pixels.
+    pub left: Option<f64>,
+    /// Layout version.
+    #[serde(deserialize_with = "loose_int")]
+    pub version: Option<i64>,
+}
+
+/// `info` of an export audit.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ExportInfo {
+    /// The retry the export was on.
+    #[serde(rename = "currentRetry", deserialize_with = "loose_int")]
+    pub current_retry: Option<i64>,
+}
+
+/// `quality` of an export metric: how many values were valid, invalid, missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Quality {
+    /// Valid values.
+    #[serde(deserialize_with = "loose_int")]
+    pub valid: Option<i64>,
+    /// Invalid values; above zero, the quality gate may hold the export back.
+    #[serde(deserialize_with = "loose_int")]
+    pub invalid: Option<i64>,
+    /// Missing values.
+    #[serde(deserialize_with = "loose_int")]
+    pub missing: Option<i64>,
+}
+
+/// `connection_json`: service details of a connection.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ConnectionInfo {
+    /// The service, e.g. "box".
+    pub servicename: Option<String>,
+    /// The account id at the service.
+    #[serde(rename = "accountId")]
+    pub account_id: Option<Value>,
+    /// The account's email.
+    pub display_email: Option<String>,
+    /// The account's display name.
+    pub display_name: Option<String>,
+    /// Whether the connection is authorised.
+    pub is_authorised: Option<Value>,
+}
+
+/// `streams_info`: the streams an import read, keyed by stream id.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Streams(pub Vec<Stream>);
+
+/// One entry of `streams_info`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Stream {
+    /// The key the entry was under (the catalog stream id).
+    pub key: String,
+    /// `execution_status` as written ("SUCCESS", "FAILURE", ...).
+    pub execution_status: Option<String>,
+    /// Progress in percent.
+    pub progress: Option<f64>,
+    /// Bytes read.
+    pub size: Option<i64>,
+    /// The whole entry, as written, so that nothing it says is lost.
+    pub raw: Value,
+}
+
+impl Stream {
+    /// True unless the entry says `SUCCESS` (case-insensitive).
+    pub fn is_failed(&self) -> bool {
+        !self.execution_status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("success"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Streams {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let entries = match Value::deserialize(d)? {
+            Value::Object(map) => map.into_iter().collect::<Vec<_>>(),
+            // A list of entries is taken too, keyed by position.
+            Value::Array(items) => items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+            _ => Vec::new(),
+        };
+        Ok(Streams(
+            entries
+                .into_iter()
+                .map(|(key, raw)| Stream {
+                    execution_status: raw.get("execution_status").and_then(|s| match s {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Null => None,
+                        other => Some(other.to_string()),
+                    }),
+                    progress: raw.get("progress").and_then(Value::as_f64),
+                    size: raw.get("size").and_then(Value::as_i64),
+                    key,
+                    raw,
+                })
+                .collect(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(s: &str) -> Lenient<JsonText> {
+        Lenient::Value(JsonText(s.to_owned()))
+    }
+
+    #[test]
+    fn quality_from_string_or_object_text() {
+        let q: Quality = decode(&field(r#"{"valid":57,"invalid":"3","missing":151}"#), "quality").unwrap().unwrap();
+        assert_eq!((q.valid, q.invalid, q.missing), (Some(57), Some(3), Some(151)));
+    }
+
+    #[test]
+    fn bad_embedded_json_names_the_field() {
+        let err = decode::<Quality>(&field("{valid:"), "quality").unwrap_err();
+        assert!(err.to_string().starts_with("field `quality` holds invalid JSON"), "{err}");
+    }
+
+    #[test]
+    fn failed_streams_are_found() {
+        let s: Streams = decode(
+            &field(r#"{"1":{"execution_status":"SUCCESS"},"2":{"execution_status":"FAILURE","progress":40}}"#),
+            "streams_info",
+        )
+        .unwrap()
+        .unwrap();
+        let failed: Vec<_> = s.0.iter().filter(|s| s.is_failed()).map(|s| s.key.as_str()).collect();
+        assert_eq!(failed, ["2"]);
+    }
+}

@@ -1,0 +1,946 @@
+//! Reading someone else's JSON without failing on it.
+//!
+//! The Job Summary API is documented loosely: numbers arrive as digit strings,
+//! booleans as `1` or `"true"`, ids as JSON numbers that do not fit a float,
+//! objects where an array was expected. The model must take all of it and
+//! still say what was odd. Every field is therefore a [`Lenient`] value: it is
+//! missing, holds a value, or holds a description of what was found instead.
+//! Nothing here returns an error for a value of the wrong kind; only broken
+//! JSON (which `serde_json` reports with a line and column) stops a parse.
+//!
+//! Scalars are read from their raw source text (`serde_json`'s `RawValue`),
+//! so a 19-digit id written as a number is kept digit for digit. Objects and
+//! arrays are read as they stream past, never buffered.
+//!
+//! After parsing, [`Walk`] visits the typed tree with the JSON path of every
+//! field, which is how wrong-kind values become diagnostics with a path and how
+//! the failure evidence of a stage is collected.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+/// The kind of a JSON value, as found in the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JsonKind {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool,
+    /// A number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl JsonKind {
+    /// The kind's name with an article, for messages ("a string").
+    pub fn with_article(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "a boolean",
+            JsonKind::Number => "a number",
+            JsonKind::String => "a string",
+            JsonKind::Array => "an array",
+            JsonKind::Object => "an object",
+        }
+    }
+}
+
+impl fmt::Display for JsonKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "boolean",
+            JsonKind::Number => "number",
+            JsonKind::String => "string",
+            JsonKind::Array => "array",
+            JsonKind::Object => "object",
+        })
+    }
+}
+
+/// A value that was present but could not be read as what its field holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// What the field holds, in words ("an integer or a digit string").
+    pub expected: &'static str,
+    /// The kind of value that was found.
+    pub found: JsonKind,
+    /// The start of the value's source text (at most 60 characters), to quote.
+    pub excerpt: String,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expected {}, found {}", self.expected, self.found.with_article())?;
+        if !self.excerpt.is_empty() && !matches!(self.found, JsonKind::Array | JsonKind::Object) {
+            write!(f, " {}", self.excerpt)?;
+        }
+        Ok(())
+    }
+}
+
+/// A field of the model: missing (absent or `null`), a value, or something
+/// that could not be read as one.
+///
+/// Every field of every model type is `Lenient`, because the input is another
+/// system's JSON: a field may be absent in one version of the API and present
+/// in the next, and a value of the wrong kind must not stop the analysis.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Lenient<T> {
+    /// The field was absent or `null`.
+    #[default]
+    Missing,
+    /// The field held a value of the expected kind.
+    Value(T),
+    /// The field held something else; the diagnostics name it.
+    Invalid(Box<Invalid>),
+}
+
+impl<T> Lenient<T> {
+    /// The value, if the field held one.
+    pub fn get(&self) -> Option<&T> {
+        match self {
+            Lenient::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// What was found instead of a value, if the field held something else.
+    pub fn invalid(&self) -> Option<&Invalid> {
+        match self {
+            Lenient::Invalid(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// True when the field was absent or `null`.
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Lenient::Missing)
+    }
+
+    fn invalid_from(expected: &'static str, found: JsonKind, text: &str) -> Self {
+        Lenient::Invalid(Box::new(Invalid { expected, found, excerpt: excerpt(text) }))
+    }
+}
+
+impl<T: Copy> Lenient<T> {
+    /// The value, copied, if the field held one.
+    pub fn value(&self) -> Option<T> {
+        self.get().copied()
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+    }
+}
+
+/// How a type reads itself from a JSON value without failing on the wrong kind.
+///
+/// Implemented by every leaf (through [`Scalar`]) and every record of the
+/// model. Only broken JSON returns `Err`.
+pub trait Read: Sized {
+    /// True for records (JSON objects), false for scalars. A list reads a lone
+    /// object as a one-element list only when its elements are records.
+    const RECORD: bool;
+
+    /// Reads one value from `d`.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error>;
+}
+
+impl<'de, T: Read> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::read(d)
+    }
+}
+
+/// A scalar's source text, classified.
+pub enum Raw<'a> {
+    /// A string, unescaped.
+    Str(Cow<'a, str>),
+    /// A number, exactly as written.
+    Number(&'a str),
+    /// `true` or `false`.
+    Bool(bool),
+    /// An object or an array, as written.
+    Composite(JsonKind, &'a str),
+}
+
+impl Raw<'_> {
+    fn kind(&self) -> JsonKind {
+        match self {
+            Raw::Str(_) => JsonKind::String,
+            Raw::Number(_) => JsonKind::Number,
+            Raw::Bool(_) => JsonKind::Bool,
+            Raw::Composite(k, _) => *k,
+        }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            Raw::Str(s) => s,
+            Raw::Number(s) | Raw::Composite(_, s) => s,
+            Raw::Bool(true) => "true",
+            Raw::Bool(false) => "false",
+        }
+    }
+}
+
+/// A leaf value read from its raw source text.
+pub trait Scalar: Sized {
+    /// What the field holds, in words, for diagnostics.
+    const EXPECTED: &'static str;
+    /// Interprets the raw value, or `None` when it is not one of these.
+    fn from_raw(raw: Raw<'_>) -> Option<Self>;
+}
+
+/// Reads a scalar through its raw text. Used by the `Read` impl of each scalar.
+pub(crate) fn read_scalar<'de, T: Scalar, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Lenient<T>, D::Error> {
+    let raw = <&'de RawValue>::deserialize(d)?;
+    let text = raw.get();
+    let classified = match text.as_bytes().first() {
+        None | Some(b'n') => return Ok(Lenient::Missing),
+        Some(b'"') => {
+            if text.contains('\\') {
+                match serde_json::from_str::<String>(text) {
+                    Ok(s) => Raw::Str(Cow::Owned(s)),
+                    Err(_) => return Ok(Lenient::invalid_from(T::EXPECTED, JsonKind::String, text)),
+                }
+            } else {
+                Raw::Str(Cow::Borrowed(&text[1..text.len() - 1]))
+            }
+        }
+        Some(b'{') => Raw::Composite(JsonKind::Object, text),
+        Some(b'[') => Raw::Composite(JsonKind::Array, text),
+        Some(b't') => Raw::Bool(true),
+        Some(b'f') => Raw::Bool(false),
+        Some(_) => Raw::Number(text),
+    };
+    let kind = classified.kind();
+    // Keep the text for the message before the value is consumed.
+    let quoted = if kind == JsonKind::String {
+        format!("{:?}", classified.text())
+    } else {
+        classified.text().to_owned()
+    };
+    Ok(match T::from_raw(classified) {
+        Some(v) => Lenient::Value(v),
+        None => Lenient::invalid_from(T::EXPECTED, kind, &quoted),
+    })
+}
+
+/// Implements [`Read`] for scalar types through [`read_scalar`].
+macro_rules! scalar_read {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::model::lenient::Read for $t {
+            const RECORD: bool = false;
+            fn read<'de, D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> Result<$crate::model::lenient::Lenient<Self>, D::Error> {
+                $crate::model::lenient::read_scalar(d)
+            }
+        }
+    )*};
+}
+pub(crate) use scalar_read;
+
+/// True for an optional minus sign followed by ASCII digits.
+pub(crate) fn is_integer_text(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An identifier, kept exactly as written.
+///
+/// Ids are 17-digit numbers in practice, written as strings; some producers
+/// write them as JSON numbers. Both are kept as text, digit for digit, because
+/// a 17-digit integer does not survive a round trip through a float.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Id(pub String);
+
+impl Id {
+    /// The id's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Scalar for Id {
+    const EXPECTED: &'static str = "an id (a string or an integer)";
+    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+        match raw {
+            Raw::Str(s) => Some(Id(s.into_owned())),
+            Raw::Number(n) if is_integer_text(n) => Some(Id(n.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+/// An integer written as a JSON number or as a digit string (`"172"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Int(pub i64);
+
+impl Scalar for Int {
+    const EXPECTED: &'static str = "an integer or a digit string";
+    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+        match raw {
+            Raw::Number(n) => n.parse().ok().map(Int),
+            Raw::Str(s) => s.trim().parse().ok().map(Int),
+            _ => None,
+        }
+    }
+}
+
+/// A boolean written as `true`/`false`, `1`/`0`, or any of those as a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Flag(pub bool);
+
+impl Scalar for Flag {
+    const EXPECTED: &'static str = "a boolean (true/false, 1/0)";
+    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+        let text = match raw {
+            Raw::Bool(b) => return Some(Flag(b)),
+            Raw::Number(n) => n,
+            Raw::Str(ref s) => s.trim(),
+            Raw::Composite(..) => return None,
+        };
+        if text == "1" || text.eq_ignore_ascii_case("true") {
+            Some(Flag(true))
+        } else if text == "0" || text.eq_ignore_ascii_case("false") {
+            Some(Flag(false))
+        } else {
+            None
+        }
+    }
+}
+
+/// A point in time, in milliseconds since the Unix epoch (UTC).
+///
+/// Written as epoch milliseconds (a number or a digit string) or as RFC 3339
+/// text (`2025-03-04T10:15:00Z`, `2025-03-04T15:45:00+05:30`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    /// Milliseconds since the Unix epoch.
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+}
+
+impl Scalar for Timestamp {
+    const EXPECTED: &'static str = "a timestamp (epoch milliseconds or RFC 3339)";
+    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+        match raw {
+            Raw::Number(n) => n.parse().ok().map(Timestamp),
+            Raw::Str(s) => {
+                let s = s.trim();
+                if is_integer_text(s) {
+                    s.parse().ok().map(Timestamp)
+                } else {
+                    s.parse::<jiff::Timestamp>()
+                        .ok()
+                        .map(|t| Timestamp(t.as_millisecond()))
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Free text: names, messages, descriptions. A number is kept as its text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Text(pub String);
+
+impl Text {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Scalar for Text {
+    const EXPECTED: &'static str = "a string";
+    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+        match raw {
+            Raw::Str(s) => Some(Text(s.into_owned())),
+            Raw::Number(n) => Some(Text(n.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+/// JSON kept as text to be decoded on demand.
+///
+/// Several fields of the API (`client_meta`, `info`, `quality`,
+/// `streams_info`, `connection_json`) hold JSON inside a string. Most analyses
+/// never look at them, so they are kept as text and decoded by the typed
+/// accessors of the records that hold them. An object written directly (as
+/// `quality` sometimes is) is kept as its source text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JsonText(pub String);
+
+impl JsonText {
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Scalar for JsonText {
+    const EXPECTED: &'static str = "JSON text or an object";
+    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+        match raw {
+            Raw::Str(s) => Some(JsonText(s.into_owned())),
+            Raw::Composite(_, text) => Some(JsonText(text.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+scalar_read!(Id, Int, Flag, Timestamp, Text, JsonText);
+
+// ---------------------------------------------------------------------------
+// Records and lists.
+
+/// A record of the model: a JSON object read field by field.
+///
+/// Implemented by the `record!` macro; unknown fields are skimmed for
+/// `message` / `error_message` strings (kept in [`Extra`]) and otherwise
+/// ignored.
+pub trait Record: Default {
+    /// Reads the value of `key` from `map` into the matching field.
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// Reads a record, or notes what was found instead of an object.
+pub(crate) fn read_record<'de, T: Record, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Lenient<T>, D::Error> {
+    d.deserialize_any(RecordVisitor::<T>(PhantomData))
+}
+
+struct RecordVisitor<T>(PhantomData<T>);
+
+/// Visitor arms shared by records and lists for the kinds they do not take.
+macro_rules! wrong_kind_arms {
+    ($expected:expr) => {
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Lenient::invalid_from($expected, JsonKind::Bool, if v { "true" } else { "false" }))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Lenient::invalid_from($expected, JsonKind::Number, &v.to_string()))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Lenient::invalid_from($expected, JsonKind::Number, &v.to_string()))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Lenient::invalid_from($expected, JsonKind::Number, &v.to_string()))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Lenient::invalid_from($expected, JsonKind::String, &format!("{v:?}")))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Lenient::Missing)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Lenient::Missing)
+        }
+    };
+}
+
+impl<'de, T: Record> Visitor<'de> for RecordVisitor<T> {
+    type Value = Lenient<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    wrong_kind_arms!("an object");
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut record = T::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            record.read_field(&key.0, &mut map)?;
+        }
+        Ok(Lenient::Value(record))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Lenient::invalid_from("an object", JsonKind::Array, ""))
+    }
+}
+
+/// An object key, borrowed from the input when it holds no escapes.
+pub(crate) struct Key<'de>(pub Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A JSON array of values of one type; also takes a lone object where the
+/// elements are records, because single audits and lists of audits both occur.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct List<T>(pub Vec<Lenient<T>>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
+
+impl<T> List<T> {
+    /// The elements that were read as values, with their index in the array.
+    pub fn values(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.0.iter().enumerate().filter_map(|(i, v)| v.get().map(|v| (i, v)))
+    }
+
+    /// Number of elements, readable or not.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when the array is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Read> Read for List<T> {
+    const RECORD: bool = false;
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error> {
+        d.deserialize_any(ListVisitor::<T>(PhantomData))
+    }
+}
+
+struct ListVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Read> Visitor<'de> for ListVisitor<T> {
+    type Value = Lenient<List<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    wrong_kind_arms!("an array");
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element::<Lenient<T>>()? {
+            items.push(item);
+        }
+        Ok(Lenient::Value(List(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        if T::RECORD {
+            let one = T::read(de::value::MapAccessDeserializer::new(map))?;
+            return Ok(Lenient::Value(List(vec![one])));
+        }
+        let mut map = map;
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Lenient::invalid_from("an array", JsonKind::Object, ""))
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Messages in fields the model does not know.
+
+/// `message` / `error_message` strings found in fields the model does not
+/// name, with their path relative to the record that holds them.
+///
+/// The API grows fields (logs, nested audits) that carry failure text; a
+/// report must not lose it because the model has no name for the field.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Extra(pub Vec<(Vec<Seg>, String)>);
+
+/// The keys whose string values are failure evidence wherever they occur.
+pub(crate) fn is_message_key(key: &str) -> bool {
+    key == "message" || key == "error_message"
+}
+
+/// Skims the value of the unknown field `key`, keeping message strings.
+pub(crate) fn skim_unknown<'de, A: MapAccess<'de>>(
+    key: &str,
+    map: &mut A,
+    extra: &mut Extra,
+) -> Result<(), A::Error> {
+    let mut stack = vec![Seg::Key(key.to_owned())];
+    map.next_value_seed(Skim { stack: &mut stack, out: extra, message_key: is_message_key(key) })
+}
+
+struct Skim<'a> {
+    stack: &'a mut Vec<Seg>,
+    out: &'a mut Extra,
+    message_key: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Skim<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skim<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        if self.message_key && !v.is_empty() {
+            self.out.0.push((self.stack.clone(), v.to_owned()));
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let message_key = is_message_key(&key.0);
+            self.stack.push(Seg::Key(key.0.into_owned()));
+            map.next_value_seed(Skim { stack: self.stack, out: self.out, message_key })?;
+            self.stack.pop();
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        loop {
+            self.stack.push(Seg::Index(index));
+            let more = seq
+                .next_element_seed(Skim { stack: self.stack, out: self.out, message_key: false })?
+                .is_some();
+            self.stack.pop();
+            if !more {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Walking the typed tree with paths.
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// An object key.
+    Key(String),
+    /// A field of the model, by its JSON name.
+    Field(&'static str),
+    /// An array index.
+    Index(usize),
+}
+
+/// Renders a path as `a.b[2].c`; keys that are not plain words are quoted
+/// (`a["odd key"]`).
+pub fn render_path<'a>(segs: impl IntoIterator<Item = &'a Seg>) -> String {
+    let mut out = String::new();
+    for seg in segs {
+        match seg {
+            Seg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+            Seg::Field(k) => push_key(&mut out, k),
+            Seg::Key(k) => push_key(&mut out, k),
+        }
+    }
+    out
+}
+
+fn push_key(out: &mut String, key: &str) {
+    let plain = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if plain {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(key);
+    } else {
+        out.push('[');
+        out.push_str(&serde_json::Value::String(key.to_owned()).to_string());
+        out.push(']');
+    }
+}
+
+/// What a walk reports to.
+pub(crate) trait Sink {
+    /// A field held a value of the wrong kind.
+    fn invalid(&mut self, _path: &[Seg], _invalid: &Invalid) {}
+    /// A text field `key` (the last segment of `path`) holds `text`.
+    fn text(&mut self, _path: &[Seg], _key: &str, _text: &str) {}
+}
+
+/// Carries the current path through a walk.
+pub(crate) struct Walker<'a> {
+    pub path: Vec<Seg>,
+    pub sink: &'a mut dyn Sink,
+}
+
+impl Walker<'_> {
+    /// Walks `value` as the field `name` of the current record.
+    pub fn field<T: Walk + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.path.push(Seg::Field(name));
+        value.walk(self);
+        self.path.pop();
+    }
+}
+
+/// A value that can be walked with its JSON path.
+pub(crate) trait Walk {
+    fn walk(&self, w: &mut Walker<'_>);
+}
+
+impl<T: Walk> Walk for Lenient<T> {
+    fn walk(&self, w: &mut Walker<'_>) {
+        match self {
+            Lenient::Missing => {}
+            Lenient::Value(v) => v.walk(w),
+            Lenient::Invalid(inv) => w.sink.invalid(&w.path, inv),
+        }
+    }
+}
+
+impl<T: Walk> Walk for List<T> {
+    fn walk(&self, w: &mut Walker<'_>) {
+        for (i, item) in self.0.iter().enumerate() {
+            w.path.push(Seg::Index(i));
+            item.walk(w);
+            w.path.pop();
+        }
+    }
+}
+
+impl<T: Walk> Walk for Box<T> {
+    fn walk(&self, w: &mut Walker<'_>) {
+        (**self).walk(w)
+    }
+}
+
+impl Walk for Text {
+    fn walk(&self, w: &mut Walker<'_>) {
+        let key = match w.path.last() {
+            Some(Seg::Field(k)) => *k,
+            _ => "",
+        };
+        w.sink.text(&w.path, key, &self.0);
+    }
+}
+
+impl Walk for Extra {
+    fn walk(&self, w: &mut Walker<'_>) {
+        for (rel, text) in &self.0 {
+            let depth = w.path.len();
+            w.path.extend(rel.iter().cloned());
+            let key = match rel.last() {
+                Some(Seg::Key(k)) => k.as_str(),
+                _ => "",
+            };
+            w.sink.text(&w.path, key, text);
+            w.path.truncate(depth);
+        }
+    }
+}
+
+macro_rules! walk_nothing {
+    ($($t:ty),*) => {$(
+        impl Walk for $t {
+            fn walk(&self, _: &mut Walker<'_>) {}
+        }
+    )*};
+}
+walk_nothing!(Id, Int, Flag, Timestamp, JsonText);
+
+/// Declares a record of the model: the struct, its lenient reader and its walk.
+///
+/// Each field is written `name: Type` or `name as "json_name": Type`; the
+/// type is wrapped in [`Lenient`]. Unknown fields are skimmed into `extra`.
+macro_rules! record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident $(as $json:literal)? : $ty:ty,
+            )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        #[non_exhaustive]
+        pub struct $name {
+            $(
+                $(#[doc = $doc])*
+                pub $field: $crate::model::lenient::Lenient<$ty>,
+            )*
+            /// `message` / `error_message` strings found in fields the model
+            /// does not name.
+            pub extra: $crate::model::lenient::Extra,
+        }
+
+        impl $crate::model::lenient::Record for $name {
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                $(
+                    if key == $crate::model::lenient::record!(@json $field $($json)?) {
+                        self.$field = map.next_value()?;
+                        return Ok(());
+                    }
+                )*
+                $crate::model::lenient::skim_unknown(key, map, &mut self.extra)
+            }
+        }
+
+        impl $crate::model::lenient::Read for $name {
+            const RECORD: bool = true;
+            fn read<'de, D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> Result<$crate::model::lenient::Lenient<Self>, D::Error> {
+                $crate::model::lenient::read_record(d)
+            }
+        }
+
+        impl $crate::model::lenient::Walk for $name {
+            fn walk(&self, w: &mut $crate::model::lenient::Walker<'_>) {
+                $( w.field($crate::model::lenient::record!(@json $field $($json)?), &self.$field); )*
+                $crate::model::lenient::Walk::walk(&self.extra, w);
+            }
+        }
+    };
+    (@json $field:ident $json:literal) => { $json };
+    (@json $field:ident) => { stringify!($field) };
+}
+pub(crate) use record;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scalar<T: Read>(json: &str) -> Lenient<T> {
+        serde_json::from_str::<Lenient<T>>(json).expect("valid JSON")
+    }
+
+    #[test]
+    fn ids_keep_every_digit() {
+        assert_eq!(scalar::<Id>("1405700000756952312").get(), Some(&Id("1405700000756952312".into())));
+        assert_eq!(scalar::<Id>("\"14057000007569523\"").get(), Some(&Id("14057000007569523".into())));
+        assert_eq!(
+            scalar::<Id>("123456789012345678901234567890").get(),
+            Some(&Id("123456789012345678901234567890".into()))
+        );
+        assert!(scalar::<Id>("1.5").invalid().is_some());
+        assert!(scalar::<Id>("null").is_missing());
+    }
+
+    #[test]
+    fn integers_from_numbers_and_digit_strings() {
+        assert_eq!(scalar::<Int>("172").value(), Some(Int(172)));
+        assert_eq!(scalar::<Int>("\"172\"").value(), Some(Int(172)));
+        let bad = scalar::<Int>("\"lots\"");
+        assert_eq!(
+            bad.invalid().map(|i| i.to_string()).as_deref(),
+            Some("expected an integer or a digit string, found a string \"lots\"")
+        );
+    }
+
+    #[test]
+    fn flags_in_every_spelling() {
+        for (json, want) in [("true", true), ("\"true\"", true), ("1", true), ("\"1\"", true), ("false", false), ("\"0\"", false), ("0", false), ("\"FALSE\"", false)] {
+            assert_eq!(scalar::<Flag>(json).value(), Some(Flag(want)), "{json}");
+        }
+        assert!(scalar::<Flag>("\"yes\"").invalid().is_some());
+    }
+
+    #[test]
+    fn timestamps_as_epoch_or_rfc3339() {
+        assert_eq!(scalar::<Timestamp>("1700000000000").value(), Some(Timestamp(1_700_000_000_000)));
+        assert_eq!(scalar::<Timestamp>("\"1700000000000\"").value(), Some(Timestamp(1_700_000_000_000)));
+        assert_eq!(scalar::<Timestamp>("\"2023-11-14T22:13:20Z\"").value(), Some(Timestamp(1_700_000_000_000)));
+        assert_eq!(
+            scalar::<Timestamp>("\"2023-11-15T03:43:20.5+05:30\"").value(),
+            Some(Timestamp(1_700_000_000_500))
+        );
+        assert!(scalar::<Timestamp>("\"yesterday\"").invalid().is_some());
+    }
+
+    #[test]
+    fn escaped_strings_are_unescaped() {
+        assert_eq!(scalar::<Text>(r#""a \"b\"\n\u00e9""#).get().map(|t| t.as_str()), Some("a \"b\"\né"));
+    }
+
+    #[test]
+    fn paths_render_like_accessors() {
+        let segs = [Seg::Field("a"), Seg::Index(2), Seg::Key("b c".into()), Seg::Field("d")];
+        assert_eq!(render_path(&segs), "a[2][\"b c\"].d");
+    }
+}

@@ -1,0 +1,362 @@
+//! A typed, tolerant model of the Job Summary API response.
+//!
+//! Every object the public field reference documents has a record here, every
+//! documented code an enum. The model is lenient by design (see [`lenient`]):
+//! it reads ids written as numbers, numbers written as strings, booleans
+//! written as `"1"`, timestamps as epoch milliseconds or RFC 3339, and notes
+//! values of the wrong kind as [`Diagnostic`]s instead of failing. Only input
+//! that cannot be analysed at all is an [`Error`].
+//!
+//! Parsing is the first of two fallible steps, as in guppy's
+//! `CargoMetadata::parse_json` → `build_graph`: [`JobSummary::from_slice`]
+//! reads the bytes, then [`LineageGraph::build`](crate::LineageGraph::build)
+//! makes the graph.
+
+pub mod codes;
+pub mod data;
+pub mod embedded;
+pub mod lenient;
+pub mod run;
+pub mod stage;
+
+use std::fmt;
+use std::io;
+use std::str::FromStr;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::error::{Error, Result};
+use lenient::{render_path, Invalid, JsonKind, Key, Lenient, List, Read, Scalar, Seg, Sink, Walk, Walker};
+
+pub use codes::{AliveStatus, ConnectionType, ExecutionStatus, MigrationStatus, RunType, StageType};
+pub use data::{
+    Connection, Dataset, DatasetAudit, DatasetExport, DatasetExportAudit, DatasetState, Datasink,
+    DatasourceAudit, ExportMetric, PipelineDatasource, RawDataset, RawDatasetAudit, RulesetAudit,
+};
+pub use embedded::{ClientMeta, ConnectionInfo, ExportInfo, Quality, Stream, Streams};
+pub use lenient::{Flag, Id, Int, JsonText, Text, Timestamp};
+pub use run::{
+    PipelineAudit, Pipeline, PipelineRun, PipelineRunAudit, Profile, Project, Ref, ResponseMessage,
+    ResponseStatus, RunConfigAudit, User,
+};
+pub use stage::{Mappers, PipelineTask, TaskInstance};
+
+/// A parsed Job Summary API response: the run, its stages, and what was odd
+/// about it.
+#[derive(Debug, Clone)]
+pub struct JobSummary {
+    response_status: Option<ResponseStatus>,
+    run: PipelineRun,
+    /// JSON path of the stage array, for messages.
+    stages_path: &'static str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl JobSummary {
+    /// Parses a response from bytes (UTF-8 JSON; a leading byte-order mark is
+    /// skipped).
+    ///
+    /// Accepts the documented envelope `{"pipelinerun": …, "response_status": …}`,
+    /// a bare run object, and the stages and mappers beside `pipelinerun`
+    /// instead of inside it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Syntax`] (with line and column) for input that is not JSON,
+    /// [`Error::Api`] when `response_status` reports a failure,
+    /// [`Error::NoRun`] when there is no run, [`Error::MissingId`] for a task
+    /// instance without an id.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let top: Top = serde_json::from_slice(bytes).map_err(Error::from_json)?;
+        let mut diagnostics = Vec::new();
+
+        let response_status = match top.response_status {
+            Lenient::Value(s) => Some(*s),
+            _ => None,
+        };
+        if let Some(status) = &response_status {
+            check_api_status(status)?;
+        }
+
+        let (mut run, root) = match top.run {
+            Lenient::Value(run) => (*run, "pipelinerun"),
+            _ if top.bare => match serde_json::from_slice::<Lenient<PipelineRun>>(bytes) {
+                Ok(Lenient::Value(run)) => (run, ""),
+                Ok(_) => return Err(Error::NoRun { found: "a run object that could not be read".into() }),
+                Err(e) => return Err(Error::from_json(e)),
+            },
+            Lenient::Invalid(inv) => {
+                return Err(Error::NoRun { found: format!("`pipelinerun` holding {}", inv.found.with_article()) })
+            }
+            Lenient::Missing => {
+                let found = match top.kind {
+                    JsonKind::Object if top.had_run_key => "`pipelinerun` set to null".to_owned(),
+                    JsonKind::Object => "an object without one".to_owned(),
+                    other => other.with_article().to_owned(),
+                };
+                return Err(Error::NoRun { found });
+            }
+        };
+
+        // Walk the run for wrong-kind values before stages and mappers found
+        // beside it are moved in, so that each is reported with its own path.
+        let root_path = if root.is_empty() { vec![] } else { vec![Seg::Field(root)] };
+        walk_diagnostics(&run, root_path, &mut diagnostics);
+
+        // Stages and mappers beside `pipelinerun` instead of inside it.
+        let mut stages_path = if root.is_empty() { "pipelinetaskinstances" } else { "pipelinerun.pipelinetaskinstances" };
+        if !top.instances.is_missing() && root == "pipelinerun" {
+            if run.pipelinetaskinstances.is_missing() {
+                walk_diagnostics(&top.instances, vec![Seg::Field("pipelinetaskinstances")], &mut diagnostics);
+                run.pipelinetaskinstances = top.instances;
+                stages_path = "pipelinetaskinstances";
+            } else {
+                diagnostics.push(Diagnostic::new(
+                    DiagnosticKind::AmbiguousInput,
+                    "pipelinetaskinstances",
+                    "stages found both inside `pipelinerun` and beside it; the ones inside are used",
+                ));
+            }
+        }
+        if !top.mappers.is_missing() && root == "pipelinerun" {
+            if run.pipelinetaskinstancemappers.is_missing() {
+                walk_diagnostics(&top.mappers, vec![Seg::Field("pipelinetaskinstancemappers")], &mut diagnostics);
+                run.pipelinetaskinstancemappers = top.mappers;
+            } else {
+                diagnostics.push(Diagnostic::new(
+                    DiagnosticKind::AmbiguousInput,
+                    "pipelinetaskinstancemappers",
+                    "mappers found both inside `pipelinerun` and beside it; the ones inside are used",
+                ));
+            }
+        }
+
+        // A task instance without an id cannot be a stage.
+        if let Some(list) = run.pipelinetaskinstances.get() {
+            for (i, item) in list.0.iter().enumerate() {
+                if let Lenient::Value(ti) = item {
+                    if ti.id.get().is_none() {
+                        let found = match ti.id.invalid() {
+                            Some(inv) => inv.found.with_article().to_owned(),
+                            None => "no `id` field".to_owned(),
+                        };
+                        return Err(Error::MissingId { path: format!("{stages_path}[{i}]"), found });
+                    }
+                }
+            }
+        }
+
+        if let Some(status) = &response_status {
+            walk_diagnostics(status, vec![Seg::Field("response_status")], &mut diagnostics);
+        }
+        Ok(JobSummary { response_status, run, stages_path, diagnostics })
+    }
+
+    /// Parses a response from text. See [`JobSummary::from_slice`].
+    ///
+    /// # Errors
+    ///
+    /// As [`JobSummary::from_slice`].
+    #[allow(clippy::should_implement_trait)] // FromStr is implemented too.
+    pub fn from_str(text: &str) -> Result<Self> {
+        Self::from_slice(text.as_bytes())
+    }
+
+    /// Reads all of `reader` into memory, then parses it. See
+    /// [`JobSummary::from_slice`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when reading fails, else as [`JobSummary::from_slice`].
+    pub fn from_reader<R: io::Read>(mut reader: R) -> Result<Self> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes)?;
+        Self::from_slice(&bytes)
+    }
+
+    /// The pipeline run, with its stages and mappers wherever they were found.
+    pub fn run(&self) -> &PipelineRun {
+        &self.run
+    }
+
+    /// `response_status`, when the response had one.
+    pub fn response_status(&self) -> Option<&ResponseStatus> {
+        self.response_status.as_ref()
+    }
+
+    /// What was odd about the input, in document order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The task instances that could be read, with their index in the array.
+    pub fn task_instances(&self) -> impl Iterator<Item = (usize, &TaskInstance)> {
+        self.run.pipelinetaskinstances.get().into_iter().flat_map(List::values)
+    }
+
+    /// The child → parents mapping, when the response had one.
+    pub fn mappers(&self) -> Option<&Mappers> {
+        self.run.pipelinetaskinstancemappers.get()
+    }
+
+    /// JSON path of the task instance at `index` (`pipelinerun.pipelinetaskinstances[3]`).
+    pub fn task_instance_path(&self, index: usize) -> String {
+        format!("{}[{index}]", self.stages_path)
+    }
+}
+
+impl FromStr for JobSummary {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::from_slice(s.as_bytes())
+    }
+}
+
+fn check_api_status(status: &ResponseStatus) -> Result<()> {
+    let failed_text = status.status.get().is_some_and(|s| s.as_str().trim().eq_ignore_ascii_case("failure"));
+    let code = status.status_code.value().map(|c| c.0);
+    if !failed_text && !code.is_some_and(|c| c >= 4000) {
+        return Ok(());
+    }
+    let messages = status
+        .messages
+        .get()
+        .into_iter()
+        .flat_map(List::values)
+        .filter_map(|(_, m)| {
+            let text = m.message.get().map(|t| t.as_str().to_owned()).filter(|t| !t.is_empty());
+            text.or_else(|| {
+                let kind = m.kind.get().map(|t| t.as_str().to_owned());
+                match (kind, m.status_code.value()) {
+                    (Some(k), Some(c)) => Some(format!("{k} ({})", c.0)),
+                    (Some(k), None) => Some(k),
+                    (None, Some(c)) => Some(format!("status code {}", c.0)),
+                    (None, None) => None,
+                }
+            })
+        })
+        .collect();
+    Err(Error::Api { status_code: code, messages })
+}
+
+/// Wrong-kind values anywhere in `value`, as diagnostics with their paths.
+fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: Vec<Seg>, out: &mut Vec<Diagnostic>) {
+    struct Collect<'a>(&'a mut Vec<Diagnostic>);
+    impl Sink for Collect<'_> {
+        fn invalid(&mut self, path: &[Seg], invalid: &Invalid) {
+            let kind = if invalid.expected == lenient::Timestamp::EXPECTED {
+                DiagnosticKind::UnreadableTimestamp
+            } else {
+                DiagnosticKind::WrongKind
+            };
+            self.0.push(Diagnostic::new(kind, render_path(path), format!("{invalid}; treated as missing")));
+        }
+    }
+    let mut sink = Collect(out);
+    let mut walker = Walker { path, sink: &mut sink };
+    value.walk(&mut walker);
+}
+
+/// The top level of a response, read in one pass.
+struct Top {
+    run: Lenient<Box<PipelineRun>>,
+    response_status: Lenient<Box<ResponseStatus>>,
+    mappers: Lenient<Mappers>,
+    instances: Lenient<List<TaskInstance>>,
+    /// The top level looks like a run itself (no `pipelinerun` key, but run fields).
+    bare: bool,
+    had_run_key: bool,
+    kind: JsonKind,
+}
+
+impl<'de> Deserialize<'de> for Top {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(TopVisitor)
+    }
+}
+
+struct TopVisitor;
+
+impl TopVisitor {
+    fn not_object(kind: JsonKind) -> Top {
+        Top {
+            run: Lenient::Missing,
+            response_status: Lenient::Missing,
+            mappers: Lenient::Missing,
+            instances: Lenient::Missing,
+            bare: false,
+            had_run_key: false,
+            kind,
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Top, A::Error> {
+        let mut top = Self::not_object(JsonKind::Object);
+        let mut run_fields = false;
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            match &*key.0 {
+                "pipelinerun" => {
+                    top.had_run_key = true;
+                    top.run = map.next_value()?;
+                }
+                "response_status" => top.response_status = map.next_value()?,
+                "pipelinetaskinstancemappers" => top.mappers = map.next_value()?,
+                "pipelinetaskinstances" => top.instances = map.next_value()?,
+                other => {
+                    if matches!(other, "id" | "execution_status" | "created_time" | "completion_time") {
+                        run_fields = true;
+                    }
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let stages_only = !top.mappers.is_missing() || !top.instances.is_missing();
+        top.bare = !top.had_run_key && (run_fields || stages_only);
+        Ok(top)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Top, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Self::not_object(JsonKind::Array))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Top, E> {
+        Ok(Self::not_object(JsonKind::Bool))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Top, E> {
+        Ok(Self::not_object(JsonKind::Number))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Top, E> {
+        Ok(Self::not_object(JsonKind::Number))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Top, E> {
+        Ok(Self::not_object(JsonKind::Number))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Top, E> {
+        Ok(Self::not_object(JsonKind::String))
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Top, E> {
+        Ok(Self::not_object(JsonKind::Null))
+    }
+}
+
+impl<T: Read> Read for Box<T> {
+    const RECORD: bool = T::RECORD;
+    fn read<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Lenient<Self>, D::Error> {
+        Ok(match T::read(d)? {
+            Lenient::Missing => Lenient::Missing,
+            Lenient::Value(v) => Lenient::Value(Box::new(v)),
+            Lenient::Invalid(i) => Lenient::Invalid(i),
+        })
+    }
+}

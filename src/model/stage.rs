@@ -1,0 +1,189 @@
+//! Stages: task instances, their task definitions, and the child → parents
+//! mapping between them.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+use super::codes::{AliveStatus, ExecutionStatus, StageType};
+use super::data::{DatasetAudit, DatasetExportAudit, DatasourceAudit, RawDatasetAudit};
+use super::embedded::{self, ClientMeta};
+use super::lenient::{
+    record, Id, Int, JsonKind, JsonText, Key, Lenient, List, Read, Seg, Text, Timestamp, Walk, Walker,
+};
+use super::run::{Pipeline, PipelineRun, User};
+use crate::error::Result;
+
+record! {
+    /// `pipelinetaskinstances[]`: one stage of the run (an import, a
+    /// transform, an export).
+    pub struct TaskInstance {
+        /// Stage instance id; the graph is keyed by it.
+        id: Id,
+        /// The run this instance belongs to (same structure as the top-level run).
+        pipelinerun: Box<PipelineRun>,
+        /// The stage definition.
+        pipelinetask: Box<PipelineTask>,
+        /// Outcome of the stage.
+        execution_status: ExecutionStatus,
+        /// Internal.
+        index: Int,
+        /// When the instance was created.
+        created_time: Timestamp,
+        /// When execution started.
+        start_time: Timestamp,
+        /// When execution finished.
+        completion_time: Timestamp,
+        /// UI placement in the pipeline builder (JSON in a string).
+        client_meta: JsonText,
+        /// System or log message.
+        message: Text,
+        /// The operator that ran the stage.
+        operator_id: Text,
+        /// Retries attempted.
+        retry_count: Int,
+        /// Storage used, in bytes.
+        storage_used: Int,
+        /// Rows processed.
+        row_count: Int,
+        /// Alive (1) or in the trash (0).
+        status: AliveStatus,
+        /// Expiry of this instance.
+        time_to_live: Text,
+        /// The import this stage read (import stages).
+        rawdatasetaudit: List<RawDatasetAudit>,
+        /// The dataset this stage produced (transform stages).
+        datasetaudit: List<DatasetAudit>,
+        /// The export this stage made (export stages).
+        datasetexportaudit: List<DatasetExportAudit>,
+        /// The datasource read, when given on the instance itself.
+        datasourceaudit: List<DatasourceAudit>,
+    }
+}
+
+impl TaskInstance {
+    /// The stage's name from its task definition.
+    pub fn name(&self) -> Option<&str> {
+        self.pipelinetask.get().and_then(|t| t.name.get()).map(Text::as_str)
+    }
+
+    /// The stage's type from its task definition.
+    pub fn stage_type(&self) -> Option<StageType> {
+        self.pipelinetask.get().and_then(|t| t.stage_type.value())
+    }
+
+    /// The trigger rule from its task definition, as written.
+    pub fn trigger_rule(&self) -> Option<&str> {
+        self.pipelinetask.get().and_then(|t| t.trigger_rule.get()).map(Text::as_str)
+    }
+
+    /// `client_meta`, decoded.
+    pub fn client_meta(&self) -> Result<Option<ClientMeta>> {
+        embedded::decode(&self.client_meta, "client_meta")
+    }
+}
+
+record! {
+    /// `pipelinetask`: the definition a stage instance runs.
+    pub struct PipelineTask {
+        /// Stage definition id.
+        id: Id,
+        /// Stage name, e.g. "public.contactnew".
+        name: Text,
+        /// What the stage does.
+        stage_type as "type": StageType,
+        /// The pipeline.
+        pipeline: Box<Pipeline>,
+        /// Who created it.
+        created_by: Box<User>,
+        /// When it was created.
+        created_time: Timestamp,
+        /// Who last modified it.
+        modified_by: Box<User>,
+        /// Last modified.
+        modified_time: Timestamp,
+        /// Active (1) or not (0).
+        status: AliveStatus,
+        /// Only the latest run counts.
+        latest_only: super::lenient::Flag,
+        /// Runs only if its previous instance succeeded.
+        depends_on_past: super::lenient::Flag,
+        /// When the stage runs given its parents' outcomes (Airflow's names).
+        trigger_rule: Text,
+        /// UI placement (JSON in a string).
+        client_meta: JsonText,
+        /// Scheduling priority.
+        weight: Int,
+    }
+}
+
+/// `pipelinetaskinstancemappers`: each child stage id with its parent ids,
+/// in document order.
+///
+/// A value that is not an array of ids is kept as `Invalid` and reported.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mappers {
+    /// (child id, its parents), as written.
+    pub entries: Vec<(Id, Lenient<List<Id>>)>,
+}
+
+impl Read for Mappers {
+    const RECORD: bool = true;
+    fn read<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Lenient<Self>, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Lenient<Mappers>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of child id to parent ids")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    let parents = map.next_value::<Lenient<List<Id>>>()?;
+                    entries.push((Id(key.0.into_owned()), parents));
+                }
+                Ok(Lenient::Value(Mappers { entries }))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(wrong(JsonKind::Array))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
+                Ok(wrong(JsonKind::Bool))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
+                Ok(wrong(JsonKind::Number))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
+                Ok(wrong(JsonKind::Number))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
+                Ok(wrong(JsonKind::Number))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
+                Ok(wrong(JsonKind::String))
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+                Ok(Lenient::Missing)
+            }
+        }
+        fn wrong(found: JsonKind) -> Lenient<Mappers> {
+            Lenient::Invalid(Box::new(super::lenient::Invalid {
+                expected: "an object of child id to parent ids",
+                found,
+                excerpt: String::new(),
+            }))
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Walk for Mappers {
+    fn walk(&self, w: &mut Walker<'_>) {
+        for (child, parents) in &self.entries {
+            w.path.push(Seg::Key(child.0.clone()));
+            parents.walk(w);
+            w.path.pop();
+        }
+    }
+}
