@@ -64,7 +64,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic of `kind` at `path`.
     pub fn new(kind: DiagnosticKind, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { kind, path: path.into(), message: message.into() }
+        Diagnostic {
+            kind,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 

@@ -104,7 +104,10 @@ impl fmt::Display for CycleText<'_> {
 pub(crate) fn strip_position(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let text = text.strip_suffix(&suffix).map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_suffix(&suffix)
+        .map(str::to_owned)
+        .unwrap_or(text);
     if text == "recursion limit exceeded" {
         "the input nests deeper than 128 levels".to_owned()
     } else {
@@ -117,7 +120,11 @@ impl Error {
         if e.is_io() {
             return Error::Io(std::io::Error::other(e.to_string()));
         }
-        Error::Syntax { line: e.line(), column: e.column(), message: strip_position(&e) }
+        Error::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e),
+        }
     }
 }
 
@@ -127,13 +134,24 @@ mod tests {
 
     #[test]
     fn cycle_message_closes_the_loop() {
-        let e = Error::Cycle { stages: vec!["1".into(), "2".into(), "3".into()] };
-        assert_eq!(e.to_string(), "dependency cycle between stages: 1 -> 2 -> 3 -> 1");
+        let e = Error::Cycle {
+            stages: vec!["1".into(), "2".into(), "3".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "dependency cycle between stages: 1 -> 2 -> 3 -> 1"
+        );
     }
 
     #[test]
     fn api_error_lists_messages() {
-        let e = Error::Api { status_code: Some(4004), messages: vec!["Invalid run id".into()] };
-        assert_eq!(e.to_string(), "the API returned an error (status code 4004): Invalid run id");
+        let e = Error::Api {
+            status_code: Some(4004),
+            messages: vec!["Invalid run id".into()],
+        };
+        assert_eq!(
+            e.to_string(),
+            "the API returned an error (status code 4004): Invalid run id"
+        );
     }
 }

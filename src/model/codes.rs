@@ -99,7 +99,10 @@ code_enum! {
 impl ExecutionStatus {
     /// Failed, stopped or killed: an outcome that blocks what depends on it.
     pub fn is_failed_like(self) -> bool {
-        matches!(self, ExecutionStatus::Failed | ExecutionStatus::Stopped | ExecutionStatus::Killed)
+        matches!(
+            self,
+            ExecutionStatus::Failed | ExecutionStatus::Stopped | ExecutionStatus::Killed
+        )
     }
 }
 
@@ -196,6 +199,127 @@ code_enum! {
     }
 }
 
+/// When a stage runs given its parents' outcomes (`pipelinetask.trigger_rule`,
+/// Airflow's names, matched case-insensitively).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TriggerRule {
+    /// Every parent succeeded (the default).
+    AllSuccess,
+    /// No parent failed.
+    NoneFailed,
+    /// No parent failed and at least one succeeded.
+    NoneFailedMinOneSuccess,
+    /// No parent failed or was skipped.
+    NoneFailedOrSkipped,
+    /// At least one parent succeeded.
+    OneSuccess,
+    /// Every parent is done and at least one succeeded.
+    AllDoneMinOneSuccess,
+    /// Every parent is done, whatever its outcome.
+    AllDone,
+    /// Every parent is done and every setup parent succeeded.
+    AllDoneSetupSuccess,
+    /// Every parent failed.
+    AllFailed,
+    /// At least one parent failed.
+    OneFailed,
+    /// At least one parent is done.
+    OneDone,
+    /// No parent was skipped.
+    NoneSkipped,
+    /// Every parent was skipped.
+    AllSkipped,
+    /// Always runs.
+    Always,
+    /// Runs regardless (Airflow's `dummy`).
+    Dummy,
+}
+
+impl TriggerRule {
+    /// The rule named `text` (case-insensitive), or `None` for a name the
+    /// spec does not list.
+    pub fn parse(text: &str) -> Option<Self> {
+        const RULES: [(&str, TriggerRule); 15] = [
+            ("ALL_SUCCESS", TriggerRule::AllSuccess),
+            ("NONE_FAILED", TriggerRule::NoneFailed),
+            (
+                "NONE_FAILED_MIN_ONE_SUCCESS",
+                TriggerRule::NoneFailedMinOneSuccess,
+            ),
+            ("NONE_FAILED_OR_SKIPPED", TriggerRule::NoneFailedOrSkipped),
+            ("ONE_SUCCESS", TriggerRule::OneSuccess),
+            (
+                "ALL_DONE_MIN_ONE_SUCCESS",
+                TriggerRule::AllDoneMinOneSuccess,
+            ),
+            ("ALL_DONE", TriggerRule::AllDone),
+            ("ALL_DONE_SETUP_SUCCESS", TriggerRule::AllDoneSetupSuccess),
+            ("ALL_FAILED", TriggerRule::AllFailed),
+            ("ONE_FAILED", TriggerRule::OneFailed),
+            ("ONE_DONE", TriggerRule::OneDone),
+            ("NONE_SKIPPED", TriggerRule::NoneSkipped),
+            ("ALL_SKIPPED", TriggerRule::AllSkipped),
+            ("ALWAYS", TriggerRule::Always),
+            ("DUMMY", TriggerRule::Dummy),
+        ];
+        RULES
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(text))
+            .map(|&(_, rule)| rule)
+    }
+
+    /// The rule's name as Airflow writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TriggerRule::AllSuccess => "ALL_SUCCESS",
+            TriggerRule::NoneFailed => "NONE_FAILED",
+            TriggerRule::NoneFailedMinOneSuccess => "NONE_FAILED_MIN_ONE_SUCCESS",
+            TriggerRule::NoneFailedOrSkipped => "NONE_FAILED_OR_SKIPPED",
+            TriggerRule::OneSuccess => "ONE_SUCCESS",
+            TriggerRule::AllDoneMinOneSuccess => "ALL_DONE_MIN_ONE_SUCCESS",
+            TriggerRule::AllDone => "ALL_DONE",
+            TriggerRule::AllDoneSetupSuccess => "ALL_DONE_SETUP_SUCCESS",
+            TriggerRule::AllFailed => "ALL_FAILED",
+            TriggerRule::OneFailed => "ONE_FAILED",
+            TriggerRule::OneDone => "ONE_DONE",
+            TriggerRule::NoneSkipped => "NONE_SKIPPED",
+            TriggerRule::AllSkipped => "ALL_SKIPPED",
+            TriggerRule::Always => "ALWAYS",
+            TriggerRule::Dummy => "DUMMY",
+        }
+    }
+
+    /// Whether a failure upstream makes this stage fail too (SPEC section 4):
+    /// always for the `ALL_SUCCESS` / `NONE_FAILED*` family, only when no
+    /// parent succeeded for `ONE_SUCCESS` and `ALL_DONE_MIN_ONE_SUCCESS`,
+    /// never for the rest.
+    pub fn propagates_failure(self, any_parent_succeeded: bool) -> bool {
+        match self {
+            TriggerRule::AllSuccess
+            | TriggerRule::NoneFailed
+            | TriggerRule::NoneFailedMinOneSuccess
+            | TriggerRule::NoneFailedOrSkipped => true,
+            TriggerRule::OneSuccess | TriggerRule::AllDoneMinOneSuccess => !any_parent_succeeded,
+            TriggerRule::AllDone
+            | TriggerRule::AllDoneSetupSuccess
+            | TriggerRule::AllFailed
+            | TriggerRule::OneFailed
+            | TriggerRule::OneDone
+            | TriggerRule::NoneSkipped
+            | TriggerRule::AllSkipped
+            | TriggerRule::Always
+            | TriggerRule::Dummy => false,
+        }
+    }
+}
+
+impl fmt::Display for TriggerRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +333,18 @@ mod tests {
         assert_eq!(StageType::from_code(20).code(), 20);
         assert!(ExecutionStatus::Stopped.is_failed_like());
         assert!(!ExecutionStatus::Created.is_failed_like());
+    }
+
+    #[test]
+    fn trigger_rules_case_insensitive() {
+        assert_eq!(TriggerRule::parse("all_done"), Some(TriggerRule::AllDone));
+        assert_eq!(
+            TriggerRule::parse("One_Success"),
+            Some(TriggerRule::OneSuccess)
+        );
+        assert_eq!(TriggerRule::parse("SOMETIMES"), None);
+        assert!(TriggerRule::OneSuccess.propagates_failure(false));
+        assert!(!TriggerRule::OneSuccess.propagates_failure(true));
+        assert!(!TriggerRule::AllDone.propagates_failure(false));
     }
 }

@@ -17,16 +17,20 @@ pub(crate) fn decode<T: for<'de> Deserialize<'de>>(
     field: &Lenient<JsonText>,
     name: &'static str,
 ) -> Result<Option<T>> {
-    let Some(text) = field.get() else { return Ok(None) };
+    let Some(text) = field.get() else {
+        return Ok(None);
+    };
     if text.0.trim().is_empty() {
         return Ok(None);
     }
-    serde_json::from_str(&text.0).map(Some).map_err(|e| Error::EmbeddedJson {
-        field: name,
-        line: e.line(),
-        column: e.column(),
-        message: crate::error::strip_position(&e),
-    })
+    serde_json::from_str(&text.0)
+        .map(Some)
+        .map_err(|e| Error::EmbeddedJson {
+            field: name,
+            line: e.line(),
+            column: e.column(),
+            message: crate::error::strip_position(&e),
+        })
 }
 
 /// An integer written as a number or a digit string; anything else is `None`.
@@ -119,7 +123,10 @@ pub struct Stream {
 impl Stream {
     /// True unless the entry says `SUCCESS` (case-insensitive).
     pub fn is_failed(&self) -> bool {
-        !self.execution_status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("success"))
+        !self
+            .execution_status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("success"))
     }
 }
 
@@ -128,7 +135,11 @@ impl<'de> Deserialize<'de> for Streams {
         let entries = match Value::deserialize(d)? {
             Value::Object(map) => map.into_iter().collect::<Vec<_>>(),
             // A list of entries is taken too, keyed by position.
-            Value::Array(items) => items.into_iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
             _ => Vec::new(),
         };
         Ok(Streams(
@@ -160,14 +171,26 @@ mod tests {
 
     #[test]
     fn quality_from_string_or_object_text() {
-        let q: Quality = decode(&field(r#"{"valid":57,"invalid":"3","missing":151}"#), "quality").unwrap().unwrap();
-        assert_eq!((q.valid, q.invalid, q.missing), (Some(57), Some(3), Some(151)));
+        let q: Quality = decode(
+            &field(r#"{"valid":57,"invalid":"3","missing":151}"#),
+            "quality",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (q.valid, q.invalid, q.missing),
+            (Some(57), Some(3), Some(151))
+        );
     }
 
     #[test]
     fn bad_embedded_json_names_the_field() {
         let err = decode::<Quality>(&field("{valid:"), "quality").unwrap_err();
-        assert!(err.to_string().starts_with("field `quality` holds invalid JSON"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("field `quality` holds invalid JSON"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -178,7 +201,11 @@ mod tests {
         )
         .unwrap()
         .unwrap();
-        let failed: Vec<_> = s.0.iter().filter(|s| s.is_failed()).map(|s| s.key.as_str()).collect();
+        let failed: Vec<_> =
+            s.0.iter()
+                .filter(|s| s.is_failed())
+                .map(|s| s.key.as_str())
+                .collect();
         assert_eq!(failed, ["2"]);
     }
 }

@@ -82,7 +82,12 @@ pub struct Invalid {
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "expected {}, found {}", self.expected, self.found.with_article())?;
+        write!(
+            f,
+            "expected {}, found {}",
+            self.expected,
+            self.found.with_article()
+        )?;
         if !self.excerpt.is_empty() && !matches!(self.found, JsonKind::Array | JsonKind::Object) {
             write!(f, " {}", self.excerpt)?;
         }
@@ -130,7 +135,11 @@ impl<T> Lenient<T> {
     }
 
     fn invalid_from(expected: &'static str, found: JsonKind, text: &str) -> Self {
-        Lenient::Invalid(Box::new(Invalid { expected, found, excerpt: excerpt(text) }))
+        Lenient::Invalid(Box::new(Invalid {
+            expected,
+            found,
+            excerpt: excerpt(text),
+        }))
     }
 }
 
@@ -220,7 +229,9 @@ pub(crate) fn read_scalar<'de, T: Scalar, D: Deserializer<'de>>(
             if text.contains('\\') {
                 match serde_json::from_str::<String>(text) {
                     Ok(s) => Raw::Str(Cow::Owned(s)),
-                    Err(_) => return Ok(Lenient::invalid_from(T::EXPECTED, JsonKind::String, text)),
+                    Err(_) => {
+                        return Ok(Lenient::invalid_from(T::EXPECTED, JsonKind::String, text))
+                    }
                 }
             } else {
                 Raw::Str(Cow::Borrowed(&text[1..text.len() - 1]))
@@ -350,6 +361,17 @@ impl Timestamp {
     }
 }
 
+impl fmt::Display for Timestamp {
+    /// `2025-03-04 10:15:00 UTC` (with milliseconds when there are any).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match jiff::Timestamp::from_millisecond(self.0) {
+            Ok(t) if self.0 % 1000 == 0 => write!(f, "{} UTC", t.strftime("%Y-%m-%d %H:%M:%S")),
+            Ok(t) => write!(f, "{} UTC", t.strftime("%Y-%m-%d %H:%M:%S%.3f")),
+            Err(_) => write!(f, "{} ms since the epoch", self.0),
+        }
+    }
+}
+
 impl Scalar for Timestamp {
     const EXPECTED: &'static str = "a timestamp (epoch milliseconds or RFC 3339)";
     fn from_raw(raw: Raw<'_>) -> Option<Self> {
@@ -438,7 +460,11 @@ scalar_read!(Id, Int, Flag, Timestamp, Text, JsonText);
 /// ignored.
 pub trait Record: Default {
     /// Reads the value of `key` from `map` into the matching field.
-    fn read_field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
 }
 
 /// Reads a record, or notes what was found instead of an object.
@@ -454,19 +480,39 @@ struct RecordVisitor<T>(PhantomData<T>);
 macro_rules! wrong_kind_arms {
     ($expected:expr) => {
         fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            Ok(Lenient::invalid_from($expected, JsonKind::Bool, if v { "true" } else { "false" }))
+            Ok(Lenient::invalid_from(
+                $expected,
+                JsonKind::Bool,
+                if v { "true" } else { "false" },
+            ))
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Lenient::invalid_from($expected, JsonKind::Number, &v.to_string()))
+            Ok(Lenient::invalid_from(
+                $expected,
+                JsonKind::Number,
+                &v.to_string(),
+            ))
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(Lenient::invalid_from($expected, JsonKind::Number, &v.to_string()))
+            Ok(Lenient::invalid_from(
+                $expected,
+                JsonKind::Number,
+                &v.to_string(),
+            ))
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(Lenient::invalid_from($expected, JsonKind::Number, &v.to_string()))
+            Ok(Lenient::invalid_from(
+                $expected,
+                JsonKind::Number,
+                &v.to_string(),
+            ))
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Lenient::invalid_from($expected, JsonKind::String, &format!("{v:?}")))
+            Ok(Lenient::invalid_from(
+                $expected,
+                JsonKind::String,
+                &format!("{v:?}"),
+            ))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
             Ok(Lenient::Missing)
@@ -539,7 +585,10 @@ impl<T> Default for List<T> {
 impl<T> List<T> {
     /// The elements that were read as values, with their index in the array.
     pub fn values(&self) -> impl Iterator<Item = (usize, &T)> {
-        self.0.iter().enumerate().filter_map(|(i, v)| v.get().map(|v| (i, v)))
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.get().map(|v| (i, v)))
     }
 
     /// Number of elements, readable or not.
@@ -613,7 +662,11 @@ pub(crate) fn skim_unknown<'de, A: MapAccess<'de>>(
     extra: &mut Extra,
 ) -> Result<(), A::Error> {
     let mut stack = vec![Seg::Key(key.to_owned())];
-    map.next_value_seed(Skim { stack: &mut stack, out: extra, message_key: is_message_key(key) })
+    map.next_value_seed(Skim {
+        stack: &mut stack,
+        out: extra,
+        message_key: is_message_key(key),
+    })
 }
 
 struct Skim<'a> {
@@ -662,7 +715,11 @@ impl<'de> Visitor<'de> for Skim<'_> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let message_key = is_message_key(&key.0);
             self.stack.push(Seg::Key(key.0.into_owned()));
-            map.next_value_seed(Skim { stack: self.stack, out: self.out, message_key })?;
+            map.next_value_seed(Skim {
+                stack: self.stack,
+                out: self.out,
+                message_key,
+            })?;
             self.stack.pop();
         }
         Ok(())
@@ -673,7 +730,11 @@ impl<'de> Visitor<'de> for Skim<'_> {
         loop {
             self.stack.push(Seg::Index(index));
             let more = seq
-                .next_element_seed(Skim { stack: self.stack, out: self.out, message_key: false })?
+                .next_element_seed(Skim {
+                    stack: self.stack,
+                    out: self.out,
+                    message_key: false,
+                })?
                 .is_some();
             self.stack.pop();
             if !more {
@@ -892,8 +953,14 @@ mod tests {
 
     #[test]
     fn ids_keep_every_digit() {
-        assert_eq!(scalar::<Id>("1405700000756952312").get(), Some(&Id("1405700000756952312".into())));
-        assert_eq!(scalar::<Id>("\"14057000007569523\"").get(), Some(&Id("14057000007569523".into())));
+        assert_eq!(
+            scalar::<Id>("1405700000756952312").get(),
+            Some(&Id("1405700000756952312".into()))
+        );
+        assert_eq!(
+            scalar::<Id>("\"14057000007569523\"").get(),
+            Some(&Id("14057000007569523".into()))
+        );
         assert_eq!(
             scalar::<Id>("123456789012345678901234567890").get(),
             Some(&Id("123456789012345678901234567890".into()))
@@ -915,7 +982,16 @@ mod tests {
 
     #[test]
     fn flags_in_every_spelling() {
-        for (json, want) in [("true", true), ("\"true\"", true), ("1", true), ("\"1\"", true), ("false", false), ("\"0\"", false), ("0", false), ("\"FALSE\"", false)] {
+        for (json, want) in [
+            ("true", true),
+            ("\"true\"", true),
+            ("1", true),
+            ("\"1\"", true),
+            ("false", false),
+            ("\"0\"", false),
+            ("0", false),
+            ("\"FALSE\"", false),
+        ] {
             assert_eq!(scalar::<Flag>(json).value(), Some(Flag(want)), "{json}");
         }
         assert!(scalar::<Flag>("\"yes\"").invalid().is_some());
@@ -923,9 +999,18 @@ mod tests {
 
     #[test]
     fn timestamps_as_epoch_or_rfc3339() {
-        assert_eq!(scalar::<Timestamp>("1700000000000").value(), Some(Timestamp(1_700_000_000_000)));
-        assert_eq!(scalar::<Timestamp>("\"1700000000000\"").value(), Some(Timestamp(1_700_000_000_000)));
-        assert_eq!(scalar::<Timestamp>("\"2023-11-14T22:13:20Z\"").value(), Some(Timestamp(1_700_000_000_000)));
+        assert_eq!(
+            scalar::<Timestamp>("1700000000000").value(),
+            Some(Timestamp(1_700_000_000_000))
+        );
+        assert_eq!(
+            scalar::<Timestamp>("\"1700000000000\"").value(),
+            Some(Timestamp(1_700_000_000_000))
+        );
+        assert_eq!(
+            scalar::<Timestamp>("\"2023-11-14T22:13:20Z\"").value(),
+            Some(Timestamp(1_700_000_000_000))
+        );
         assert_eq!(
             scalar::<Timestamp>("\"2023-11-15T03:43:20.5+05:30\"").value(),
             Some(Timestamp(1_700_000_000_500))
@@ -935,12 +1020,22 @@ mod tests {
 
     #[test]
     fn escaped_strings_are_unescaped() {
-        assert_eq!(scalar::<Text>(r#""a \"b\"\n\u00e9""#).get().map(|t| t.as_str()), Some("a \"b\"\né"));
+        assert_eq!(
+            scalar::<Text>(r#""a \"b\"\n\u00e9""#)
+                .get()
+                .map(|t| t.as_str()),
+            Some("a \"b\"\né")
+        );
     }
 
     #[test]
     fn paths_render_like_accessors() {
-        let segs = [Seg::Field("a"), Seg::Index(2), Seg::Key("b c".into()), Seg::Field("d")];
+        let segs = [
+            Seg::Field("a"),
+            Seg::Index(2),
+            Seg::Key("b c".into()),
+            Seg::Field("d"),
+        ];
         assert_eq!(render_path(&segs), "a[2][\"b c\"].d");
     }
 }

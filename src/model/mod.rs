@@ -28,9 +28,13 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::{Error, Result};
-use lenient::{render_path, Invalid, JsonKind, Key, Lenient, List, Read, Scalar, Seg, Sink, Walk, Walker};
+use lenient::{
+    render_path, Invalid, JsonKind, Key, Lenient, List, Read, Scalar, Seg, Sink, Walk, Walker,
+};
 
-pub use codes::{AliveStatus, ConnectionType, ExecutionStatus, MigrationStatus, RunType, StageType};
+pub use codes::{
+    AliveStatus, ConnectionType, ExecutionStatus, MigrationStatus, RunType, StageType, TriggerRule,
+};
 pub use data::{
     Connection, Dataset, DatasetAudit, DatasetExport, DatasetExportAudit, DatasetState, Datasink,
     DatasourceAudit, ExportMetric, PipelineDatasource, RawDataset, RawDatasetAudit, RulesetAudit,
@@ -38,7 +42,7 @@ pub use data::{
 pub use embedded::{ClientMeta, ConnectionInfo, ExportInfo, Quality, Stream, Streams};
 pub use lenient::{Flag, Id, Int, JsonText, Text, Timestamp};
 pub use run::{
-    PipelineAudit, Pipeline, PipelineRun, PipelineRunAudit, Profile, Project, Ref, ResponseMessage,
+    Pipeline, PipelineAudit, PipelineRun, PipelineRunAudit, Profile, Project, Ref, ResponseMessage,
     ResponseStatus, RunConfigAudit, User,
 };
 pub use stage::{Mappers, PipelineTask, TaskInstance};
@@ -85,11 +89,17 @@ impl JobSummary {
             Lenient::Value(run) => (*run, "pipelinerun"),
             _ if top.bare => match serde_json::from_slice::<Lenient<PipelineRun>>(bytes) {
                 Ok(Lenient::Value(run)) => (run, ""),
-                Ok(_) => return Err(Error::NoRun { found: "a run object that could not be read".into() }),
+                Ok(_) => {
+                    return Err(Error::NoRun {
+                        found: "a run object that could not be read".into(),
+                    })
+                }
                 Err(e) => return Err(Error::from_json(e)),
             },
             Lenient::Invalid(inv) => {
-                return Err(Error::NoRun { found: format!("`pipelinerun` holding {}", inv.found.with_article()) })
+                return Err(Error::NoRun {
+                    found: format!("`pipelinerun` holding {}", inv.found.with_article()),
+                })
             }
             Lenient::Missing => {
                 let found = match top.kind {
@@ -103,14 +113,26 @@ impl JobSummary {
 
         // Walk the run for wrong-kind values before stages and mappers found
         // beside it are moved in, so that each is reported with its own path.
-        let root_path = if root.is_empty() { vec![] } else { vec![Seg::Field(root)] };
+        let root_path = if root.is_empty() {
+            vec![]
+        } else {
+            vec![Seg::Field(root)]
+        };
         walk_diagnostics(&run, root_path, &mut diagnostics);
 
         // Stages and mappers beside `pipelinerun` instead of inside it.
-        let mut stages_path = if root.is_empty() { "pipelinetaskinstances" } else { "pipelinerun.pipelinetaskinstances" };
+        let mut stages_path = if root.is_empty() {
+            "pipelinetaskinstances"
+        } else {
+            "pipelinerun.pipelinetaskinstances"
+        };
         if !top.instances.is_missing() && root == "pipelinerun" {
             if run.pipelinetaskinstances.is_missing() {
-                walk_diagnostics(&top.instances, vec![Seg::Field("pipelinetaskinstances")], &mut diagnostics);
+                walk_diagnostics(
+                    &top.instances,
+                    vec![Seg::Field("pipelinetaskinstances")],
+                    &mut diagnostics,
+                );
                 run.pipelinetaskinstances = top.instances;
                 stages_path = "pipelinetaskinstances";
             } else {
@@ -123,7 +145,11 @@ impl JobSummary {
         }
         if !top.mappers.is_missing() && root == "pipelinerun" {
             if run.pipelinetaskinstancemappers.is_missing() {
-                walk_diagnostics(&top.mappers, vec![Seg::Field("pipelinetaskinstancemappers")], &mut diagnostics);
+                walk_diagnostics(
+                    &top.mappers,
+                    vec![Seg::Field("pipelinetaskinstancemappers")],
+                    &mut diagnostics,
+                );
                 run.pipelinetaskinstancemappers = top.mappers;
             } else {
                 diagnostics.push(Diagnostic::new(
@@ -143,16 +169,28 @@ impl JobSummary {
                             Some(inv) => inv.found.with_article().to_owned(),
                             None => "no `id` field".to_owned(),
                         };
-                        return Err(Error::MissingId { path: format!("{stages_path}[{i}]"), found });
+                        return Err(Error::MissingId {
+                            path: format!("{stages_path}[{i}]"),
+                            found,
+                        });
                     }
                 }
             }
         }
 
         if let Some(status) = &response_status {
-            walk_diagnostics(status, vec![Seg::Field("response_status")], &mut diagnostics);
+            walk_diagnostics(
+                status,
+                vec![Seg::Field("response_status")],
+                &mut diagnostics,
+            );
         }
-        Ok(JobSummary { response_status, run, stages_path, diagnostics })
+        Ok(JobSummary {
+            response_status,
+            run,
+            stages_path,
+            diagnostics,
+        })
     }
 
     /// Parses a response from text. See [`JobSummary::from_slice`].
@@ -194,7 +232,11 @@ impl JobSummary {
 
     /// The task instances that could be read, with their index in the array.
     pub fn task_instances(&self) -> impl Iterator<Item = (usize, &TaskInstance)> {
-        self.run.pipelinetaskinstances.get().into_iter().flat_map(List::values)
+        self.run
+            .pipelinetaskinstances
+            .get()
+            .into_iter()
+            .flat_map(List::values)
     }
 
     /// The child → parents mapping, when the response had one.
@@ -216,9 +258,12 @@ impl FromStr for JobSummary {
 }
 
 fn check_api_status(status: &ResponseStatus) -> Result<()> {
-    let failed_text = status.status.get().is_some_and(|s| s.as_str().trim().eq_ignore_ascii_case("failure"));
+    let failed_text = status
+        .status
+        .get()
+        .is_some_and(|s| s.as_str().trim().eq_ignore_ascii_case("failure"));
     let code = status.status_code.value().map(|c| c.0);
-    if !failed_text && !code.is_some_and(|c| c >= 4000) {
+    if !failed_text && code.is_none_or(|c| c < 4000) {
         return Ok(());
     }
     let messages = status
@@ -227,7 +272,11 @@ fn check_api_status(status: &ResponseStatus) -> Result<()> {
         .into_iter()
         .flat_map(List::values)
         .filter_map(|(_, m)| {
-            let text = m.message.get().map(|t| t.as_str().to_owned()).filter(|t| !t.is_empty());
+            let text = m
+                .message
+                .get()
+                .map(|t| t.as_str().to_owned())
+                .filter(|t| !t.is_empty());
             text.or_else(|| {
                 let kind = m.kind.get().map(|t| t.as_str().to_owned());
                 match (kind, m.status_code.value()) {
@@ -239,7 +288,10 @@ fn check_api_status(status: &ResponseStatus) -> Result<()> {
             })
         })
         .collect();
-    Err(Error::Api { status_code: code, messages })
+    Err(Error::Api {
+        status_code: code,
+        messages,
+    })
 }
 
 /// Wrong-kind values anywhere in `value`, as diagnostics with their paths.
@@ -252,11 +304,18 @@ fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: Vec<Seg>, out: &mut Vec<D
             } else {
                 DiagnosticKind::WrongKind
             };
-            self.0.push(Diagnostic::new(kind, render_path(path), format!("{invalid}; treated as missing")));
+            self.0.push(Diagnostic::new(
+                kind,
+                render_path(path),
+                format!("{invalid}; treated as missing"),
+            ));
         }
     }
     let mut sink = Collect(out);
-    let mut walker = Walker { path, sink: &mut sink };
+    let mut walker = Walker {
+        path,
+        sink: &mut sink,
+    };
     value.walk(&mut walker);
 }
 
@@ -314,7 +373,10 @@ impl<'de> Visitor<'de> for TopVisitor {
                 "pipelinetaskinstancemappers" => top.mappers = map.next_value()?,
                 "pipelinetaskinstances" => top.instances = map.next_value()?,
                 other => {
-                    if matches!(other, "id" | "execution_status" | "created_time" | "completion_time") {
+                    if matches!(
+                        other,
+                        "id" | "execution_status" | "created_time" | "completion_time"
+                    ) {
                         run_fields = true;
                     }
                     map.next_value::<IgnoredAny>()?;

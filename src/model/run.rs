@@ -158,7 +158,12 @@ impl User {
             .get()
             .map(Text::as_str)
             .filter(|s| !s.is_empty())
-            .or_else(|| self.email_id.get().map(Text::as_str).filter(|s| !s.is_empty()))
+            .or_else(|| {
+                self.email_id
+                    .get()
+                    .map(Text::as_str)
+                    .filter(|s| !s.is_empty())
+            })
             .or_else(|| self.id.get().map(Id::as_str))
     }
 }
@@ -270,9 +275,18 @@ impl PipelineRun {
     pub fn pipeline(&self) -> Option<&Pipeline> {
         let candidates: [Option<&Pipeline>; 4] = [
             self.pipeline.get().map(|p| &**p),
-            self.pipelinerunaudit.get().and_then(|a| a.pipeline.get()).map(|p| &**p),
-            self.pipelineaudit.get().and_then(|a| a.pipeline.get()).map(|p| &**p),
-            self.pipelinerunconfigaudit.get().and_then(|a| a.pipeline.get()).map(|p| &**p),
+            self.pipelinerunaudit
+                .get()
+                .and_then(|a| a.pipeline.get())
+                .map(|p| &**p),
+            self.pipelineaudit
+                .get()
+                .and_then(|a| a.pipeline.get())
+                .map(|p| &**p),
+            self.pipelinerunconfigaudit
+                .get()
+                .and_then(|a| a.pipeline.get())
+                .map(|p| &**p),
         ];
         candidates
             .iter()

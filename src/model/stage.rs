@@ -9,7 +9,8 @@ use super::codes::{AliveStatus, ExecutionStatus, StageType};
 use super::data::{DatasetAudit, DatasetExportAudit, DatasourceAudit, RawDatasetAudit};
 use super::embedded::{self, ClientMeta};
 use super::lenient::{
-    record, Id, Int, JsonKind, JsonText, Key, Lenient, List, Read, Seg, Text, Timestamp, Walk, Walker,
+    record, Id, Int, JsonKind, JsonText, Key, Lenient, List, Read, Seg, Text, Timestamp, Walk,
+    Walker,
 };
 use super::run::{Pipeline, PipelineRun, User};
 use crate::error::Result;
@@ -64,7 +65,10 @@ record! {
 impl TaskInstance {
     /// The stage's name from its task definition.
     pub fn name(&self) -> Option<&str> {
-        self.pipelinetask.get().and_then(|t| t.name.get()).map(Text::as_str)
+        self.pipelinetask
+            .get()
+            .and_then(|t| t.name.get())
+            .map(Text::as_str)
     }
 
     /// The stage's type from its task definition.
@@ -74,7 +78,10 @@ impl TaskInstance {
 
     /// The trigger rule from its task definition, as written.
     pub fn trigger_rule(&self) -> Option<&str> {
-        self.pipelinetask.get().and_then(|t| t.trigger_rule.get()).map(Text::as_str)
+        self.pipelinetask
+            .get()
+            .and_then(|t| t.trigger_rule.get())
+            .map(Text::as_str)
     }
 
     /// `client_meta`, decoded.
@@ -136,7 +143,10 @@ impl Read for Mappers {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object of child id to parent ids")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
                     let parents = map.next_value::<Lenient<List<Id>>>()?;
@@ -144,7 +154,10 @@ impl Read for Mappers {
                 }
                 Ok(Lenient::Value(Mappers { entries }))
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
                 while seq.next_element::<de::IgnoredAny>()?.is_some() {}
                 Ok(wrong(JsonKind::Array))
             }

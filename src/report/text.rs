@@ -1,0 +1,601 @@
+//! Text reports, for people.
+//!
+//! Written the way a senior engineer would explain a run to a colleague: the
+//! headline first, then each root cause with what the response says about it,
+//! what it read and wrote, and what it held back; then the timing. Failure
+//! texts are printed verbatim. Colour is the caller's choice (the CLI turns it
+//! on only for a terminal without `NO_COLOR`).
+
+use std::fmt::Write as _;
+
+use super::{human_duration, Analysis};
+use crate::cause::{self, RunCauseKind};
+use crate::error::{Error, Result};
+use crate::graph::{status_label, DataIx, LineageGraph, Stage};
+use crate::model::{ExecutionStatus, Timestamp};
+
+/// How to render text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// Use ANSI colours for statuses and headings.
+    pub color: bool,
+}
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.wrap("2", text)
+    }
+
+    fn status(&self, label: &str) -> String {
+        let code = match label {
+            "success" => "32",
+            "failed" | "killed" => "31",
+            "stopped" => "35",
+            "running" => "33",
+            _ => "2",
+        };
+        self.wrap(code, label)
+    }
+}
+
+/// A name for one line of text: control characters shown as escapes.
+fn one_line(text: &str) -> String {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        text.to_owned()
+    }
+}
+
+fn stage_title(stage: &Stage<'_>) -> String {
+    let name = stage.name().map_or_else(
+        || format!("stage {}", stage.id),
+        |n| format!("\"{}\"", one_line(n)),
+    );
+    let kind = match (stage.is_placeholder(), stage.stage_type()) {
+        (true, _) => "placeholder".to_owned(),
+        (false, Some(t)) => t.label().to_owned(),
+        (false, None) => "stage".to_owned(),
+    };
+    format!("{name} ({kind}, id {})", stage.id)
+}
+
+fn time(ms: i64) -> String {
+    Timestamp(ms).to_string()
+}
+
+fn headline(out: &mut String, a: &Analysis<'_, '_>, p: &Paint) {
+    let run = a.graph.summary().run();
+    let pipeline = run.pipeline();
+    let id = run.id.get().map_or("(no id)", |i| i.as_str());
+    let mut first = format!("Run {id}");
+    if let Some(name) = pipeline.and_then(|p| p.name.get()) {
+        let _ = write!(first, " of pipeline \"{}\"", one_line(name.as_str()));
+    }
+    if let Some(ws) = pipeline
+        .and_then(|p| p.project.get())
+        .and_then(|p| p.name.get())
+    {
+        let _ = write!(first, " in workspace \"{}\"", one_line(ws.as_str()));
+    }
+    let _ = writeln!(out, "{}", p.bold(&first));
+    let mut facts = vec![p.status(status_label(run.execution_status.value()))];
+    if let Some(t) = run.run_type.value() {
+        facts.push(format!("{} run", t.label()));
+    }
+    if let Some(t) = run.created_time.value() {
+        facts.push(format!("started {t}"));
+    }
+    match (a.wall_time(), run.execution_status.value()) {
+        (Some(w), Some(ExecutionStatus::Running)) => {
+            facts.push(format!("running for {} so far", human_duration(w)))
+        }
+        (Some(w), _) => facts.push(format!("wall time {}", human_duration(w))),
+        _ => {}
+    }
+    let _ = writeln!(out, "  {}", facts.join(" · "));
+}
+
+fn data_line(g: &LineageGraph<'_>, d: DataIx) -> String {
+    let node = &g.data_nodes()[d];
+    let mut line = match node.name {
+        Some(n) => format!("{} \"{}\"", node.kind.label(), one_line(n)),
+        None => format!("{} {}", node.kind.label(), node.id),
+    };
+    let conn = node
+        .connection
+        .and_then(|c| c.name.get())
+        .map(|t| t.as_str());
+    match (conn, node.connection_type()) {
+        (Some(c), Some(t)) if Some(c) != node.name => {
+            let _ = write!(line, " via {} [{}]", one_line(c), t.label());
+        }
+        (_, Some(t)) => {
+            let _ = write!(line, " [{}]", t.label());
+        }
+        (Some(c), None) if Some(c) != node.name => {
+            let _ = write!(line, " via {}", one_line(c));
+        }
+        _ => {}
+    }
+    line
+}
+
+/// The `why` report: root causes with their evidence, data and blast radius,
+/// then run-level causes.
+pub fn why(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
+    let p = Paint { color: opts.color };
+    let g = a.graph;
+    let mut out = String::new();
+    headline(&mut out, a, &p);
+    out.push('\n');
+
+    let evidence = a.evidence();
+    let run_status = g.summary().run().execution_status.value();
+    if evidence.is_empty() {
+        let line = match run_status {
+            Some(ExecutionStatus::Success) => "No stage failed: the run succeeded.",
+            Some(ExecutionStatus::Running) => "No stage has failed so far: the run is still going.",
+            _ => "No stage failed, stopped or was killed.",
+        };
+        let _ = writeln!(out, "{line}");
+    } else {
+        let n = evidence.len();
+        let _ = writeln!(
+            out,
+            "{}",
+            p.bold(&format!(
+                "Why it failed: {n} root cause{}",
+                if n == 1 { "" } else { "s" }
+            ))
+        );
+    }
+
+    for (i, (s, ev)) in evidence.iter().enumerate() {
+        let st = &g.stages()[*s];
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{}. {} {}",
+            i + 1,
+            p.bold(&stage_title(st)),
+            p.status(st.status_label())
+        );
+        let mut when = Vec::new();
+        match (st.start, st.completion) {
+            (Some(s0), Some(s1)) => when.push(format!(
+                "ran {} → {} ({})",
+                time(s0),
+                time(s1),
+                human_duration(s1 - s0)
+            )),
+            (Some(s0), None) => when.push(format!("started {}", time(s0))),
+            (None, Some(s1)) => when.push(format!("ended {}", time(s1))),
+            (None, None) => {}
+        }
+        match ev.retry_count {
+            Some(0) | None => {}
+            Some(1) => when.push("after 1 retry".to_owned()),
+            Some(r) => when.push(format!("after {r} retries")),
+        }
+        if !when.is_empty() {
+            let _ = writeln!(out, "   {}", when.join(", "));
+        }
+        if let Some(op) = &ev.operator_id {
+            let _ = writeln!(out, "   operator {op}");
+        }
+        if st.trigger_rule != crate::model::TriggerRule::AllSuccess {
+            let _ = writeln!(out, "   trigger rule {}", st.trigger_rule.name());
+        }
+        if ev.texts.is_empty() {
+            let _ = writeln!(out, "   The response holds no message for this stage.");
+        } else {
+            let _ = writeln!(out, "   What the response says:");
+            for t in &ev.texts {
+                let _ = writeln!(out, "     • {}", t.text);
+                let _ = writeln!(out, "       {}", p.dim(&format!("at {}", t.path)));
+            }
+        }
+        if !ev.reads.is_empty() || !ev.writes.is_empty() {
+            let _ = writeln!(out, "   Data:");
+            for &d in &ev.reads {
+                let _ = writeln!(out, "     reads  {}", data_line(g, d));
+            }
+            for &d in &ev.writes {
+                let _ = writeln!(out, "     writes {}", data_line(g, d));
+            }
+        }
+        let blocked = a.causes.blocked(*s);
+        if blocked.is_empty() {
+            let _ = writeln!(out, "   Blocked nothing downstream.");
+        } else {
+            let _ = writeln!(
+                out,
+                "   Blocked downstream ({} stage{}):",
+                blocked.len(),
+                if blocked.len() == 1 { "" } else { "s" }
+            );
+            for &b in blocked {
+                let bs = &g.stages()[b];
+                let _ = writeln!(
+                    out,
+                    "     • {} — {}",
+                    stage_title(bs),
+                    p.status(bs.status_label())
+                );
+            }
+        }
+        let radius = cause::blast_radius(g, *s);
+        let targets: Vec<String> = radius
+            .data
+            .iter()
+            .filter(|&&d| g.data_nodes()[d].kind == crate::graph::DataKind::ExportTarget)
+            .map(|&d| data_line(g, d))
+            .collect();
+        if !targets.is_empty() {
+            let _ = writeln!(out, "   Exports downstream: {}", targets.join("; "));
+        }
+    }
+
+    if !a.run_causes.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "{}", p.bold("Run-level causes:"));
+        for c in &a.run_causes {
+            let kind = match c.kind {
+                RunCauseKind::Stopped => "stopped",
+                RunCauseKind::Killed => "killed",
+                RunCauseKind::QualityGate => "quality gate",
+                RunCauseKind::Unexplained => "unexplained",
+            };
+            let _ = writeln!(out, "  • {}: {}", p.bold(kind), c.detail);
+        }
+    }
+    out.push('\n');
+    critical_section(&mut out, a, &p);
+    out
+}
+
+/// The `why --stage ID` report: the stage's culprits and a path from each.
+///
+/// # Errors
+///
+/// [`Error::UnknownStage`] when the run has no stage with id `id`.
+pub fn trace(a: &Analysis<'_, '_>, id: &str, opts: TextOptions) -> Result<String> {
+    let p = Paint { color: opts.color };
+    let g = a.graph;
+    let s = g
+        .stage_by_id(id)
+        .ok_or_else(|| Error::UnknownStage { id: id.to_owned() })?;
+    let st = &g.stages()[s];
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}",
+        p.bold(&stage_title(st)),
+        p.status(st.status_label())
+    );
+    let traces = a.causes.trace(g, s);
+    if traces.is_empty() {
+        let _ = writeln!(
+            out,
+            "Nothing upstream held this stage back, and it did not fail itself."
+        );
+        return Ok(out);
+    }
+    for t in &traces {
+        if t.culprit == s {
+            let _ = writeln!(out, "  is a root cause itself: it failed on its own.");
+            continue;
+        }
+        let c = &g.stages()[t.culprit];
+        let _ = writeln!(
+            out,
+            "  held back by {} {}",
+            stage_title(c),
+            p.status(c.status_label())
+        );
+        let names: Vec<String> = t
+            .path
+            .iter()
+            .map(|&x| {
+                g.stages()[x]
+                    .name()
+                    .map_or_else(|| g.stages()[x].id.to_owned(), one_line)
+            })
+            .collect();
+        let _ = writeln!(out, "    path: {}", names.join(" → "));
+    }
+    Ok(out)
+}
+
+/// The `order` report: stages in topological order with their levels.
+pub fn order(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
+    let p = Paint { color: opts.color };
+    let g = a.graph;
+    let rows: Vec<[String; 5]> = a
+        .order
+        .stages()
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let st = &g.stages()[s];
+            [
+                (i + 1).to_string(),
+                a.order.level(s).to_string(),
+                st.id.to_owned(),
+                st.name().map_or_else(|| "—".to_owned(), one_line),
+                st.status_label().to_owned(),
+            ]
+        })
+        .collect();
+    let mut out = format!(
+        "{} stage{} in topological order (parents first; ties by smallest id)\n\n",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    table(
+        &mut out,
+        &["#", "level", "id", "name", "status"],
+        &rows,
+        &p,
+        4,
+    );
+    out
+}
+
+/// The `critical-path` report: the path, every stage's timing, and the
+/// observed chain with its waits.
+pub fn critical_path(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
+    let p = Paint { color: opts.color };
+    let g = a.graph;
+    let t = &a.timing;
+    let mut out = String::new();
+    headline(&mut out, a, &p);
+    out.push('\n');
+    critical_section(&mut out, a, &p);
+
+    out.push('\n');
+    let _ = writeln!(out, "{}", p.bold("Every stage (topological order):"));
+    let rows: Vec<[String; 6]> = a
+        .order
+        .stages()
+        .iter()
+        .map(|&s| {
+            let st = &g.stages()[s];
+            [
+                st.name().map_or_else(|| st.id.to_owned(), one_line),
+                st.status_label().to_owned(),
+                human_duration(t.duration(s)),
+                human_duration(t.earliest_finish(s)),
+                human_duration(t.slack(s)),
+                if t.is_critical(s) {
+                    "critical".to_owned()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    table(
+        &mut out,
+        &[
+            "stage",
+            "status",
+            "duration",
+            "earliest finish",
+            "slack",
+            "",
+        ],
+        &rows,
+        &p,
+        1,
+    );
+    out
+}
+
+fn critical_section(out: &mut String, a: &Analysis<'_, '_>, p: &Paint) {
+    let g = a.graph;
+    let t = &a.timing;
+    let mut line = format!("Critical path: {} of work", human_duration(t.makespan()));
+    if let Some(w) = a.wall_time() {
+        let _ = write!(line, " against {} of wall time", human_duration(w));
+        if w > t.makespan() {
+            let _ = write!(
+                line,
+                " ({} spent waiting)",
+                human_duration(w - t.makespan())
+            );
+        }
+    }
+    let _ = writeln!(out, "{}", p.bold(&line));
+    if t.critical_path().is_empty() {
+        let _ = writeln!(out, "  (no stages)");
+    }
+    for (i, &s) in t.critical_path().iter().enumerate() {
+        let st = &g.stages()[s];
+        let _ = writeln!(
+            out,
+            "  {}. {} — {}, {}, finishes at +{}",
+            i + 1,
+            stage_title(st),
+            p.status(st.status_label()),
+            human_duration(t.duration(s)),
+            human_duration(t.earliest_finish(s))
+        );
+    }
+    let chain = t.observed_chain();
+    if !chain.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.bold("Observed chain (what actually finished last):")
+        );
+        for (i, &s) in chain.iter().enumerate() {
+            let st = &g.stages()[s];
+            let wait = match t.waits()[i] {
+                Some(w) => format!("waited {}", human_duration(w)),
+                None => "wait unknown".to_owned(),
+            };
+            let done = st.completion.map(time).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}. {} — {wait}, completed {done}",
+                i + 1,
+                stage_title(st)
+            );
+        }
+    }
+}
+
+/// The `summary` report: one screen with the run, its stages, root causes,
+/// run-level causes and critical path.
+pub fn summary(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
+    let p = Paint { color: opts.color };
+    let g = a.graph;
+    let mut out = String::new();
+    headline(&mut out, a, &p);
+
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for label in [
+        "success", "failed", "stopped", "killed", "running", "created", "unknown",
+    ] {
+        let n = g
+            .stages()
+            .iter()
+            .filter(|s| s.status_label() == label)
+            .count();
+        if n > 0 {
+            counts.push((label, n));
+        }
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(l, n)| format!("{n} {}", p.status(l)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  {} stage{}{}{}",
+        g.stages().len(),
+        if g.stages().len() == 1 { "" } else { "s" },
+        if parts.is_empty() { "" } else { ": " },
+        parts.join(", ")
+    );
+    out.push('\n');
+
+    let evidence = a.evidence();
+    if evidence.is_empty() {
+        let _ = writeln!(out, "Root causes: none");
+    } else {
+        let _ = writeln!(out, "{}", p.bold("Root causes:"));
+        for (s, ev) in &evidence {
+            let st = &g.stages()[*s];
+            let blocked = a.causes.blocked(*s).len();
+            let _ = writeln!(
+                out,
+                "  • {} {} — blocked {blocked} stage{}",
+                stage_title(st),
+                p.status(st.status_label()),
+                if blocked == 1 { "" } else { "s" }
+            );
+            if let Some(first) = ev.texts.first() {
+                let _ = writeln!(out, "    {}", first.text);
+            }
+        }
+    }
+    if !a.run_causes.is_empty() {
+        let _ = writeln!(out, "{}", p.bold("Run-level causes:"));
+        for c in &a.run_causes {
+            let _ = writeln!(out, "  • {}", c.detail);
+        }
+    }
+    out.push('\n');
+    critical_section(&mut out, a, &p);
+    out
+}
+
+/// Left-aligned columns, two spaces apart; `wrap_at` is the column whose
+/// cells are cut at 48 characters (names).
+fn table<const N: usize>(
+    out: &mut String,
+    header: &[&str; N],
+    rows: &[[String; N]],
+    p: &Paint,
+    wrap_at: usize,
+) {
+    let cut = |s: &str| -> String {
+        if s.chars().count() > 48 {
+            let mut c: String = s.chars().take(47).collect();
+            c.push('…');
+            c
+        } else {
+            s.to_owned()
+        }
+    };
+    let rows: Vec<[String; N]> = rows
+        .iter()
+        .map(|r| {
+            std::array::from_fn(|i| {
+                if i == wrap_at {
+                    cut(&r[i])
+                } else {
+                    r[i].clone()
+                }
+            })
+        })
+        .collect();
+    let mut widths = [0usize; N];
+    for (i, h) in header.iter().enumerate() {
+        widths[i] = h.chars().count();
+    }
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String; N], status_col: Option<usize>| -> String {
+        let mut l = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            let shown = if Some(i) == status_col {
+                p.status(c)
+            } else {
+                c.clone()
+            };
+            l.push_str(&shown);
+            if i + 1 < N {
+                l.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        l.trim_end().to_owned()
+    };
+    let head: [String; N] = std::array::from_fn(|i| header[i].to_owned());
+    let _ = writeln!(out, "{}", p.bold(&line(&head, None)));
+    let status_col = header.iter().position(|h| *h == "status");
+    for r in &rows {
+        let _ = writeln!(out, "{}", line(r, status_col));
+    }
+}

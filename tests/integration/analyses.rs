@@ -1,0 +1,440 @@
+//! Hand-worked cases of SPEC sections 3 and 4, each with its answer written out.
+
+use dataprep_lineage::cause::{self, RunCauseKind};
+use dataprep_lineage::{Analysis, DiagnosticKind, Error, LineageGraph};
+
+use crate::support::{load, parse, run, s};
+
+/// Ids of stages, for readable assertions.
+fn ids(g: &LineageGraph<'_>, stages: &[usize]) -> Vec<String> {
+    stages
+        .iter()
+        .map(|&s| g.stages()[s].id.to_owned())
+        .collect()
+}
+
+fn ix(g: &LineageGraph<'_>, id: &str) -> usize {
+    g.stage_by_id(id).unwrap_or_else(|| panic!("no stage {id}"))
+}
+
+#[test]
+fn diamond_with_one_failing_branch() {
+    // 1 → {2 fails, 3 ok} → 4 never ran.
+    let doc = parse(&run(
+        -1,
+        &[
+            s("1", 1, &[]),
+            s("2", -1, &["1"]),
+            s("3", 1, &["1"]),
+            s("4", 2, &["2", "3"]),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.causes.root_causes()), ["2"]);
+    assert_eq!(ids(&g, a.causes.blocked(ix(&g, "2"))), ["4"]);
+    assert_eq!(ids(&g, &a.causes.culprits(&g, ix(&g, "4"))), ["2"]);
+    assert!(a.causes.culprits(&g, ix(&g, "3")).is_empty());
+    assert!(a.run_causes.is_empty());
+}
+
+#[test]
+fn all_done_stage_that_fails_after_a_failed_parent_is_a_second_root_cause() {
+    let doc = parse(&run(
+        -1,
+        &[
+            s("1", -1, &[]),
+            s("2", -1, &["1"]).rule("ALL_DONE"),
+            s("3", 2, &["2"]),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.causes.root_causes()), ["1", "2"]);
+    assert!(
+        a.causes.blocked(ix(&g, "1")).is_empty(),
+        "2 failed on its own"
+    );
+    assert_eq!(ids(&g, a.causes.blocked(ix(&g, "2"))), ["3"]);
+}
+
+#[test]
+fn one_success_join_with_a_successful_parent_is_not_blocked() {
+    let doc = parse(&run(
+        1,
+        &[
+            s("1", -1, &[]),
+            s("2", 1, &[]),
+            s("3", 1, &["1", "2"]).rule("one_success"),
+            s("4", 1, &["3"]),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.causes.root_causes()), ["1"]);
+    assert!(a.causes.blocked(ix(&g, "1")).is_empty());
+    // With no successful parent, ONE_SUCCESS propagates.
+    let doc = parse(&run(
+        -1,
+        &[
+            s("1", -1, &[]),
+            s("2", -2, &[]),
+            s("3", 2, &["1", "2"]).rule("ONE_SUCCESS"),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.causes.root_causes()), ["1", "2"]);
+    assert_eq!(ids(&g, &a.causes.culprits(&g, ix(&g, "3"))), ["1", "2"]);
+}
+
+#[test]
+fn a_failure_three_levels_up_blocks_the_whole_tail() {
+    let mut stages = vec![
+        s("100", 1, &[]),
+        s("101", 1, &["100"]),
+        s("102", -1, &["101"]),
+    ];
+    let tail: Vec<String> = (103..120).map(|i| i.to_string()).collect();
+    for (i, id) in tail.iter().enumerate() {
+        let parent = if i == 0 {
+            "102".to_owned()
+        } else {
+            tail[i - 1].clone()
+        };
+        stages.push(s(id, 2, &[&parent]));
+    }
+    let doc = parse(&run(-1, &stages));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.causes.root_causes()), ["102"]);
+    assert_eq!(ids(&g, a.causes.blocked(ix(&g, "102"))), tail);
+    let trace = a.causes.trace(&g, ix(&g, "119"));
+    assert_eq!(trace.len(), 1);
+    assert_eq!(trace[0].path.len(), 18);
+    assert_eq!(g.stages()[trace[0].path[0]].id, "102");
+}
+
+#[test]
+fn a_stage_that_fails_on_its_own_below_a_failure_is_not_blocked_but_pending_ones_are() {
+    // 2 has ALL_SUCCESS and a failed parent: its culprit is 1, so it is blocked (even though it failed).
+    // 3 has ALL_DONE and failed: its own culprit.
+    let doc = parse(&run(
+        -1,
+        &[
+            s("1", -1, &[]),
+            s("2", -1, &["1"]),
+            s("3", -1, &["1"]).rule("all_done"),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.causes.root_causes()), ["1", "3"]);
+    assert_eq!(ids(&g, a.causes.blocked(ix(&g, "1"))), ["2"]);
+}
+
+#[test]
+fn shortest_path_from_each_culprit() {
+    // 1 → 2 → 3 → 5 and 1 → 5 directly; 4 → 5.
+    let doc = parse(&run(
+        -1,
+        &[
+            s("1", -1, &[]),
+            s("2", 2, &["1"]),
+            s("3", 2, &["2"]),
+            s("4", -3, &[]),
+            s("5", 2, &["3", "1", "4"]),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    let traces: Vec<(String, Vec<String>)> = a
+        .causes
+        .trace(&g, ix(&g, "5"))
+        .into_iter()
+        .map(|t| (g.stages()[t.culprit].id.to_owned(), ids(&g, &t.path)))
+        .collect();
+    assert_eq!(
+        traces,
+        [
+            ("1".to_owned(), vec!["1".to_owned(), "5".to_owned()]),
+            ("4".to_owned(), vec!["4".to_owned(), "5".to_owned()])
+        ]
+    );
+}
+
+#[test]
+fn stopped_run_names_who_and_when() {
+    let doc = load("run_stopped_by_user.json");
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(a.run_causes.len(), 1);
+    assert_eq!(a.run_causes[0].kind, RunCauseKind::Stopped);
+    assert_eq!(
+        a.run_causes[0].detail,
+        "the run was stopped by Marco Ruiz <marco.ruiz@example.com> at 2026-11-28 06:33:00 UTC"
+    );
+    assert_eq!(a.causes.root_causes().len(), 1);
+    assert_eq!(
+        g.stages()[a.causes.root_causes()[0]].status_label(),
+        "stopped"
+    );
+}
+
+#[test]
+fn killed_run() {
+    let doc = load("run_killed_by_system.json");
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(a.run_causes.len(), 1);
+    assert_eq!(a.run_causes[0].kind, RunCauseKind::Killed);
+    assert_eq!(
+        a.run_causes[0].detail,
+        "the run was killed by the system at 2026-11-28 07:31:37.200 UTC"
+    );
+}
+
+#[test]
+fn quality_gate_with_the_counts() {
+    let doc = load("export_held_by_quality_gate.json");
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    let gates: Vec<&str> = a
+        .run_causes
+        .iter()
+        .filter(|c| c.kind == RunCauseKind::QualityGate)
+        .map(|c| c.detail.as_str())
+        .collect();
+    assert_eq!(gates.len(), 2, "{gates:?}");
+    assert!(
+        gates[0].contains("4187 valid, 23 invalid, 0 missing"),
+        "{}",
+        gates[0]
+    );
+}
+
+#[test]
+fn a_failed_run_with_no_failed_stage_is_unexplained() {
+    let doc = parse(&run(-1, &[s("1", 1, &[]), s("2", 1, &["1"])]));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(a.run_causes.len(), 1);
+    assert_eq!(a.run_causes[0].kind, RunCauseKind::Unexplained);
+}
+
+#[test]
+fn a_running_stage_runs_until_the_latest_timestamp() {
+    // 1 ran 0..10s; 2 started at 12s and is still running; 3 completed at 30s elsewhere.
+    let doc = parse(&run(
+        0,
+        &[
+            s("1", 1, &[]).time(0, 10_000),
+            s("2", 0, &["1"]).started(12_000),
+            s("3", 1, &[]).time(1_000, 30_000),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    let t = &a.timing;
+    assert_eq!(t.duration(ix(&g, "2")), 18_000);
+    assert_eq!(t.makespan(), 29_000);
+    assert_eq!(ids(&g, t.critical_path()), ["3"]);
+    assert_eq!(t.slack(ix(&g, "1")), 1_000);
+    assert_eq!(t.slack(ix(&g, "2")), 1_000);
+    // Observed chain: not running, completed last is 3 (no parents).
+    assert_eq!(ids(&g, t.observed_chain()), ["3"]);
+    assert_eq!(t.waits(), [Some(1_000)]);
+}
+
+#[test]
+fn critical_path_ties_go_to_the_earlier_stage() {
+    let doc = parse(&run(
+        1,
+        &[
+            s("1", 1, &[]).time(0, 5),
+            s("2", 1, &[]).time(0, 5),
+            s("3", 1, &["2", "1"]).time(5, 10),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.timing.critical_path()), ["1", "3"]);
+    assert_eq!(ids(&g, a.timing.observed_chain()), ["1", "3"]);
+    assert_eq!(a.timing.waits(), [Some(0), Some(0)]);
+}
+
+#[test]
+fn an_unknown_trigger_rule_is_all_success_with_a_diagnostic() {
+    let doc = parse(&run(
+        -1,
+        &[
+            s("1", -1, &[]),
+            s("2", 2, &["1"]).rule("WHEN_I_FEEL_LIKE_IT"),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.causes.blocked(ix(&g, "1"))), ["2"]);
+    let d: Vec<_> = g
+        .diagnostics()
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::UnknownTriggerRule)
+        .collect();
+    assert_eq!(d.len(), 1);
+    assert_eq!(
+        d[0].path,
+        "pipelinerun.pipelinetaskinstances[1].pipelinetask.trigger_rule"
+    );
+}
+
+#[test]
+fn a_mapper_id_without_a_task_instance_becomes_a_placeholder() {
+    let mut doc = run(-1, &[s("1", -1, &[]), s("2", 2, &["1", "999"])]);
+    doc["pipelinerun"]["pipelinetaskinstancemappers"]["2"] = serde_json::json!(["1", "999"]);
+    let doc = parse(&doc);
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    let p = ix(&g, "999");
+    assert!(g.stages()[p].is_placeholder());
+    assert_eq!(g.stages()[p].status_label(), "unknown");
+    assert_eq!(ids(&g, a.order.stages()), ["1", "999", "2"]);
+    let unknown: Vec<_> = g
+        .diagnostics()
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::UnknownStage)
+        .collect();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(
+        unknown[0].path,
+        "pipelinerun.pipelinetaskinstancemappers.2[1]"
+    );
+}
+
+#[test]
+fn duplicate_ids_keep_the_first_and_unmapped_stages_are_roots() {
+    let mut doc = run(1, &[s("1", 1, &[]), s("2", 1, &["1"])]);
+    let dup = doc["pipelinerun"]["pipelinetaskinstances"][0].clone();
+    doc["pipelinerun"]["pipelinetaskinstances"]
+        .as_array_mut()
+        .unwrap()
+        .push(dup);
+    doc["pipelinerun"]["pipelinetaskinstances"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"id": "3"}));
+    let doc = parse(&doc);
+    let g = LineageGraph::build(&doc).unwrap();
+    assert_eq!(g.stages().len(), 3);
+    let kinds: Vec<(&str, &str)> = g
+        .diagnostics()
+        .iter()
+        .map(|d| (d.kind.as_str(), d.path.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("duplicate_stage", "pipelinerun.pipelinetaskinstances[2]"),
+            ("unmapped_stage", "pipelinerun.pipelinetaskinstances[3]"),
+        ]
+    );
+}
+
+#[test]
+fn inverted_timestamps_count_as_zero_with_a_diagnostic() {
+    let doc = parse(&run(1, &[s("1", 1, &[]).time(10_000, 4_000)]));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(a.timing.duration(0), 0);
+    assert_eq!(g.diagnostics()[0].kind, DiagnosticKind::InvertedTimestamps);
+}
+
+#[test]
+fn a_cycle_is_an_error_naming_its_stages_in_order() {
+    let doc = parse(&run(
+        1,
+        &[
+            s("5", 1, &[]),
+            s("1", 1, &["3", "5"]),
+            s("2", 1, &["1"]),
+            s("3", 1, &["2"]),
+        ],
+    ));
+    let err = LineageGraph::build(&doc).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "dependency cycle between stages: 1 -> 2 -> 3 -> 1"
+    );
+    let doc = parse(&run(1, &[s("7", 1, &["7"])]));
+    match LineageGraph::build(&doc) {
+        Err(Error::Cycle { stages }) => assert_eq!(stages, ["7"]),
+        other => panic!("expected a cycle, got {other:?}"),
+    }
+}
+
+#[test]
+fn order_breaks_ties_by_id_as_integer_then_text() {
+    let doc = parse(&run(
+        1,
+        &[
+            s("b", 1, &[]),
+            s("10", 1, &[]),
+            s("9", 1, &[]),
+            s("a", 1, &["9"]),
+            s("007", 1, &[]),
+            s("7", 1, &[]),
+        ],
+    ));
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    assert_eq!(ids(&g, a.order.stages()), ["007", "7", "9", "10", "a", "b"]);
+    assert_eq!(a.order.level(ix(&g, "a")), 1);
+}
+
+#[test]
+fn evidence_holds_every_message_at_any_depth_and_failed_streams() {
+    let doc = load("failed_import_datasource_error.json");
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    let root = a.causes.root_causes()[0];
+    let ev = cause::evidence(&g, root);
+    let texts: Vec<&str> = ev.texts.iter().map(|t| t.text.as_str()).collect();
+    assert!(texts.contains(&"Access denied for user 'dataprep'@'10.2.0.15' (using password: YES)"));
+    assert!(texts
+        .iter()
+        .any(|t| t.contains("\"execution_status\":\"FAILURE\"") && t.contains("orders_archive")));
+    assert_eq!(ev.retry_count, Some(0));
+    assert_eq!(ev.reads.len(), 1);
+    assert_eq!(
+        g.data_nodes()[ev.reads[0]].connection_name(),
+        Some("shop-db (MySQL, eu-west)")
+    );
+
+    // A message in a field the model does not know is kept too.
+    let mut doc = run(-1, &[s("1", -1, &[])]);
+    doc["pipelinerun"]["pipelinetaskinstances"][0]["logs"] = serde_json::json!([{"level": "ERROR", "message": "disk full on worker 3"}, {"message": ""}]);
+    let doc = parse(&doc);
+    let g = LineageGraph::build(&doc).unwrap();
+    let ev = cause::evidence(&g, 0);
+    assert_eq!(ev.texts.len(), 1);
+    assert_eq!(
+        ev.texts[0].path,
+        "pipelinerun.pipelinetaskinstances[0].logs[0].message"
+    );
+    assert_eq!(ev.texts[0].text, "disk full on worker 3");
+}
+
+#[test]
+fn blast_radius_holds_stages_and_data() {
+    let doc = load("failed_transform_blocks_exports.json");
+    let g = LineageGraph::build(&doc).unwrap();
+    let a = Analysis::new(&g);
+    let root = a.causes.root_causes()[0];
+    let radius = cause::blast_radius(&g, root);
+    assert_eq!(radius.stages.len(), 2);
+    let kinds: Vec<&str> = radius
+        .data
+        .iter()
+        .map(|&d| g.data_nodes()[d].kind.label())
+        .collect();
+    assert_eq!(kinds, ["dataset", "export target", "export target"]);
+}

@@ -1,0 +1,184 @@
+//! The binary: exit codes, stdin, error messages.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::fixture;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"));
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = bin();
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("binary runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn temp(name: &str, content: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("dataprep-lineage-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn good_input_exits_0_whatever_the_run_outcome() {
+    for f in [
+        "failed_transform_blocks_exports.json",
+        "successful_multi_source_run.json",
+    ] {
+        let o = run_with(&["why", fixture(f).to_str().unwrap()], None);
+        assert_eq!(o.status.code(), Some(0), "{f}: {}", stderr(&o));
+        assert!(!o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_missing_file_exits_1_naming_it() {
+    let o = run_with(&["why", "no/such/file.json"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: cannot read no/such/file.json:"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn invalid_json_exits_1_with_line_and_column() {
+    let p = temp(
+        "broken.json",
+        b"{\n  \"pipelinerun\": {\n    \"id\": 1,,\n}",
+    );
+    let o = run_with(&["summary", p.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("broken.json: invalid JSON at line 3, column 13"),
+        "{e}"
+    );
+    assert!(e.contains("hint:"), "{e}");
+}
+
+#[test]
+fn a_cycle_exits_1() {
+    let p = temp(
+        "cycle.json",
+        br#"{"pipelinerun": {"id": "1", "pipelinetaskinstancemappers": {"2": ["3"], "3": ["2"]},
+        "pipelinetaskinstances": [{"id": "2"}, {"id": "3"}]}}"#,
+    );
+    let o = run_with(&["order", p.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("dependency cycle between stages: 2 -> 3 -> 2"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_api_error_exits_1() {
+    let p = temp("api.json", br#"{"response_status": {"status": "failure", "status_code": 4001, "messages": [{"type": "error", "status_code": 4001, "message": "Invalid OAuth token"}]}}"#);
+    let o = run_with(&["why", p.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("the API returned an error (status code 4001): Invalid OAuth token"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn stdin_input_with_a_dash() {
+    let bytes = std::fs::read(fixture("run_stopped_by_user.json")).unwrap();
+    let o = run_with(&["why", "-", "--format", "json"], Some(&bytes));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["run_causes"][0]["kind"], "stopped");
+    let o = run_with(&["why", "-"], Some(b"not json"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: <stdin>: invalid JSON at line 1, column 2"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn an_unknown_stage_is_a_usage_error() {
+    let o = run_with(
+        &[
+            "why",
+            fixture("failed_transform_blocks_exports.json")
+                .to_str()
+                .unwrap(),
+            "--stage",
+            "42",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no stage with id `42` in this run"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    assert_eq!(run_with(&["why"], None).status.code(), Some(2));
+    assert_eq!(run_with(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(
+        run_with(&["why", "x.json", "--format", "yaml"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    let help = run_with(&["why", "--help"], None);
+    assert_eq!(help.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("Why did this run fail?") && text.contains("Examples:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn warnings_go_to_stderr_and_quiet_silences_them() {
+    let f = fixture("odd_encodings.json");
+    let o = run_with(&["order", f.to_str().unwrap()], None);
+    assert!(stderr(&o).contains("warning: "), "{}", stderr(&o));
+    let o = run_with(&["order", f.to_str().unwrap(), "--quiet"], None);
+    assert!(o.stderr.is_empty());
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let f = fixture("failed_transform_blocks_exports.json");
+    let plain = run_with(&["why", f.to_str().unwrap()], None);
+    assert!(!plain.stdout.contains(&0x1b), "no colour into a pipe");
+    let always = run_with(&["why", f.to_str().unwrap(), "--color", "always"], None);
+    assert!(always.stdout.contains(&0x1b));
+}

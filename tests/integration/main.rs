@@ -1,0 +1,10 @@
+//! Integration tests, linked into one test binary (faster to build and run
+//! than one binary per file).
+
+mod analyses;
+mod cli;
+mod outputs;
+mod parsing;
+mod properties;
+mod scale;
+mod support;

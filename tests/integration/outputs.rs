@@ -1,0 +1,144 @@
+//! Every subcommand × format on every fixture, through the binary, as
+//! snapshots; and every DOT output checked by the real Graphviz.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support::{fixtures, stem};
+
+const REPORTS: [(&str, &[&str]); 12] = [
+    ("summary_text", &["summary"]),
+    ("summary_json", &["summary", "--format", "json"]),
+    ("why_text", &["why"]),
+    ("why_json", &["why", "--format", "json"]),
+    ("order_text", &["order"]),
+    ("order_json", &["order", "--format", "json"]),
+    ("critical_path_text", &["critical-path"]),
+    ("critical_path_json", &["critical-path", "--format", "json"]),
+    ("dot_stages", &["dot", "--view", "stages"]),
+    ("dot_lineage", &["dot", "--view", "lineage"]),
+    ("mermaid_stages", &["mermaid", "--view", "stages"]),
+    ("mermaid_lineage", &["mermaid", "--view", "lineage"]),
+];
+
+fn output(args: &[&str], file: &std::path::Path) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+        .args(args)
+        .arg(file)
+        .args(["--quiet", "--color", "never"])
+        .output()
+        .expect("binary runs");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?} {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn every_report_of_every_fixture() {
+    for file in fixtures() {
+        for (name, args) in REPORTS {
+            let out = output(args, &file);
+            if name.ends_with("_json") {
+                serde_json::from_str::<serde_json::Value>(&out)
+                    .unwrap_or_else(|e| panic!("{name} {}: {e}", file.display()));
+            }
+            insta::assert_snapshot!(format!("{name}__{}", stem(&file)), out);
+        }
+    }
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_output() {
+    for file in fixtures() {
+        for (_, args) in REPORTS {
+            assert_eq!(output(args, &file), output(args, &file));
+        }
+    }
+}
+
+#[test]
+fn traces_of_blocked_stages() {
+    let file = crate::support::fixture("failed_transform_blocks_exports.json");
+    let doc = crate::support::load("failed_transform_blocks_exports.json");
+    let (_, export) = doc.task_instances().nth(3).unwrap();
+    let id = export.id.get().unwrap().as_str().to_owned();
+    insta::assert_snapshot!("why_stage_text", output(&["why", "--stage", &id], &file));
+    insta::assert_snapshot!(
+        "why_stage_json",
+        output(&["why", "--format", "json", "--stage", &id], &file)
+    );
+}
+
+/// Runs `dot -Tsvg` on `input`; `None` when Graphviz is not installed outside CI.
+pub fn graphviz_svg(input: &str) -> Option<Result<String, String>> {
+    let child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "Graphviz `dot` must be installed in CI: {e}"
+            );
+            eprintln!("skipping Graphviz check: `dot` not found ({e})");
+            return None;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write to dot");
+    let o = child.wait_with_output().expect("dot finishes");
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    if o.status.success() && !err.contains("syntax error") {
+        Some(Ok(String::from_utf8_lossy(&o.stdout).into_owned()))
+    } else {
+        Some(Err(err))
+    }
+}
+
+#[test]
+fn graphviz_accepts_every_dot_output() {
+    for file in fixtures() {
+        for view in ["stages", "lineage"] {
+            let dot = output(&["dot", "--view", view], &file);
+            if let Some(Err(e)) = graphviz_svg(&dot) {
+                panic!("dot rejected {} ({view}): {e}\n{dot}", file.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_names_survive_into_the_svg() {
+    let file = crate::support::fixture("hostile_names.json");
+    let dot = output(&["dot", "--view", "lineage"], &file);
+    let Some(result) = graphviz_svg(&dot) else {
+        return;
+    };
+    let svg = result.expect("dot accepts hostile names");
+    for fragment in [
+        "He said &quot;hi&quot; \\ bye",
+        "&lt;b&gt;bold&lt;/b&gt; &amp; {braces} | pipes",
+        "&quot;]; x &#45;&gt; y [color=red",
+        "line one",
+        "line two",
+    ] {
+        assert!(svg.contains(fragment), "missing {fragment:?} in SVG");
+    }
+    let mermaid = output(&["mermaid", "--view", "lineage"], &file);
+    for raw in ["\"hi\"", "<b>", "{braces}", "\"]; x -> y [", "%%"] {
+        assert!(!mermaid.contains(raw), "raw {raw:?} in Mermaid");
+    }
+}

@@ -1,0 +1,292 @@
+//! Parsing: every fixture, and each tolerance rule of SPEC section 2 on its own.
+
+use dataprep_lineage::model::ExecutionStatus;
+use dataprep_lineage::{DiagnosticKind, Error, JobSummary};
+use serde_json::json;
+
+use crate::support::{describe, fixtures, stem};
+
+#[test]
+fn every_fixture_parses_into_a_readable_summary() {
+    for path in fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let summary =
+            JobSummary::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        insta::assert_snapshot!(format!("parsed__{}", stem(&path)), describe(&summary));
+    }
+}
+
+#[test]
+fn ids_written_as_numbers_keep_every_digit() {
+    let doc = r#"{"pipelinerun": {"id": 1405700000756952312, "pipelinetaskinstances": [{"id": 14057000007569523123}]}}"#;
+    let s = JobSummary::from_str(doc).unwrap();
+    assert_eq!(s.run().id.get().unwrap().as_str(), "1405700000756952312");
+    let (_, ti) = s.task_instances().next().unwrap();
+    assert_eq!(ti.id.get().unwrap().as_str(), "14057000007569523123");
+}
+
+#[test]
+fn numbers_and_codes_as_digit_strings() {
+    let doc = json!({"pipelinerun": {"id": "1", "execution_status": "-1", "storage_used": "1048576",
+        "pipelinetaskinstances": [{"id": "2", "retry_count": "3", "pipelinetask": {"type": "20"}}]}});
+    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    assert_eq!(
+        s.run().execution_status.value(),
+        Some(ExecutionStatus::Failed)
+    );
+    assert_eq!(s.run().storage_used.value().map(|i| i.0), Some(1_048_576));
+    let (_, ti) = s.task_instances().next().unwrap();
+    assert_eq!(ti.retry_count.value().map(|i| i.0), Some(3));
+    assert_eq!(ti.stage_type().map(|t| t.code()), Some(20));
+    assert!(s.diagnostics().is_empty());
+}
+
+#[test]
+fn booleans_in_every_spelling() {
+    for v in [json!(true), json!("true"), json!(1), json!("1")] {
+        let doc = json!({"pipelinerun": {"id": "1", "skip_export_invalid_data": v}});
+        let s = JobSummary::from_str(&doc.to_string()).unwrap();
+        assert!(s.run().skips_invalid_exports(), "{v}");
+    }
+    let doc = json!({"pipelinerun": {"id": "1", "skip_export_invalid_data": "0"}});
+    assert!(!JobSummary::from_str(&doc.to_string())
+        .unwrap()
+        .run()
+        .skips_invalid_exports());
+}
+
+#[test]
+fn timestamps_as_epoch_numbers_strings_or_rfc3339() {
+    let doc = json!({"pipelinerun": {"id": "1", "created_time": 1795847400000_i64,
+        "modified_time": "1795847400000", "completion_time": "2026-11-28T12:00:00+05:30"}});
+    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let r = s.run();
+    assert_eq!(r.created_time.value().unwrap().0, 1_795_847_400_000);
+    assert_eq!(r.modified_time.value().unwrap().0, 1_795_847_400_000);
+    assert_eq!(r.completion_time.value().unwrap().0, 1_795_847_400_000);
+}
+
+#[test]
+fn an_unreadable_timestamp_is_a_diagnostic_with_its_path() {
+    let doc = json!({"pipelinerun": {"id": "1", "pipelinetaskinstances": [{"id": "2", "start_time": "last tuesday"}]}});
+    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let d = &s.diagnostics()[0];
+    assert_eq!(d.kind, DiagnosticKind::UnreadableTimestamp);
+    assert_eq!(d.path, "pipelinerun.pipelinetaskinstances[0].start_time");
+    assert!(d.message.contains("\"last tuesday\""), "{}", d.message);
+}
+
+#[test]
+fn json_in_strings_is_decoded_on_demand_and_quality_may_be_an_object() {
+    let metric = |quality: serde_json::Value| {
+        json!({"pipelinerun": {"id": "1", "pipelinetaskinstances": [{"id": "2",
+            "datasetexportaudit": {"id": "3", "info": "{\"currentRetry\":2}",
+                "datasetexportauditmetric": {"id": "4", "quality": quality}}}]}})
+    };
+    for q in [
+        json!("{\"valid\":57,\"invalid\":0,\"missing\":151}"),
+        json!({"valid": 57, "invalid": 0, "missing": 151}),
+    ] {
+        let s = JobSummary::from_str(&metric(q).to_string()).unwrap();
+        let (_, ti) = s.task_instances().next().unwrap();
+        let (_, ea) = ti
+            .datasetexportaudit
+            .get()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap();
+        let q = ea
+            .datasetexportauditmetric
+            .get()
+            .unwrap()
+            .quality()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (q.valid, q.invalid, q.missing),
+            (Some(57), Some(0), Some(151))
+        );
+        assert_eq!(ea.info().unwrap().unwrap().current_retry, Some(2));
+    }
+    // Broken embedded JSON is an error of the accessor, not of the parse.
+    let s = JobSummary::from_str(&metric(json!("{\"valid\": 5")).to_string()).unwrap();
+    let (_, ti) = s.task_instances().next().unwrap();
+    let (_, ea) = ti
+        .datasetexportaudit
+        .get()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    let err = ea
+        .datasetexportauditmetric
+        .get()
+        .unwrap()
+        .quality()
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::EmbeddedJson {
+                field: "quality",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let s = JobSummary::from_slice(b"\xEF\xBB\xBF{\"pipelinerun\": {\"id\": \"7\"}}").unwrap();
+    assert_eq!(s.run().id.get().unwrap().as_str(), "7");
+}
+
+#[test]
+fn a_bare_run_object_is_accepted() {
+    let s = JobSummary::from_str(
+        r#"{"id": "7", "execution_status": 1, "pipelinetaskinstances": [{"id": "8"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(s.run().id.get().unwrap().as_str(), "7");
+    assert_eq!(s.task_instances().count(), 1);
+    assert_eq!(s.task_instance_path(0), "pipelinetaskinstances[0]");
+}
+
+#[test]
+fn stages_and_mappers_beside_the_run_are_used() {
+    let doc = json!({"pipelinerun": {"id": "7"}, "pipelinetaskinstancemappers": {"8": []},
+        "pipelinetaskinstances": [{"id": "8", "start_time": false}]});
+    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    assert_eq!(s.task_instances().count(), 1);
+    assert_eq!(s.mappers().unwrap().entries.len(), 1);
+    assert_eq!(
+        s.diagnostics()[0].path,
+        "pipelinetaskinstances[0].start_time"
+    );
+}
+
+#[test]
+fn unknown_fields_are_ignored_and_missing_fields_are_none() {
+    let doc =
+        json!({"pipelinerun": {"id": "7", "brand_new_field": {"x": [1, 2, 3]}}, "extra": true});
+    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    assert!(s.diagnostics().is_empty());
+    assert!(s.run().execution_status.is_missing());
+    assert!(s.run().created_time.value().is_none());
+}
+
+#[test]
+fn a_value_of_the_wrong_kind_is_a_diagnostic_not_a_failure() {
+    let doc = json!({"pipelinerun": {"id": "7", "row_count": [1], "created_by": "priya",
+        "pipelinetaskinstances": [{"id": "8", "pipelinetask": {"name": {"en": "x"}, "type": "export"}}]}});
+    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let got: Vec<(&str, &str)> = s
+        .diagnostics()
+        .iter()
+        .map(|d| (d.kind.as_str(), d.path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("wrong_kind", "pipelinerun.row_count"),
+            ("wrong_kind", "pipelinerun.created_by"),
+            (
+                "wrong_kind",
+                "pipelinerun.pipelinetaskinstances[0].pipelinetask.name"
+            ),
+            (
+                "wrong_kind",
+                "pipelinerun.pipelinetaskinstances[0].pipelinetask.type"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_api_error_carries_the_code_and_messages() {
+    let doc = json!({"response_status": {"status": "failure", "status_code": 4004,
+        "messages": [{"type": "error", "status_code": 4004, "message": "Pipeline run not found"}]}});
+    match JobSummary::from_str(&doc.to_string()) {
+        Err(Error::Api {
+            status_code,
+            messages,
+        }) => {
+            assert_eq!(status_code, Some(4004));
+            assert_eq!(messages, ["Pipeline run not found"]);
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+    // A code of 4000 or more is an error even when `status` says success.
+    let doc = json!({"pipelinerun": {"id": "1"}, "response_status": {"status": "success", "status_code": 4100}});
+    assert!(matches!(
+        JobSummary::from_str(&doc.to_string()),
+        Err(Error::Api {
+            status_code: Some(4100),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn syntax_errors_give_line_and_column() {
+    let err = JobSummary::from_str("{\n  \"pipelinerun\": {\"id\": \"1\",}\n}").unwrap_err();
+    match err {
+        Error::Syntax { line, column, .. } => assert_eq!((line, column), (2, 29)),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    assert_eq!(
+        JobSummary::from_str("").unwrap_err().to_string(),
+        "invalid JSON at line 1, column 0: EOF while parsing a value"
+    );
+}
+
+#[test]
+fn no_run_object_is_an_error() {
+    assert_eq!(
+        JobSummary::from_str("[1, 2]").unwrap_err().to_string(),
+        "no pipeline run found: expected an object with a `pipelinerun` field (or a bare run object), found an array"
+    );
+    assert!(matches!(
+        JobSummary::from_str(r#"{"response_status": {"status": "success"}}"#),
+        Err(Error::NoRun { .. })
+    ));
+    assert!(matches!(
+        JobSummary::from_str(r#"{"pipelinerun": null}"#),
+        Err(Error::NoRun { .. })
+    ));
+}
+
+#[test]
+fn a_task_instance_without_an_id_is_an_error() {
+    let err = JobSummary::from_str(r#"{"pipelinerun": {"id": "1", "pipelinetaskinstances": [{"id": "2"}, {"execution_status": 1}]}}"#)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "task instance at `pipelinerun.pipelinetaskinstances[1]` has no id: expected a string or an integer, found no `id` field"
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let doc = format!(
+        "{{\"pipelinerun\": {{\"id\": \"1\", \"x\": {}{}}}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let err = JobSummary::from_str(&doc).unwrap_err();
+    assert!(
+        err.to_string().contains("nests deeper than 128 levels"),
+        "{err}"
+    );
+}
+
+#[test]
+fn from_reader_reads_everything_first() {
+    let bytes = std::fs::read(crate::support::fixture("successful_multi_source_run.json")).unwrap();
+    let s = JobSummary::from_reader(&bytes[..]).unwrap();
+    assert_eq!(s.task_instances().count(), 5);
+    let parsed: JobSummary = std::str::from_utf8(&bytes).unwrap().parse().unwrap();
+    assert_eq!(parsed.task_instances().count(), 5);
+}
