@@ -15,7 +15,15 @@ use std::hint::black_box;
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
 fn inputs() -> Vec<(usize, Vec<u8>)> {
-    SIZES.iter().map(|&n| (n, common::generate(n, common::Shape::Layered, 97).into_bytes())).collect()
+    SIZES
+        .iter()
+        .map(|&n| {
+            (
+                n,
+                common::generate(n, common::Shape::Layered, 97).into_bytes(),
+            )
+        })
+        .collect()
 }
 
 fn parse(c: &mut Criterion) {
@@ -23,9 +31,15 @@ fn parse(c: &mut Criterion) {
     g.sample_size(10);
     for (n, bytes) in inputs() {
         g.throughput(Throughput::Bytes(bytes.len() as u64));
-        g.bench_with_input(BenchmarkId::new("floor_ignored_any", n), &bytes, |b, bytes| {
-            b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(bytes)).unwrap())
-        });
+        g.bench_with_input(
+            BenchmarkId::new("floor_ignored_any", n),
+            &bytes,
+            |b, bytes| {
+                b.iter(|| {
+                    serde_json::from_slice::<serde::de::IgnoredAny>(black_box(bytes)).unwrap()
+                })
+            },
+        );
         g.bench_with_input(BenchmarkId::new("parse", n), &bytes, |b, bytes| {
             b.iter(|| JobSummary::from_slice(black_box(bytes)).unwrap())
         });
@@ -45,9 +59,15 @@ fn analyses(c: &mut Criterion) {
     for (n, bytes) in inputs() {
         let summary = JobSummary::from_slice(&bytes).unwrap();
         let graph = LineageGraph::build(&summary).unwrap();
-        g.bench_function(BenchmarkId::new("order", n), |b| b.iter(|| Order::of(black_box(&graph))));
-        g.bench_function(BenchmarkId::new("causes", n), |b| b.iter(|| Causes::analyse(black_box(&graph))));
-        g.bench_function(BenchmarkId::new("timing", n), |b| b.iter(|| Timing::analyse(black_box(&graph))));
+        g.bench_function(BenchmarkId::new("order", n), |b| {
+            b.iter(|| Order::of(black_box(&graph)))
+        });
+        g.bench_function(BenchmarkId::new("causes", n), |b| {
+            b.iter(|| Causes::analyse(black_box(&graph)))
+        });
+        g.bench_function(BenchmarkId::new("timing", n), |b| {
+            b.iter(|| Timing::analyse(black_box(&graph)))
+        });
     }
     g.finish();
 }
@@ -82,9 +102,18 @@ fn million_chain(c: &mut Criterion) {
     g.sample_size(10);
     let bytes = common::minimal_chain(1_000_000).into_bytes();
     let summary = JobSummary::from_slice(&bytes).unwrap();
-    g.bench_function("build", |b| b.iter(|| LineageGraph::build(black_box(&summary)).unwrap().stages().len()));
+    g.bench_function("build", |b| {
+        b.iter(|| {
+            LineageGraph::build(black_box(&summary))
+                .unwrap()
+                .stages()
+                .len()
+        })
+    });
     let graph = LineageGraph::build(&summary).unwrap();
-    g.bench_function("analyse", |b| b.iter(|| Analysis::new(black_box(&graph)).causes.root_causes().len()));
+    g.bench_function("analyse", |b| {
+        b.iter(|| Analysis::new(black_box(&graph)).causes.root_causes().len())
+    });
     g.finish();
 }
 

@@ -20,5 +20,8 @@ fn main() {
     };
     let fail_every: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let text = common::generate(n, shape, fail_every);
-    std::io::stdout().lock().write_all(text.as_bytes()).expect("write to stdout");
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .expect("write to stdout");
 }

@@ -41,7 +41,11 @@ fn connection(out: &mut String, id: u64, name: &str, ctype: u32, service: &str) 
     user(out, id + 1, "Priya Raman");
     let _ = write!(out, r#","created_time":"{}","modified_by":"#, T0 - 864_000);
     user(out, id + 1, "Priya Raman");
-    let _ = write!(out, r#","modtime":"{}","status":1,"category":null,"base_type":"{service}","sub_type":null}}"#, T0 - 86_400);
+    let _ = write!(
+        out,
+        r#","modtime":"{}","status":1,"category":null,"base_type":"{service}","sub_type":null}}"#,
+        T0 - 86_400
+    );
 }
 
 /// A response with `n` stages of the given shape; every `fail_every`-th
@@ -52,23 +56,43 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
     let stage_id = |i: usize| BASE + 1000 + (i as u64) * 100;
     let parents = |i: usize| -> Vec<usize> {
         match shape {
-            Shape::Chain => if i == 0 { vec![] } else { vec![i - 1] },
-            Shape::FanIn => if i + 1 == n { (0..i).collect() } else { vec![] },
+            Shape::Chain => {
+                if i == 0 {
+                    vec![]
+                } else {
+                    vec![i - 1]
+                }
+            }
+            Shape::FanIn => {
+                if i + 1 == n {
+                    (0..i).collect()
+                } else {
+                    vec![]
+                }
+            }
             Shape::Layered => {
                 let layer = i / 10;
                 if layer == 0 {
                     return vec![];
                 }
                 let above = (layer - 1) * 10;
-                let mut p: Vec<usize> = (0..3).map(|k| above + (i * 7 + k * 3) % 10).filter(|&p| p < i).collect();
+                let mut p: Vec<usize> = (0..3)
+                    .map(|k| above + (i * 7 + k * 3) % 10)
+                    .filter(|&p| p < i)
+                    .collect();
                 p.sort_unstable();
                 p.dedup();
                 p
             }
         }
     };
-    let _ = write!(out, r#"{{"pipelinerun":{{"id":"{run_id}","execution_status":{},"type":1,"created_time":{T0},"modified_time":{},"completion_time":{},"skip_export_invalid_data":true,"status":1,"storage_used":1048576,"row_count":4210,"created_by":"#,
-        if fail_every > 0 { -1 } else { 1 }, T0 + n as u64 * 1000, T0 + n as u64 * 1000);
+    let _ = write!(
+        out,
+        r#"{{"pipelinerun":{{"id":"{run_id}","execution_status":{},"type":1,"created_time":{T0},"modified_time":{},"completion_time":{},"skip_export_invalid_data":true,"status":1,"storage_used":1048576,"row_count":4210,"created_by":"#,
+        if fail_every > 0 { -1 } else { 1 },
+        T0 + n as u64 * 1000,
+        T0 + n as u64 * 1000
+    );
     user(&mut out, BASE + 11, "Priya Raman");
     out.push_str(",\"modified_by\":");
     user(&mut out, BASE + 21, "Marco Ruiz");
@@ -94,33 +118,104 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
         let id = stage_id(i);
         let failed = fail_every > 0 && i % fail_every == fail_every / 2;
         let status: i32 = if failed { -1 } else { 1 };
-        let kind = match i % 3 { 0 => 5, 1 => 10, _ => 20 };
+        let kind = match i % 3 {
+            0 => 5,
+            1 => 10,
+            _ => 20,
+        };
         let start = T0 + i as u64 * 1000 + 100;
         let end = start + 500 + (i as u64 * 37) % 400;
-        let message = if failed { format!("\"Stage {i} failed: column 'amount_{i}' not found\"") } else { "null".to_owned() };
-        let _ = write!(out, r#"{{"id":"{id}","pipelinerun":{{"id":"{run_id}","execution_status":1,"type":1}},"pipelinetask":{{"id":"{}","name":"stage {i} of the nightly load","type":{kind},"pipeline":{{"id":"{}"}},"created_by":"#, id + 1, BASE + 5);
+        let message = if failed {
+            format!("\"Stage {i} failed: column 'amount_{i}' not found\"")
+        } else {
+            "null".to_owned()
+        };
+        let _ = write!(
+            out,
+            r#"{{"id":"{id}","pipelinerun":{{"id":"{run_id}","execution_status":1,"type":1}},"pipelinetask":{{"id":"{}","name":"stage {i} of the nightly load","type":{kind},"pipeline":{{"id":"{}"}},"created_by":"#,
+            id + 1,
+            BASE + 5
+        );
         user(&mut out, id + 2, "Priya Raman");
         let _ = write!(out, r#","created_time":{},"modified_by":"#, T0 - 1000);
         user(&mut out, id + 4, "Marco Ruiz");
-        let _ = write!(out, r#","modified_time":{},"status":1,"latest_only":false,"depends_on_past":false,"trigger_rule":"ALL_SUCCESS","client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","weight":1}},"execution_status":{status},"index":{i},"created_time":"{}","start_time":"{start}","completion_time":"{end}","client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","message":{message},"operator_id":"com.zoho.dataprep.operator.ZSOrchOperator","retry_count":0,"storage_used":"20480","row_count":"1840","status":1,"time_to_live":"{}""#,
-            T0 - 500, i * 40, T0, i * 40, T0 + 86_400_000);
+        let _ = write!(
+            out,
+            r#","modified_time":{},"status":1,"latest_only":false,"depends_on_past":false,"trigger_rule":"ALL_SUCCESS","client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","weight":1}},"execution_status":{status},"index":{i},"created_time":"{}","start_time":"{start}","completion_time":"{end}","client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","message":{message},"operator_id":"com.zoho.dataprep.operator.ZSOrchOperator","retry_count":0,"storage_used":"20480","row_count":"1840","status":1,"time_to_live":"{}""#,
+            T0 - 500,
+            i * 40,
+            T0,
+            i * 40,
+            T0 + 86_400_000
+        );
         match kind {
             5 => {
-                let _ = write!(out, r#","rawdatasetaudit":{{"id":"{}","audit_time":"{end}","is_referred":false,"datasourceaudit":{{"id":"{}","execution_status":{status},"streams_info":"{{\"{}\":{{\"size\":20480,\"catalog_stream_id\":\"{}\",\"execution_status\":\"{}\",\"progress\":100}}}}","killed_batch_catalog_ids":null,"completed_time":"{end}","status":1,"type":1,"error_message":{message},"logs":[]}},"rawdatasetconfigaudit":{{"id":"{}"}},"rawdataset":{{"id":"{}","name":"public.table_{i}","replication_frequency":null,"created_time":{T0},"modtime":null,"status":1,"pipelinedatasource":{{"id":"{}","name":"source {}","replication_type":"FULL","status":1,"project":{{"id":"{}"}},"connection":"#,
-                    id + 10, id + 11, id + 12, id + 12, if failed { "FAILURE" } else { "SUCCESS" }, id + 13, id + 14, BASE + 100 + (i % 5) as u64, i % 5, BASE + 3);
-                connection(&mut out, BASE + 200 + (i % 5) as u64 * 10, "shop-db (MySQL)", 5, "mysql");
+                let _ = write!(
+                    out,
+                    r#","rawdatasetaudit":{{"id":"{}","audit_time":"{end}","is_referred":false,"datasourceaudit":{{"id":"{}","execution_status":{status},"streams_info":"{{\"{}\":{{\"size\":20480,\"catalog_stream_id\":\"{}\",\"execution_status\":\"{}\",\"progress\":100}}}}","killed_batch_catalog_ids":null,"completed_time":"{end}","status":1,"type":1,"error_message":{message},"logs":[]}},"rawdatasetconfigaudit":{{"id":"{}"}},"rawdataset":{{"id":"{}","name":"public.table_{i}","replication_frequency":null,"created_time":{T0},"modtime":null,"status":1,"pipelinedatasource":{{"id":"{}","name":"source {}","replication_type":"FULL","status":1,"project":{{"id":"{}"}},"connection":"#,
+                    id + 10,
+                    id + 11,
+                    id + 12,
+                    id + 12,
+                    if failed { "FAILURE" } else { "SUCCESS" },
+                    id + 13,
+                    id + 14,
+                    BASE + 100 + (i % 5) as u64,
+                    i % 5,
+                    BASE + 3
+                );
+                connection(
+                    &mut out,
+                    BASE + 200 + (i % 5) as u64 * 10,
+                    "shop-db (MySQL)",
+                    5,
+                    "mysql",
+                );
                 let _ = write!(out, r#"}}}},"status":1,"error_message":{message}}}"#);
             }
             10 => {
-                let _ = write!(out, r#","datasetaudit":{{"id":"{}","created_time":"{end}","audit_time":"{start}","completion_time":"{end}","execution_status":{status},"description":null,"dataset":{{"id":"{}","name":"dataset_{i}","description":null,"status":1,"is_ready":true,"is_pii_marked":false,"project":{{"id":"{}"}},"selected_sample":{{"id":"{}"}}}},"exportcatalogaudit":null,"rulesetaudit":{{"id":"{}","audit_time":"{start}","is_committed":"1","ruleset":{{"id":"{}"}},"status":1,"rules_count":12}},"modtime":"{end}","status":1,"type":1,"error_message":{message},"datasetstate":{{"id":"{}","datasetaudit":{{"id":"{}"}},"execution_status":{status},"is_error":{failed},"error_message":{message}}},"rules_count":12}}"#,
-                    id + 10, id + 11, BASE + 3, id + 12, id + 13, id + 14, id + 15, id + 10);
+                let _ = write!(
+                    out,
+                    r#","datasetaudit":{{"id":"{}","created_time":"{end}","audit_time":"{start}","completion_time":"{end}","execution_status":{status},"description":null,"dataset":{{"id":"{}","name":"dataset_{i}","description":null,"status":1,"is_ready":true,"is_pii_marked":false,"project":{{"id":"{}"}},"selected_sample":{{"id":"{}"}}}},"exportcatalogaudit":null,"rulesetaudit":{{"id":"{}","audit_time":"{start}","is_committed":"1","ruleset":{{"id":"{}"}},"status":1,"rules_count":12}},"modtime":"{end}","status":1,"type":1,"error_message":{message},"datasetstate":{{"id":"{}","datasetaudit":{{"id":"{}"}},"execution_status":{status},"is_error":{failed},"error_message":{message}}},"rules_count":12}}"#,
+                    id + 10,
+                    id + 11,
+                    BASE + 3,
+                    id + 12,
+                    id + 13,
+                    id + 14,
+                    id + 15,
+                    id + 10
+                );
             }
             _ => {
-                let _ = write!(out, r#","datasetexportaudit":{{"id":"{}","dsauditstatefile":{{"id":"{}"}},"datasinkaudit":{{"id":"{}"}},"datasetexport":{{"id":"{}","dataset":{{"id":"{}","name":"dataset_{}"}},"datasink":{{"id":"{}","status":1,"project":{{"id":"{}"}},"connection":"#,
-                    id + 10, id + 11, id + 12, id + 13, stage_id(i.saturating_sub(1)) + 11, i.saturating_sub(1), BASE + 300 + (i % 3) as u64, BASE + 3);
-                connection(&mut out, BASE + 400 + (i % 3) as u64 * 10, "Sales dashboards - Zoho Analytics", 11, "zohoanalytics");
-                let _ = write!(out, r#"}},"status":1,"datasetexportaudit":{{"id":"{}"}}}},"datasetexportconfigaudit":{{"id":"{}"}},"created_time":"{end}","error_message":{message},"info":"{{\"currentRetry\":0}}","execution_status":{status},"progress":100,"status":1,"type":1,"datasetexportauditmetric":{{"id":"{}","row_count":"208","col_count":"14","size":"48213","status":1,"datasetexportaudit":{{"id":"{}"}},"quality":"{{\"valid\":57,\"invalid\":{},\"missing\":151}}"}}}}"#,
-                    id + 10, id + 14, id + 15, id + 10, if failed { 3 } else { 0 });
+                let _ = write!(
+                    out,
+                    r#","datasetexportaudit":{{"id":"{}","dsauditstatefile":{{"id":"{}"}},"datasinkaudit":{{"id":"{}"}},"datasetexport":{{"id":"{}","dataset":{{"id":"{}","name":"dataset_{}"}},"datasink":{{"id":"{}","status":1,"project":{{"id":"{}"}},"connection":"#,
+                    id + 10,
+                    id + 11,
+                    id + 12,
+                    id + 13,
+                    stage_id(i.saturating_sub(1)) + 11,
+                    i.saturating_sub(1),
+                    BASE + 300 + (i % 3) as u64,
+                    BASE + 3
+                );
+                connection(
+                    &mut out,
+                    BASE + 400 + (i % 3) as u64 * 10,
+                    "Sales dashboards - Zoho Analytics",
+                    11,
+                    "zohoanalytics",
+                );
+                let _ = write!(
+                    out,
+                    r#"}},"status":1,"datasetexportaudit":{{"id":"{}"}}}},"datasetexportconfigaudit":{{"id":"{}"}},"created_time":"{end}","error_message":{message},"info":"{{\"currentRetry\":0}}","execution_status":{status},"progress":100,"status":1,"type":1,"datasetexportauditmetric":{{"id":"{}","row_count":"208","col_count":"14","size":"48213","status":1,"datasetexportaudit":{{"id":"{}"}},"quality":"{{\"valid\":57,\"invalid\":{},\"missing\":151}}"}}}}"#,
+                    id + 10,
+                    id + 14,
+                    id + 15,
+                    id + 10,
+                    if failed { 3 } else { 0 }
+                );
             }
         }
         out.push('}');
@@ -132,7 +227,9 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
 /// A minimal chain of `n` stages: ids, statuses and mappers only.
 pub fn minimal_chain(n: usize) -> String {
     let mut s = String::with_capacity(n * 80);
-    s.push_str("{\"pipelinerun\":{\"id\":\"1\",\"execution_status\":-1,\"pipelinetaskinstancemappers\":{");
+    s.push_str(
+        "{\"pipelinerun\":{\"id\":\"1\",\"execution_status\":-1,\"pipelinetaskinstancemappers\":{",
+    );
     for i in 0..n {
         if i > 0 {
             s.push(',');
@@ -148,7 +245,13 @@ pub fn minimal_chain(n: usize) -> String {
         if i > 0 {
             s.push(',');
         }
-        let status = if i == n / 2 { -1 } else if i < n / 2 { 1 } else { 2 };
+        let status = if i == n / 2 {
+            -1
+        } else if i < n / 2 {
+            1
+        } else {
+            2
+        };
         let _ = write!(s, "{{\"id\":\"{i}\",\"execution_status\":{status},\"start_time\":{},\"completion_time\":{}}}", i * 10, i * 10 + 5);
     }
     s.push_str("]}}");

@@ -198,15 +198,6 @@ impl Raw<'_> {
             Raw::Composite(k, _) => *k,
         }
     }
-
-    fn text(&self) -> &str {
-        match self {
-            Raw::Str(s) => s,
-            Raw::Number(s) | Raw::Composite(_, s) => s,
-            Raw::Bool(true) => "true",
-            Raw::Bool(false) => "false",
-        }
-    }
 }
 
 /// A leaf value read from its raw source text.
@@ -244,15 +235,10 @@ pub(crate) fn read_scalar<'de, T: Scalar, D: Deserializer<'de>>(
         Some(_) => Raw::Number(text),
     };
     let kind = classified.kind();
-    // Keep the text for the message before the value is consumed.
-    let quoted = if kind == JsonKind::String {
-        format!("{:?}", classified.text())
-    } else {
-        classified.text().to_owned()
-    };
     Ok(match T::from_raw(classified) {
         Some(v) => Lenient::Value(v),
-        None => Lenient::invalid_from(T::EXPECTED, kind, &quoted),
+        // Only a failure pays for the excerpt: the raw text, strings still quoted.
+        None => Lenient::invalid_from(T::EXPECTED, kind, text),
     })
 }
 

@@ -11,7 +11,7 @@ use super::Analysis;
 use crate::cause::{self, EvidenceText, RunCause};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::graph::{status_label, DataIx, LineageGraph, StageIx};
+use crate::graph::{status_label, DataIx, LineageGraph};
 
 /// The run, as every report names it.
 #[derive(Debug, Serialize)]
@@ -86,31 +86,11 @@ fn data_ref<'a>(graph: &LineageGraph<'a>, d: DataIx) -> DataRef<'a> {
     }
 }
 
-/// A stage with its status, as listed in a blast radius.
-#[derive(Debug, Serialize)]
-pub struct StageRef<'a> {
-    /// Stage id.
-    pub id: &'a str,
-    /// Stage name.
-    pub name: Option<&'a str>,
-    /// Status word.
-    pub status: &'static str,
-}
-
-fn stage_ref<'a>(graph: &LineageGraph<'a>, s: StageIx) -> StageRef<'a> {
-    let st = &graph.stages()[s];
-    StageRef {
-        id: st.id,
-        name: st.name(),
-        status: st.status_label(),
-    }
-}
-
 /// Everything downstream of a root cause.
 #[derive(Debug, Serialize)]
 pub struct BlastRadiusJson<'a> {
-    /// Descendant stages, in topological order.
-    pub stages: Vec<StageRef<'a>>,
+    /// Descendant stage ids, in topological order.
+    pub stages: Vec<&'a str>,
     /// Descendant data nodes.
     pub data: Vec<DataRef<'a>>,
 }
@@ -190,7 +170,7 @@ pub fn why<'a>(a: &'a Analysis<'_, 'a>) -> WhyJson<'a> {
                     .map(|&b| g.stages()[b].id)
                     .collect(),
                 blast_radius: BlastRadiusJson {
-                    stages: radius.stages.iter().map(|&s| stage_ref(g, s)).collect(),
+                    stages: radius.stages.iter().map(|&s| g.stages()[s].id).collect(),
                     data: radius.data.iter().map(|&d| data_ref(g, d)).collect(),
                 },
             }

@@ -1,6 +1,7 @@
 //! Integration tests, linked into one test binary (faster to build and run
 //! than one binary per file).
 
+mod adversarial;
 mod analyses;
 mod cli;
 mod outputs;

@@ -362,3 +362,54 @@ fn structured_mutation_deletes_and_retypes_fields_without_panicking() {
         }
     }
 }
+
+/// Where a sentinel is put inside a failing stage's task instance.
+fn place(instance: &mut Value, depth: usize, key: &str, text: &str) {
+    match depth {
+        0 => instance[key] = json!(text),
+        1 => instance["rawdatasetaudit"] = json!({"id": "r", key: text}),
+        2 => instance["datasetaudit"] = json!({"id": "d", "datasetstate": {"id": "s", key: text}}),
+        3 => instance["logs"] = json!([{"level": "ERROR", key: text}]),
+        _ => instance["vendor_ext"] = json!({"a": [{"b": {key: text}}]}),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+    /// Nothing lost: every failure text of a root cause reaches both reports verbatim.
+    #[test]
+    fn every_sentinel_reaches_the_json_and_text_reports(
+        stages in proptest::collection::vec((any::<bool>(), 0usize..5, any::<bool>(), "[a-zA-Z0-9 '\"<>&\\\\é-]{0,12}"), 1..25),
+    ) {
+        let mut instances = Vec::new();
+        let mut mappers = serde_json::Map::new();
+        let mut sentinels = Vec::new();
+        for (i, (failed, depth, error_key, noise)) in stages.iter().enumerate() {
+            let id = (1000 + i).to_string();
+            let mut inst = json!({"id": id, "execution_status": if *failed { -1 } else { 1 },
+                "pipelinetask": {"name": format!("stage {i}"), "trigger_rule": "ALL_DONE"}});
+            if *failed {
+                let sentinel = format!("SENTINEL-{i}-{noise}");
+                place(&mut inst, *depth, if *error_key { "error_message" } else { "message" }, &sentinel);
+                sentinels.push(sentinel);
+            }
+            mappers.insert(id.clone(), if i == 0 { json!([]) } else { json!([(999 + i).to_string()]) });
+            instances.push(inst);
+        }
+        let doc = json!({"pipelinerun": {"id": "1", "execution_status": -1, "pipelinetaskinstancemappers": mappers, "pipelinetaskinstances": instances}});
+        let summary = JobSummary::from_str(&doc.to_string()).unwrap();
+        let graph = LineageGraph::build(&summary).unwrap();
+        let a = Analysis::new(&graph);
+        let why_json = dataprep_lineage::report::json::to_string(&dataprep_lineage::report::json::why(&a));
+        let parsed: Value = serde_json::from_str(&why_json).unwrap();
+        let texts: Vec<String> = parsed["root_causes"].as_array().unwrap().iter()
+            .flat_map(|r| r["evidence"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap().to_owned()))
+            .collect();
+        let text = dataprep_lineage::report::text::why(&a, Default::default());
+        for s in &sentinels {
+            prop_assert!(texts.contains(s), "{s:?} missing from JSON evidence {texts:?}");
+            prop_assert!(text.contains(s.as_str()), "{s:?} missing from the text report");
+        }
+    }
+}
