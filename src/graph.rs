@@ -626,7 +626,7 @@ fn stage_of<'a>(
                 format!("{path}.completion_time"),
                 format!(
                     "stage {id} completed {} ms before it started; its duration counts as 0",
-                    s - c
+                    s.saturating_sub(c)
                 ),
             ));
         }

@@ -178,7 +178,7 @@ impl Timing {
 
     /// How much later the stage could finish without delaying the run.
     pub fn slack(&self, stage: StageIx) -> i64 {
-        self.latest_finish[stage] - self.earliest_finish[stage]
+        self.latest_finish[stage].saturating_sub(self.earliest_finish[stage])
     }
 
     /// The largest earliest finish: how long the run takes if every stage
@@ -221,6 +221,8 @@ impl Timing {
 
     /// The sum of the critical path's durations (equal to the makespan).
     pub fn critical_work(&self) -> i64 {
-        self.path.iter().map(|&s| self.durations[s]).sum()
+        self.path
+            .iter()
+            .fold(0i64, |acc, &s| acc.saturating_add(self.durations[s]))
     }
 }

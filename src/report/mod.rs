@@ -64,7 +64,7 @@ impl<'g, 'a> Analysis<'g, 'a> {
             .value()
             .map(|t| t.0)
             .or(self.timing.latest_timestamp())?;
-        Some(end - start)
+        Some(end.saturating_sub(start))
     }
 }
 

@@ -191,7 +191,7 @@ pub fn why(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
                 "ran {} → {} ({})",
                 time(s0),
                 time(s1),
-                human_duration(s1 - s0)
+                human_duration(s1.saturating_sub(s0))
             )),
             (Some(s0), None) => when.push(format!("started {}", time(s0))),
             (None, Some(s1)) => when.push(format!("ended {}", time(s1))),
@@ -427,7 +427,7 @@ fn critical_section(out: &mut String, a: &Analysis<'_, '_>, p: &Paint) {
             let _ = write!(
                 line,
                 " ({} spent waiting)",
-                human_duration(w - t.makespan())
+                human_duration(w.saturating_sub(t.makespan()))
             );
         }
     }

@@ -202,3 +202,22 @@ fn names_built_to_break_dot_and_mermaid_and_ids_that_collide_after_escaping() {
     assert_eq!(mermaid.stdout.matches(" --> ").count(), 3);
     assert!(!mermaid.stdout.contains("%%{"));
 }
+
+/// Found by the `structured` fuzz target: timestamps at the ends of i64
+/// overflowed `start - completion` in the inverted-timestamp diagnostic.
+#[test]
+fn extreme_timestamps_do_not_overflow() {
+    let doc = format!(
+        r#"{{"pipelinerun": {{"id": "1", "created_time": {min}, "completion_time": {max}, "execution_status": 0,
+        "pipelinetaskinstancemappers": {{"2": [], "3": ["2"]}},
+        "pipelinetaskinstances": [{{"id": "2", "start_time": {max}, "completion_time": {min}}},
+                                  {{"id": "3", "execution_status": 0, "start_time": {min}}}]}}}}"#,
+        min = i64::MIN,
+        max = i64::MAX
+    );
+    for cmd in ["why", "summary", "critical-path", "dot"] {
+        let o = run(doc.as_bytes(), &[cmd]);
+        assert_eq!(o.code, Some(0), "{cmd}: {}", o.stderr);
+    }
+    warns(doc.as_bytes(), "inverted_timestamps");
+}
