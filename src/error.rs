@@ -116,6 +116,22 @@ pub(crate) fn strip_position(e: &serde_json::Error) -> String {
 }
 
 impl Error {
+    /// A syntax error at the first byte that is not UTF-8, positioned like
+    /// serde_json's (1-based line, 1-based column counted in bytes).
+    pub(crate) fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> Self {
+        let before = &bytes[..e.valid_up_to()];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        Error::Syntax {
+            line,
+            column: before.len() - line_start + 1,
+            message: "invalid UTF-8 (the input must be UTF-8 JSON)".to_owned(),
+        }
+    }
+
     pub(crate) fn from_json(e: serde_json::Error) -> Self {
         if e.is_io() {
             return Error::Io(std::io::Error::other(e.to_string()));

@@ -39,7 +39,7 @@ pub struct Stage<'a> {
     /// The task instance id, as written.
     pub id: &'a str,
     /// The task instance; `None` for a placeholder.
-    pub instance: Option<&'a TaskInstance>,
+    pub instance: Option<&'a TaskInstance<'a>>,
     /// Index of the task instance in the response's stage array.
     pub instance_index: Option<usize>,
     /// Outcome; `None` when the response does not say (always for placeholders).
@@ -129,7 +129,7 @@ pub struct DataNode<'a> {
     /// Its name (for an export target: the connection's name).
     pub name: Option<&'a str>,
     /// The connection it is read through or written to.
-    pub connection: Option<&'a Connection>,
+    pub connection: Option<&'a Connection<'a>>,
     /// Outcome of the audit that touched it, when the response says.
     pub status: Option<ExecutionStatus>,
 }
@@ -202,7 +202,7 @@ impl Csr {
 /// The lineage graph of one run, borrowing from the parsed response.
 #[derive(Debug, Clone)]
 pub struct LineageGraph<'a> {
-    summary: &'a JobSummary,
+    summary: &'a JobSummary<'a>,
     stages: Vec<Stage<'a>>,
     data: Vec<DataNode<'a>>,
     graph: DiGraph<Node, EdgeKind, u32>,
@@ -228,7 +228,7 @@ impl<'a> LineageGraph<'a> {
     ///
     /// [`Error::Cycle`] when the stage dependencies form a cycle (a
     /// self-dependency included), naming the stages of one cycle in order.
-    pub fn build(summary: &'a JobSummary) -> Result<Self> {
+    pub fn build(summary: &'a JobSummary<'a>) -> Result<Self> {
         let mut diagnostics = summary.diagnostics().to_vec();
         let mut stages: Vec<Stage<'a>> = Vec::new();
         let mut by_id: HashMap<&'a str, u32> = HashMap::new();
@@ -397,7 +397,7 @@ impl<'a> LineageGraph<'a> {
     }
 
     /// The parsed response the graph was built from.
-    pub fn summary(&self) -> &'a JobSummary {
+    pub fn summary(&self) -> &'a JobSummary<'a> {
         self.summary
     }
 
@@ -600,7 +600,7 @@ fn topological_order(stages: &[Stage<'_>], parents: &Csr, children: &Csr) -> Res
 }
 
 fn stage_of<'a>(
-    ti: &'a TaskInstance,
+    ti: &'a TaskInstance<'a>,
     index: usize,
     path: &str,
     diags: &mut Vec<Diagnostic>,
@@ -677,7 +677,7 @@ impl<'a> DataBuilder<'a> {
         kind: DataKind,
         id: &'a str,
         name: Option<&'a str>,
-        connection: Option<&'a Connection>,
+        connection: Option<&'a Connection<'a>>,
         status: Option<ExecutionStatus>,
     ) -> NodeIndex<u32> {
         if let Some(&d) = self.index.get(&(kind, id)) {
@@ -710,7 +710,7 @@ impl<'a> DataBuilder<'a> {
 
     fn source(
         &mut self,
-        ds: &'a PipelineDatasource,
+        ds: &'a PipelineDatasource<'a>,
         status: Option<ExecutionStatus>,
     ) -> Option<NodeIndex<u32>> {
         let id = ds.id.get()?.as_str();
@@ -718,7 +718,7 @@ impl<'a> DataBuilder<'a> {
         Some(self.node(DataKind::Source, id, text(&ds.name), connection, status))
     }
 
-    fn add_audits(&mut self, stage: StageIx, ti: &'a TaskInstance) {
+    fn add_audits(&mut self, stage: StageIx, ti: &'a TaskInstance<'a>) {
         let me = NodeIndex::new(stage);
         // Imports: source → stage → raw dataset.
         for (_, dsa) in ti
@@ -813,7 +813,7 @@ impl<'a> DataBuilder<'a> {
     }
 }
 
-fn text(t: &crate::model::lenient::Lenient<crate::model::Text>) -> Option<&str> {
+fn text<'a>(t: &'a crate::model::lenient::Lenient<crate::model::Text<'_>>) -> Option<&'a str> {
     t.get().map(|t| t.as_str())
 }
 

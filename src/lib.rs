@@ -11,7 +11,8 @@
 //! use dataprep_lineage::{Analysis, JobSummary, LineageGraph};
 //!
 //! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/failed_transform_blocks_exports.json");
-//! let summary = JobSummary::from_slice(&std::fs::read(path)?)?;
+//! let bytes = std::fs::read(path)?; // read it whole: the summary borrows its text
+//! let summary = JobSummary::from_slice(&bytes)?;
 //! let graph = LineageGraph::build(&summary)?;
 //! let analysis = Analysis::new(&graph);
 //!

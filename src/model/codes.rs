@@ -64,7 +64,7 @@ macro_rules! code_enum {
             }
         }
 
-        impl Scalar for $name {
+        impl Scalar<'_> for $name {
             const EXPECTED: &'static str = "a numeric code";
             fn from_raw(raw: Raw<'_>) -> Option<Self> {
                 Int::from_raw(raw).map(|Int(n)| $name::from_code(n))

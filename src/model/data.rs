@@ -11,37 +11,37 @@ use crate::error::Result;
 
 record! {
     /// `rawdatasetaudit`: the import a stage read.
-    pub struct RawDatasetAudit {
+    pub struct RawDatasetAudit<'a> {
         /// Raw dataset audit id.
-        id: Id,
+        id: Id<'a>,
         /// When the import was audited.
         audit_time: Timestamp,
         /// Reused from a previous import.
         is_referred: Flag,
         /// The datasource read.
-        datasourceaudit: Box<DatasourceAudit>,
+        datasourceaudit: Box<DatasourceAudit<'a>>,
         /// Dataset config audit.
-        rawdatasetconfigaudit: Ref,
+        rawdatasetconfigaudit: Ref<'a>,
         /// The imported dataset.
-        rawdataset: Box<RawDataset>,
+        rawdataset: Box<RawDataset<'a>>,
         /// Audit status.
         status: Int,
         /// Error, if the import failed.
-        error_message: Text,
+        error_message: Text<'a>,
     }
 }
 
 record! {
     /// `rawdataset`: an imported dataset.
-    pub struct RawDataset {
+    pub struct RawDataset<'a> {
         /// Raw dataset id.
-        id: Id,
+        id: Id<'a>,
         /// Name, e.g. "public.contactnew".
-        name: Text,
+        name: Text<'a>,
         /// How often it replicates.
-        replication_frequency: Text,
+        replication_frequency: Text<'a>,
         /// Who imported it.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// When it was imported.
         created_time: Timestamp,
         /// Last modified.
@@ -49,41 +49,41 @@ record! {
         /// Dataset status.
         status: Int,
         /// The datasource it comes from.
-        pipelinedatasource: Box<PipelineDatasource>,
+        pipelinedatasource: Box<PipelineDatasource<'a>>,
     }
 }
 
 record! {
     /// `pipelinedatasource`: where an import comes from.
-    pub struct PipelineDatasource {
+    pub struct PipelineDatasource<'a> {
         /// Datasource id.
-        id: Id,
+        id: Id<'a>,
         /// Datasource name.
-        name: Text,
+        name: Text<'a>,
         /// Replication strategy.
-        replication_type: Text,
+        replication_type: Text<'a>,
         /// Alive (1) or in the trash (0).
         status: AliveStatus,
         /// Who created it.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// The workspace.
-        project: Box<Project>,
+        project: Box<Project<'a>>,
         /// The connection used to read it.
-        connection: Box<Connection>,
+        connection: Box<Connection<'a>>,
     }
 }
 
 record! {
     /// `datasourceaudit`: one read of a datasource.
-    pub struct DatasourceAudit {
+    pub struct DatasourceAudit<'a> {
         /// Datasource audit id.
-        id: Id,
+        id: Id<'a>,
         /// Outcome of the read.
         execution_status: ExecutionStatus,
         /// Per-stream notes (JSON in a string).
-        streams_info: JsonText,
+        streams_info: JsonText<'a>,
         /// Batch catalogs killed during the read.
-        killed_batch_catalog_ids: Text,
+        killed_batch_catalog_ids: Text<'a>,
         /// When the read completed.
         completed_time: Timestamp,
         /// Audit status.
@@ -91,13 +91,13 @@ record! {
         /// Audit type (1 = datasource).
         audit_type as "type": Int,
         /// The datasource read.
-        pipelinedatasource: Box<PipelineDatasource>,
+        pipelinedatasource: Box<PipelineDatasource<'a>>,
         /// Error, if the read failed.
-        error_message: Text,
+        error_message: Text<'a>,
     }
 }
 
-impl DatasourceAudit {
+impl DatasourceAudit<'_> {
     /// `streams_info`, decoded: each stream with its outcome, in document order.
     pub fn streams(&self) -> Result<Option<Streams>> {
         embedded::decode(&self.streams_info, "streams_info")
@@ -106,13 +106,13 @@ impl DatasourceAudit {
 
 record! {
     /// `datasetaudit`: the dataset a transform produced.
-    pub struct DatasetAudit {
+    pub struct DatasetAudit<'a> {
         /// Dataset audit id.
-        id: Id,
+        id: Id<'a>,
         /// When the audit was created.
         created_time: Timestamp,
         /// Who triggered it.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// When the audit started.
         audit_time: Timestamp,
         /// When the audit finished.
@@ -120,13 +120,13 @@ record! {
         /// Outcome.
         execution_status: ExecutionStatus,
         /// Description.
-        description: Text,
+        description: Text<'a>,
         /// The dataset.
-        dataset: Box<Dataset>,
+        dataset: Box<Dataset<'a>>,
         /// Target matching.
-        exportcatalogaudit: Ref,
+        exportcatalogaudit: Ref<'a>,
         /// The ruleset applied.
-        rulesetaudit: Box<RulesetAudit>,
+        rulesetaudit: Box<RulesetAudit<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Alive (1) or in the trash (0).
@@ -134,9 +134,9 @@ record! {
         /// Internal.
         audit_type as "type": Int,
         /// Error, if the audit failed.
-        error_message: Text,
+        error_message: Text<'a>,
         /// Valid / invalid / missing state after the audit.
-        datasetstate: Box<DatasetState>,
+        datasetstate: Box<DatasetState<'a>>,
         /// Rules applied.
         rules_count: Int,
     }
@@ -144,13 +144,13 @@ record! {
 
 record! {
     /// `dataset`: a dataset of the workspace.
-    pub struct Dataset {
+    pub struct Dataset<'a> {
         /// Dataset id.
-        id: Id,
+        id: Id<'a>,
         /// Dataset name.
-        name: Text,
+        name: Text<'a>,
         /// Description.
-        description: Text,
+        description: Text<'a>,
         /// Alive (1) or in the trash (0).
         status: AliveStatus,
         /// Ready for use.
@@ -158,23 +158,23 @@ record! {
         /// Marked as holding personal data.
         is_pii_marked: Flag,
         /// The workspace.
-        project: Box<Project>,
+        project: Box<Project<'a>>,
         /// The sample chosen for preview.
-        selected_sample: Ref,
+        selected_sample: Ref<'a>,
     }
 }
 
 record! {
     /// `rulesetaudit`: the ruleset a transform applied.
-    pub struct RulesetAudit {
+    pub struct RulesetAudit<'a> {
         /// Ruleset audit id.
-        id: Id,
+        id: Id<'a>,
         /// When it ran.
         audit_time: Timestamp,
         /// Committed (1).
         is_committed: Flag,
         /// The ruleset.
-        ruleset: Ref,
+        ruleset: Ref<'a>,
         /// Status.
         status: Int,
         /// Rules applied.
@@ -184,39 +184,39 @@ record! {
 
 record! {
     /// `datasetstate`: the dataset's state after a transform.
-    pub struct DatasetState {
+    pub struct DatasetState<'a> {
         /// State id.
-        id: Id,
+        id: Id<'a>,
         /// Back to the dataset audit.
-        datasetaudit: Ref,
+        datasetaudit: Ref<'a>,
         /// Outcome.
         execution_status: ExecutionStatus,
         /// Whether the state holds an error.
         is_error: Flag,
         /// The error, when `is_error`.
-        error_message: Text,
+        error_message: Text<'a>,
     }
 }
 
 record! {
     /// `datasetexportaudit`: one export of a dataset.
-    pub struct DatasetExportAudit {
+    pub struct DatasetExportAudit<'a> {
         /// Export audit id.
-        id: Id,
+        id: Id<'a>,
         /// Dataset state file used.
-        dsauditstatefile: Ref,
+        dsauditstatefile: Ref<'a>,
         /// Datasink audit.
-        datasinkaudit: Ref,
+        datasinkaudit: Ref<'a>,
         /// What was exported where.
-        datasetexport: Box<DatasetExport>,
+        datasetexport: Box<DatasetExport<'a>>,
         /// Export config audit.
-        datasetexportconfigaudit: Ref,
+        datasetexportconfigaudit: Ref<'a>,
         /// When the export audit was created.
         created_time: Timestamp,
         /// Error, if the export failed.
-        error_message: Text,
+        error_message: Text<'a>,
         /// Extra execution info (JSON in a string), e.g. `{"currentRetry":0}`.
-        info: JsonText,
+        info: JsonText<'a>,
         /// Outcome.
         execution_status: ExecutionStatus,
         /// Progress in percent.
@@ -226,11 +226,11 @@ record! {
         /// Internal.
         audit_type as "type": Int,
         /// Output metrics, with the data quality.
-        datasetexportauditmetric: Box<ExportMetric>,
+        datasetexportauditmetric: Box<ExportMetric<'a>>,
     }
 }
 
-impl DatasetExportAudit {
+impl DatasetExportAudit<'_> {
     /// `info`, decoded.
     pub fn info(&self) -> Result<Option<ExportInfo>> {
         embedded::decode(&self.info, "info")
@@ -239,75 +239,75 @@ impl DatasetExportAudit {
 
 record! {
     /// `datasetexport`: an export configuration.
-    pub struct DatasetExport {
+    pub struct DatasetExport<'a> {
         /// Dataset export id.
-        id: Id,
+        id: Id<'a>,
         /// The dataset exported.
-        dataset: Box<Dataset>,
+        dataset: Box<Dataset<'a>>,
         /// Where it goes.
-        datasink: Box<Datasink>,
+        datasink: Box<Datasink<'a>>,
         /// Who created the export.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// When.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User>,
+        modified_by: Box<User<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Status.
         status: Int,
         /// Back to the export audit (self-reference).
-        datasetexportaudit: Ref,
+        datasetexportaudit: Ref<'a>,
     }
 }
 
 record! {
     /// `datasink`: an export destination.
-    pub struct Datasink {
+    pub struct Datasink<'a> {
         /// Datasink id.
-        id: Id,
+        id: Id<'a>,
         /// Status (1 = active).
         status: Int,
         /// The workspace.
-        project: Box<Project>,
+        project: Box<Project<'a>>,
         /// The connection written to.
-        connection: Box<Connection>,
+        connection: Box<Connection<'a>>,
     }
 }
 
 record! {
     /// `connection`: credentials and address of a source or destination.
-    pub struct Connection {
+    pub struct Connection<'a> {
         /// Connection id.
-        id: Id,
+        id: Id<'a>,
         /// Display name, e.g. "teststream@gmail.com - box".
-        name: Text,
+        name: Text<'a>,
         /// Service details (JSON in a string).
-        connection_json: JsonText,
+        connection_json: JsonText<'a>,
         /// What kind of connection.
         connection_type as "type": ConnectionType,
         /// Who created it.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// Who owns it.
-        owner: Box<User>,
+        owner: Box<User<'a>>,
         /// When it was created.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User>,
+        modified_by: Box<User<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Status (1 = active).
         status: Int,
         /// Category.
-        category: Text,
+        category: Text<'a>,
         /// Base service, e.g. "box".
-        base_type: Text,
+        base_type: Text<'a>,
         /// Sub-type.
-        sub_type: Text,
+        sub_type: Text<'a>,
     }
 }
 
-impl Connection {
+impl Connection<'_> {
     /// `connection_json`, decoded.
     pub fn info(&self) -> Result<Option<ConnectionInfo>> {
         embedded::decode(&self.connection_json, "connection_json")
@@ -316,9 +316,9 @@ impl Connection {
 
 record! {
     /// `datasetexportauditmetric`: what an export wrote.
-    pub struct ExportMetric {
+    pub struct ExportMetric<'a> {
         /// Metric id.
-        id: Id,
+        id: Id<'a>,
         /// Rows exported.
         row_count: Int,
         /// Columns exported.
@@ -328,13 +328,13 @@ record! {
         /// Status.
         status: Int,
         /// Back to the export audit.
-        datasetexportaudit: Ref,
+        datasetexportaudit: Ref<'a>,
         /// Data quality: JSON in a string, or an object.
-        quality: JsonText,
+        quality: JsonText<'a>,
     }
 }
 
-impl ExportMetric {
+impl ExportMetric<'_> {
     /// `quality`, decoded: valid / invalid / missing counts.
     pub fn quality(&self) -> Result<Option<Quality>> {
         embedded::decode(&self.quality, "quality")

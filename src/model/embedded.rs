@@ -165,8 +165,8 @@ impl<'de> Deserialize<'de> for Streams {
 mod tests {
     use super::*;
 
-    fn field(s: &str) -> Lenient<JsonText> {
-        Lenient::Value(JsonText(s.to_owned()))
+    fn field(s: &str) -> Lenient<JsonText<'_>> {
+        Lenient::Value(JsonText::new(s))
     }
 
     #[test]

@@ -161,17 +161,18 @@ fn excerpt(text: &str) -> String {
 /// How a type reads itself from a JSON value without failing on the wrong kind.
 ///
 /// Implemented by every leaf (through [`Scalar`]) and every record of the
-/// model. Only broken JSON returns `Err`.
-pub trait Read: Sized {
+/// model. Only broken JSON returns `Err`. `'de` is the lifetime of the input:
+/// text without escapes is borrowed from it, never copied.
+pub trait Read<'de>: Sized {
     /// True for records (JSON objects), false for scalars. A list reads a lone
     /// object as a one-element list only when its elements are records.
     const RECORD: bool;
 
     /// Reads one value from `d`.
-    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error>;
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error>;
 }
 
-impl<'de, T: Read> Deserialize<'de> for Lenient<T> {
+impl<'de, T: Read<'de>> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         T::read(d)
     }
@@ -201,15 +202,15 @@ impl Raw<'_> {
 }
 
 /// A leaf value read from its raw source text.
-pub trait Scalar: Sized {
+pub trait Scalar<'de>: Sized {
     /// What the field holds, in words, for diagnostics.
     const EXPECTED: &'static str;
     /// Interprets the raw value, or `None` when it is not one of these.
-    fn from_raw(raw: Raw<'_>) -> Option<Self>;
+    fn from_raw(raw: Raw<'de>) -> Option<Self>;
 }
 
 /// Reads a scalar through its raw text. Used by the `Read` impl of each scalar.
-pub(crate) fn read_scalar<'de, T: Scalar, D: Deserializer<'de>>(
+pub(crate) fn read_scalar<'de, T: Scalar<'de>, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Lenient<T>, D::Error> {
     let raw = <&'de RawValue>::deserialize(d)?;
@@ -245,9 +246,9 @@ pub(crate) fn read_scalar<'de, T: Scalar, D: Deserializer<'de>>(
 /// Implements [`Read`] for scalar types through [`read_scalar`].
 macro_rules! scalar_read {
     ($($t:ty),* $(,)?) => {$(
-        impl $crate::model::lenient::Read for $t {
+        impl<'de> $crate::model::lenient::Read<'de> for $t {
             const RECORD: bool = false;
-            fn read<'de, D: serde::Deserializer<'de>>(
+            fn read<D: serde::Deserializer<'de>>(
                 d: D,
             ) -> Result<$crate::model::lenient::Lenient<Self>, D::Error> {
                 $crate::model::lenient::read_scalar(d)
@@ -268,28 +269,35 @@ pub(crate) fn is_integer_text(s: &str) -> bool {
 /// Ids are 17-digit numbers in practice, written as strings; some producers
 /// write them as JSON numbers. Both are kept as text, digit for digit, because
 /// a 17-digit integer does not survive a round trip through a float.
+///
+/// The text is borrowed from the input unless it held escapes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Id(pub String);
+pub struct Id<'a>(pub Cow<'a, str>);
 
-impl Id {
+impl<'a> Id<'a> {
+    /// An id with the given text.
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
+        Id(text.into())
+    }
+
     /// The id's text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Display for Id {
+impl fmt::Display for Id<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl Scalar for Id {
+impl<'de> Scalar<'de> for Id<'de> {
     const EXPECTED: &'static str = "an id (a string or an integer)";
-    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+    fn from_raw(raw: Raw<'de>) -> Option<Self> {
         match raw {
-            Raw::Str(s) => Some(Id(s.into_owned())),
-            Raw::Number(n) if is_integer_text(n) => Some(Id(n.to_owned())),
+            Raw::Str(s) => Some(Id(s)),
+            Raw::Number(n) if is_integer_text(n) => Some(Id(Cow::Borrowed(n))),
             _ => None,
         }
     }
@@ -299,7 +307,7 @@ impl Scalar for Id {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Int(pub i64);
 
-impl Scalar for Int {
+impl Scalar<'_> for Int {
     const EXPECTED: &'static str = "an integer or a digit string";
     fn from_raw(raw: Raw<'_>) -> Option<Self> {
         match raw {
@@ -314,7 +322,7 @@ impl Scalar for Int {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Flag(pub bool);
 
-impl Scalar for Flag {
+impl Scalar<'_> for Flag {
     const EXPECTED: &'static str = "a boolean (true/false, 1/0)";
     fn from_raw(raw: Raw<'_>) -> Option<Self> {
         let text = match raw {
@@ -358,7 +366,7 @@ impl fmt::Display for Timestamp {
     }
 }
 
-impl Scalar for Timestamp {
+impl Scalar<'_> for Timestamp {
     const EXPECTED: &'static str = "a timestamp (epoch milliseconds or RFC 3339)";
     fn from_raw(raw: Raw<'_>) -> Option<Self> {
         match raw {
@@ -379,28 +387,35 @@ impl Scalar for Timestamp {
 }
 
 /// Free text: names, messages, descriptions. A number is kept as its text.
+///
+/// The text is borrowed from the input unless it held escapes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Text(pub String);
+pub struct Text<'a>(pub Cow<'a, str>);
 
-impl Text {
+impl<'a> Text<'a> {
+    /// A text with the given content.
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
+        Text(text.into())
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Display for Text {
+impl fmt::Display for Text<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl Scalar for Text {
+impl<'de> Scalar<'de> for Text<'de> {
     const EXPECTED: &'static str = "a string";
-    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+    fn from_raw(raw: Raw<'de>) -> Option<Self> {
         match raw {
-            Raw::Str(s) => Some(Text(s.into_owned())),
-            Raw::Number(n) => Some(Text(n.to_owned())),
+            Raw::Str(s) => Some(Text(s)),
+            Raw::Number(n) => Some(Text(Cow::Borrowed(n))),
             _ => None,
         }
     }
@@ -414,27 +429,32 @@ impl Scalar for Text {
 /// accessors of the records that hold them. An object written directly (as
 /// `quality` sometimes is) is kept as its source text.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct JsonText(pub String);
+pub struct JsonText<'a>(pub Cow<'a, str>);
 
-impl JsonText {
+impl<'a> JsonText<'a> {
+    /// JSON text with the given content.
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
+        JsonText(text.into())
+    }
+
     /// The JSON text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl Scalar for JsonText {
+impl<'de> Scalar<'de> for JsonText<'de> {
     const EXPECTED: &'static str = "JSON text or an object";
-    fn from_raw(raw: Raw<'_>) -> Option<Self> {
+    fn from_raw(raw: Raw<'de>) -> Option<Self> {
         match raw {
-            Raw::Str(s) => Some(JsonText(s.into_owned())),
-            Raw::Composite(_, text) => Some(JsonText(text.to_owned())),
+            Raw::Str(s) => Some(JsonText(s)),
+            Raw::Composite(_, text) => Some(JsonText(Cow::Borrowed(text))),
             _ => None,
         }
     }
 }
 
-scalar_read!(Id, Int, Flag, Timestamp, Text, JsonText);
+scalar_read!(Id<'de>, Int, Flag, Timestamp, Text<'de>, JsonText<'de>);
 
 // ---------------------------------------------------------------------------
 // Records and lists.
@@ -444,17 +464,13 @@ scalar_read!(Id, Int, Flag, Timestamp, Text, JsonText);
 /// Implemented by the `record!` macro; unknown fields are skimmed for
 /// `message` / `error_message` strings (kept in [`Extra`]) and otherwise
 /// ignored.
-pub trait Record: Default {
+pub trait Record<'de>: Default {
     /// Reads the value of `key` from `map` into the matching field.
-    fn read_field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<(), A::Error>;
+    fn read_field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
 }
 
 /// Reads a record, or notes what was found instead of an object.
-pub(crate) fn read_record<'de, T: Record, D: Deserializer<'de>>(
+pub(crate) fn read_record<'de, T: Record<'de>, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Lenient<T>, D::Error> {
     d.deserialize_any(RecordVisitor::<T>(PhantomData))
@@ -509,7 +525,7 @@ macro_rules! wrong_kind_arms {
     };
 }
 
-impl<'de, T: Record> Visitor<'de> for RecordVisitor<T> {
+impl<'de, T: Record<'de>> Visitor<'de> for RecordVisitor<T> {
     type Value = Lenient<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -588,16 +604,16 @@ impl<T> List<T> {
     }
 }
 
-impl<T: Read> Read for List<T> {
+impl<'de, T: Read<'de>> Read<'de> for List<T> {
     const RECORD: bool = false;
-    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error> {
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error> {
         d.deserialize_any(ListVisitor::<T>(PhantomData))
     }
 }
 
 struct ListVisitor<T>(PhantomData<T>);
 
-impl<'de, T: Read> Visitor<'de> for ListVisitor<T> {
+impl<'de, T: Read<'de>> Visitor<'de> for ListVisitor<T> {
     type Value = Lenient<List<T>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -634,7 +650,7 @@ impl<'de, T: Read> Visitor<'de> for ListVisitor<T> {
 /// The API grows fields (logs, nested audits) that carry failure text; a
 /// report must not lose it because the model has no name for the field.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Extra(pub Vec<(Vec<Seg>, String)>);
+pub struct Extra<'a>(pub Vec<(Vec<Seg>, Cow<'a, str>)>);
 
 /// The keys whose string values are failure evidence wherever they occur.
 pub(crate) fn is_message_key(key: &str) -> bool {
@@ -645,7 +661,7 @@ pub(crate) fn is_message_key(key: &str) -> bool {
 pub(crate) fn skim_unknown<'de, A: MapAccess<'de>>(
     key: &str,
     map: &mut A,
-    extra: &mut Extra,
+    extra: &mut Extra<'de>,
 ) -> Result<(), A::Error> {
     let mut stack = vec![Seg::Key(key.to_owned())];
     map.next_value_seed(Skim {
@@ -655,20 +671,20 @@ pub(crate) fn skim_unknown<'de, A: MapAccess<'de>>(
     })
 }
 
-struct Skim<'a> {
+struct Skim<'a, 'de> {
     stack: &'a mut Vec<Seg>,
-    out: &'a mut Extra,
+    out: &'a mut Extra<'de>,
     message_key: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for Skim<'_> {
+impl<'de> DeserializeSeed<'de> for Skim<'_, 'de> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Skim<'_> {
+impl<'de> Visitor<'de> for Skim<'_, 'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -692,7 +708,15 @@ impl<'de> Visitor<'de> for Skim<'_> {
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
         if self.message_key && !v.is_empty() {
-            self.out.0.push((self.stack.clone(), v.to_owned()));
+            self.out
+                .0
+                .push((self.stack.clone(), Cow::Owned(v.to_owned())));
+        }
+        Ok(())
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        if self.message_key && !v.is_empty() {
+            self.out.0.push((self.stack.clone(), Cow::Borrowed(v)));
         }
         Ok(())
     }
@@ -831,7 +855,7 @@ impl<T: Walk> Walk for Box<T> {
     }
 }
 
-impl Walk for Text {
+impl Walk for Text<'_> {
     fn walk(&self, w: &mut Walker<'_>) {
         let key = match w.path.last() {
             Some(Seg::Field(k)) => *k,
@@ -841,7 +865,7 @@ impl Walk for Text {
     }
 }
 
-impl Walk for Extra {
+impl Walk for Extra<'_> {
     fn walk(&self, w: &mut Walker<'_>) {
         for (rel, text) in &self.0 {
             let depth = w.path.len();
@@ -863,16 +887,17 @@ macro_rules! walk_nothing {
         }
     )*};
 }
-walk_nothing!(Id, Int, Flag, Timestamp, JsonText);
+walk_nothing!(Id<'_>, Int, Flag, Timestamp, JsonText<'_>);
 
 /// Declares a record of the model: the struct, its lenient reader and its walk.
 ///
 /// Each field is written `name: Type` or `name as "json_name": Type`; the
-/// type is wrapped in [`Lenient`]. Unknown fields are skimmed into `extra`.
+/// type is wrapped in [`Lenient`]. Types that borrow from the input name the
+/// record's lifetime (`Text<'a>`). Unknown fields are skimmed into `extra`.
 macro_rules! record {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident {
+        pub struct $name:ident<$lt:lifetime> {
             $(
                 $(#[doc = $doc:literal])*
                 $field:ident $(as $json:literal)? : $ty:ty,
@@ -882,42 +907,46 @@ macro_rules! record {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Default)]
         #[non_exhaustive]
-        pub struct $name {
+        pub struct $name<$lt> {
             $(
                 $(#[doc = $doc])*
                 pub $field: $crate::model::lenient::Lenient<$ty>,
             )*
             /// `message` / `error_message` strings found in fields the model
             /// does not name.
-            pub extra: $crate::model::lenient::Extra,
+            pub extra: $crate::model::lenient::Extra<$lt>,
         }
 
-        impl $crate::model::lenient::Record for $name {
-            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        impl<$lt> $crate::model::lenient::Record<$lt> for $name<$lt> {
+            fn read_field<A: serde::de::MapAccess<$lt>>(
                 &mut self,
                 key: &str,
                 map: &mut A,
             ) -> Result<(), A::Error> {
-                $(
-                    if key == $crate::model::lenient::record!(@json $field $($json)?) {
-                        self.$field = map.next_value()?;
-                        return Ok(());
-                    }
-                )*
-                $crate::model::lenient::skim_unknown(key, map, &mut self.extra)
+                // A `match` on the key compiles to a length switch and one
+                // comparison, not a comparison per field.
+                match key {
+                    $(
+                        $crate::model::lenient::record!(@json $field $($json)?) => {
+                            self.$field = map.next_value()?;
+                            Ok(())
+                        }
+                    )*
+                    _ => $crate::model::lenient::skim_unknown(key, map, &mut self.extra),
+                }
             }
         }
 
-        impl $crate::model::lenient::Read for $name {
+        impl<$lt> $crate::model::lenient::Read<$lt> for $name<$lt> {
             const RECORD: bool = true;
-            fn read<'de, D: serde::Deserializer<'de>>(
+            fn read<D: serde::Deserializer<$lt>>(
                 d: D,
             ) -> Result<$crate::model::lenient::Lenient<Self>, D::Error> {
                 $crate::model::lenient::read_record(d)
             }
         }
 
-        impl $crate::model::lenient::Walk for $name {
+        impl $crate::model::lenient::Walk for $name<'_> {
             fn walk(&self, w: &mut $crate::model::lenient::Walker<'_>) {
                 $( w.field($crate::model::lenient::record!(@json $field $($json)?), &self.$field); )*
                 $crate::model::lenient::Walk::walk(&self.extra, w);
@@ -933,7 +962,7 @@ pub(crate) use record;
 mod tests {
     use super::*;
 
-    fn scalar<T: Read>(json: &str) -> Lenient<T> {
+    fn scalar<'a, T: Read<'a>>(json: &'a str) -> Lenient<T> {
         serde_json::from_str::<Lenient<T>>(json).expect("valid JSON")
     }
 

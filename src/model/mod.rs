@@ -20,8 +20,6 @@ pub mod run;
 pub mod stage;
 
 use std::fmt;
-use std::io;
-use std::str::FromStr;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -49,18 +47,22 @@ pub use stage::{Mappers, PipelineTask, TaskInstance};
 
 /// A parsed Job Summary API response: the run, its stages, and what was odd
 /// about it.
+///
+/// The summary borrows the text of ids, names and messages from the input
+/// bytes instead of copying it (only text with JSON escapes is copied), so
+/// the bytes must outlive it: read the whole response, then parse it.
 #[derive(Debug, Clone)]
-pub struct JobSummary {
-    response_status: Option<ResponseStatus>,
-    run: PipelineRun,
+pub struct JobSummary<'a> {
+    response_status: Option<ResponseStatus<'a>>,
+    run: PipelineRun<'a>,
     /// JSON path of the stage array, for messages.
     stages_path: &'static str,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl JobSummary {
+impl<'a> JobSummary<'a> {
     /// Parses a response from bytes (UTF-8 JSON; a leading byte-order mark is
-    /// skipped).
+    /// skipped). Text is borrowed from `bytes`.
     ///
     /// Accepts the documented envelope `{"pipelinerun": …, "response_status": …}`,
     /// a bare run object, and the stages and mappers beside `pipelinerun`
@@ -68,13 +70,31 @@ impl JobSummary {
     ///
     /// # Errors
     ///
-    /// [`Error::Syntax`] (with line and column) for input that is not JSON,
+    /// [`Error::Syntax`] (with line and column) for input that is not JSON
+    /// or not UTF-8,
     /// [`Error::Api`] when `response_status` reports a failure,
     /// [`Error::NoRun`] when there is no run, [`Error::MissingId`] for a task
     /// instance without an id.
-    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+    pub fn from_slice(bytes: &'a [u8]) -> Result<Self> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let top: Top = serde_json::from_slice(bytes).map_err(Error::from_json)?;
+        // One validation of the whole input, so that serde_json reads it as
+        // `str` and never validates a string or a scalar's text again.
+        let text = std::str::from_utf8(bytes).map_err(|e| Error::not_utf8(bytes, &e))?;
+        Self::parse(text)
+    }
+
+    /// Parses a response from text. See [`JobSummary::from_slice`].
+    ///
+    /// # Errors
+    ///
+    /// As [`JobSummary::from_slice`].
+    #[allow(clippy::should_implement_trait)] // `FromStr` cannot borrow from its input.
+    pub fn from_str(text: &'a str) -> Result<Self> {
+        Self::from_slice(text.as_bytes())
+    }
+
+    fn parse(text: &'a str) -> Result<Self> {
+        let top: Top = serde_json::from_str(text).map_err(Error::from_json)?;
         let mut diagnostics = Vec::new();
 
         let response_status = match top.response_status {
@@ -87,7 +107,7 @@ impl JobSummary {
 
         let (mut run, root) = match top.run {
             Lenient::Value(run) => (*run, "pipelinerun"),
-            _ if top.bare => match serde_json::from_slice::<Lenient<PipelineRun>>(bytes) {
+            _ if top.bare => match serde_json::from_str::<Lenient<PipelineRun>>(text) {
                 Ok(Lenient::Value(run)) => (run, ""),
                 Ok(_) => {
                     return Err(Error::NoRun {
@@ -193,35 +213,13 @@ impl JobSummary {
         })
     }
 
-    /// Parses a response from text. See [`JobSummary::from_slice`].
-    ///
-    /// # Errors
-    ///
-    /// As [`JobSummary::from_slice`].
-    #[allow(clippy::should_implement_trait)] // FromStr is implemented too.
-    pub fn from_str(text: &str) -> Result<Self> {
-        Self::from_slice(text.as_bytes())
-    }
-
-    /// Reads all of `reader` into memory, then parses it. See
-    /// [`JobSummary::from_slice`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Io`] when reading fails, else as [`JobSummary::from_slice`].
-    pub fn from_reader<R: io::Read>(mut reader: R) -> Result<Self> {
-        let mut bytes = Vec::new();
-        reader.read_to_end(&mut bytes)?;
-        Self::from_slice(&bytes)
-    }
-
     /// The pipeline run, with its stages and mappers wherever they were found.
-    pub fn run(&self) -> &PipelineRun {
+    pub fn run(&self) -> &PipelineRun<'a> {
         &self.run
     }
 
     /// `response_status`, when the response had one.
-    pub fn response_status(&self) -> Option<&ResponseStatus> {
+    pub fn response_status(&self) -> Option<&ResponseStatus<'a>> {
         self.response_status.as_ref()
     }
 
@@ -231,7 +229,7 @@ impl JobSummary {
     }
 
     /// The task instances that could be read, with their index in the array.
-    pub fn task_instances(&self) -> impl Iterator<Item = (usize, &TaskInstance)> {
+    pub fn task_instances(&self) -> impl Iterator<Item = (usize, &TaskInstance<'a>)> {
         self.run
             .pipelinetaskinstances
             .get()
@@ -240,20 +238,13 @@ impl JobSummary {
     }
 
     /// The child → parents mapping, when the response had one.
-    pub fn mappers(&self) -> Option<&Mappers> {
+    pub fn mappers(&self) -> Option<&Mappers<'a>> {
         self.run.pipelinetaskinstancemappers.get()
     }
 
     /// JSON path of the task instance at `index` (`pipelinerun.pipelinetaskinstances[3]`).
     pub fn task_instance_path(&self, index: usize) -> String {
         format!("{}[{index}]", self.stages_path)
-    }
-}
-
-impl FromStr for JobSummary {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        Self::from_slice(s.as_bytes())
     }
 }
 
@@ -320,18 +311,18 @@ fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: Vec<Seg>, out: &mut Vec<D
 }
 
 /// The top level of a response, read in one pass.
-struct Top {
-    run: Lenient<Box<PipelineRun>>,
-    response_status: Lenient<Box<ResponseStatus>>,
-    mappers: Lenient<Mappers>,
-    instances: Lenient<List<TaskInstance>>,
+struct Top<'de> {
+    run: Lenient<Box<PipelineRun<'de>>>,
+    response_status: Lenient<Box<ResponseStatus<'de>>>,
+    mappers: Lenient<Mappers<'de>>,
+    instances: Lenient<List<TaskInstance<'de>>>,
     /// The top level looks like a run itself (no `pipelinerun` key, but run fields).
     bare: bool,
     had_run_key: bool,
     kind: JsonKind,
 }
 
-impl<'de> Deserialize<'de> for Top {
+impl<'de> Deserialize<'de> for Top<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         d.deserialize_any(TopVisitor)
     }
@@ -340,7 +331,7 @@ impl<'de> Deserialize<'de> for Top {
 struct TopVisitor;
 
 impl TopVisitor {
-    fn not_object(kind: JsonKind) -> Top {
+    fn not_object<'de>(kind: JsonKind) -> Top<'de> {
         Top {
             run: Lenient::Missing,
             response_status: Lenient::Missing,
@@ -354,13 +345,13 @@ impl TopVisitor {
 }
 
 impl<'de> Visitor<'de> for TopVisitor {
-    type Value = Top;
+    type Value = Top<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Top, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Top<'de>, A::Error> {
         let mut top = Self::not_object(JsonKind::Object);
         let mut run_fields = false;
         while let Some(key) = map.next_key::<Key<'de>>()? {
@@ -388,33 +379,33 @@ impl<'de> Visitor<'de> for TopVisitor {
         Ok(top)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Top, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Top<'de>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Self::not_object(JsonKind::Array))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Top, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Top<'de>, E> {
         Ok(Self::not_object(JsonKind::Bool))
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Top, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Top<'de>, E> {
         Ok(Self::not_object(JsonKind::Number))
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Top, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Top<'de>, E> {
         Ok(Self::not_object(JsonKind::Number))
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Top, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Top<'de>, E> {
         Ok(Self::not_object(JsonKind::Number))
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Top, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Top<'de>, E> {
         Ok(Self::not_object(JsonKind::String))
     }
-    fn visit_unit<E: de::Error>(self) -> std::result::Result<Top, E> {
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Top<'de>, E> {
         Ok(Self::not_object(JsonKind::Null))
     }
 }
 
-impl<T: Read> Read for Box<T> {
+impl<'de, T: Read<'de>> Read<'de> for Box<T> {
     const RECORD: bool = T::RECORD;
-    fn read<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Lenient<Self>, D::Error> {
+    fn read<D: Deserializer<'de>>(d: D) -> std::result::Result<Lenient<Self>, D::Error> {
         Ok(match T::read(d)? {
             Lenient::Missing => Lenient::Missing,
             Lenient::Value(v) => Lenient::Value(Box::new(v)),

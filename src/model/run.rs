@@ -7,26 +7,26 @@ use super::stage::{Mappers, TaskInstance};
 
 record! {
     /// `response_status`: whether the API call itself succeeded.
-    pub struct ResponseStatus {
+    pub struct ResponseStatus<'a> {
         /// `"success"` or `"failure"`.
-        status: Text,
+        status: Text<'a>,
         /// 2000 on success; 4000 and above is an error.
         status_code: Int,
         /// Messages about the call.
-        messages: List<ResponseMessage>,
+        messages: List<ResponseMessage<'a>>,
     }
 }
 
 record! {
     /// One entry of `response_status.messages`.
-    pub struct ResponseMessage {
+    pub struct ResponseMessage<'a> {
         /// `"success"` or `"error"`.
-        kind as "type": Text,
+        kind as "type": Text<'a>,
         /// 2000 on success; 4000 and above is an error.
         status_code: Int,
         /// The message text, when the API gives one (not in the reference, but
         /// error responses carry it).
-        message: Text,
+        message: Text<'a>,
     }
 }
 
@@ -35,9 +35,9 @@ record! {
     ///
     /// The same structure appears nested inside each task instance, usually
     /// without the stages.
-    pub struct PipelineRun {
+    pub struct PipelineRun<'a> {
         /// Pipeline run id.
-        id: Id,
+        id: Id<'a>,
         /// Outcome of the run.
         execution_status: ExecutionStatus,
         /// How the run was started.
@@ -65,33 +65,33 @@ record! {
         /// Rows processed.
         row_count: Int,
         /// The pipeline version this run used.
-        pipelineaudit: Box<PipelineAudit>,
+        pipelineaudit: Box<PipelineAudit<'a>>,
         /// The settings the run used.
-        pipelinerunconfigaudit: Box<RunConfigAudit>,
+        pipelinerunconfigaudit: Box<RunConfigAudit<'a>>,
         /// Who started the run.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// Who last modified the run (stopped it, for a stopped run).
-        modified_by: Box<User>,
+        modified_by: Box<User<'a>>,
         /// Child stage id → parent stage ids.
-        pipelinetaskinstancemappers: Mappers,
+        pipelinetaskinstancemappers: Mappers<'a>,
         /// The stages of the run.
-        pipelinetaskinstances: List<TaskInstance>,
+        pipelinetaskinstances: List<TaskInstance<'a>>,
         /// The run's audit, with the pipeline and workspace.
-        pipelinerunaudit: Box<PipelineRunAudit>,
+        pipelinerunaudit: Box<PipelineRunAudit<'a>>,
         /// The pipeline that ran.
-        pipeline: Box<Pipeline>,
+        pipeline: Box<Pipeline<'a>>,
     }
 }
 
 record! {
     /// `pipelineaudit`: the version of the pipeline a run used.
-    pub struct PipelineAudit {
+    pub struct PipelineAudit<'a> {
         /// Pipeline audit id.
-        id: Id,
+        id: Id<'a>,
         /// Published (1) or draft (0).
         is_committed: Flag,
         /// The pipeline.
-        pipeline: Box<Pipeline>,
+        pipeline: Box<Pipeline<'a>>,
         /// Active (1) or inactive (0).
         status: AliveStatus,
     }
@@ -99,9 +99,9 @@ record! {
 
 record! {
     /// `pipelinerunconfigaudit`: the settings a run used.
-    pub struct RunConfigAudit {
+    pub struct RunConfigAudit<'a> {
         /// Config audit id.
-        id: Id,
+        id: Id<'a>,
         /// Alive (1) or in the trash (0).
         status: AliveStatus,
         /// Stop the export when data quality is below 100%.
@@ -109,49 +109,49 @@ record! {
         /// How the run was started.
         run_type as "type": RunType,
         /// The pipeline.
-        pipeline: Box<Pipeline>,
+        pipeline: Box<Pipeline<'a>>,
         /// The file downloaded from the Output tab.
-        pipelinefile: Ref,
+        pipelinefile: Ref<'a>,
     }
 }
 
 record! {
     /// A reference to another record by id (`{"id": "..."}`).
-    pub struct Ref {
+    pub struct Ref<'a> {
         /// The referenced id.
-        id: Id,
+        id: Id<'a>,
     }
 }
 
 record! {
     /// A user (`created_by`, `modified_by`, `owner`).
-    pub struct User {
+    pub struct User<'a> {
         /// User id.
-        id: Id,
+        id: Id<'a>,
         /// Zoho user id.
-        zuid: Id,
+        zuid: Id<'a>,
         /// Display name.
-        username: Text,
+        username: Text<'a>,
         /// Email address.
-        email_id: Text,
+        email_id: Text<'a>,
         /// Id of the user who invited this one.
-        invited_by: Id,
+        invited_by: Id<'a>,
         /// When the user was invited.
         invited_time: Timestamp,
         /// The user's profile (role).
-        profile: Box<Profile>,
+        profile: Box<Profile<'a>>,
         /// Active (1) or inactive (0).
         status: AliveStatus,
         /// Zoho organization id.
-        zsoid: Id,
+        zsoid: Id<'a>,
         /// URL of the user's Zoho profile.
-        profilelink: Text,
+        profilelink: Text<'a>,
         /// Internal pagination flags.
         has_more_rows: List<Flag>,
     }
 }
 
-impl User {
+impl User<'_> {
     /// The best name to show: username, else email, else id.
     pub fn display_name(&self) -> Option<&str> {
         self.username
@@ -170,25 +170,25 @@ impl User {
 
 record! {
     /// A user's profile (role).
-    pub struct Profile {
+    pub struct Profile<'a> {
         /// Profile id.
-        id: Id,
+        id: Id<'a>,
         /// Role name, e.g. "Org Admin".
-        name: Text,
+        name: Text<'a>,
         /// Whether this is the user's default profile.
         is_default: Flag,
         /// Zoho user id mapped to the profile.
-        zuid: Id,
+        zuid: Id<'a>,
         /// Permission code, e.g. "7FFFFFFF".
-        permission: Text,
+        permission: Text<'a>,
     }
 }
 
 record! {
     /// `pipelinerunaudit`: the run's audit record.
-    pub struct PipelineRunAudit {
+    pub struct PipelineRunAudit<'a> {
         /// Run audit id.
-        id: Id,
+        id: Id<'a>,
         /// When the audit was created.
         created_time: Timestamp,
         /// Last modified.
@@ -200,9 +200,9 @@ record! {
         /// Outcome of the run.
         execution_status: ExecutionStatus,
         /// Who created the run audit.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// Who last modified it.
-        modified_by: Box<User>,
+        modified_by: Box<User<'a>>,
         /// When the run finished.
         completion_time: Timestamp,
         /// Storage used, in bytes.
@@ -210,25 +210,25 @@ record! {
         /// Rows processed.
         row_count: Int,
         /// The pipeline, with its workspace.
-        pipeline: Box<Pipeline>,
+        pipeline: Box<Pipeline<'a>>,
     }
 }
 
 record! {
     /// `pipeline`: the pipeline that ran.
-    pub struct Pipeline {
+    pub struct Pipeline<'a> {
         /// Pipeline id.
-        id: Id,
+        id: Id<'a>,
         /// Pipeline name.
-        name: Text,
+        name: Text<'a>,
         /// Description.
-        description: Text,
+        description: Text<'a>,
         /// Who created it.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// When it was created.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User>,
+        modified_by: Box<User<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Alive (1) or in the trash (0).
@@ -238,25 +238,25 @@ record! {
         /// Whether a run depends on past runs.
         depends_on_past: Flag,
         /// The workspace.
-        project: Box<Project>,
+        project: Box<Project<'a>>,
     }
 }
 
 record! {
     /// `project`: a workspace.
-    pub struct Project {
+    pub struct Project<'a> {
         /// Workspace id.
-        id: Id,
+        id: Id<'a>,
         /// Workspace name.
-        name: Text,
+        name: Text<'a>,
         /// Not in use.
-        description: Text,
+        description: Text<'a>,
         /// Who created it.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// When it was created.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User>,
+        modified_by: Box<User<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Active (1) or inactive (0).
@@ -268,11 +268,11 @@ record! {
     }
 }
 
-impl PipelineRun {
+impl PipelineRun<'_> {
     /// The pipeline, from wherever the response carries it (the run, its
     /// audit, its pipeline audit or its config audit), preferring one with a
     /// name.
-    pub fn pipeline(&self) -> Option<&Pipeline> {
+    pub fn pipeline(&self) -> Option<&Pipeline<'_>> {
         let candidates: [Option<&Pipeline>; 4] = [
             self.pipeline.get().map(|p| &**p),
             self.pipelinerunaudit

@@ -18,13 +18,13 @@ use crate::error::Result;
 record! {
     /// `pipelinetaskinstances[]`: one stage of the run (an import, a
     /// transform, an export).
-    pub struct TaskInstance {
+    pub struct TaskInstance<'a> {
         /// Stage instance id; the graph is keyed by it.
-        id: Id,
+        id: Id<'a>,
         /// The run this instance belongs to (same structure as the top-level run).
-        pipelinerun: Box<PipelineRun>,
+        pipelinerun: Box<PipelineRun<'a>>,
         /// The stage definition.
-        pipelinetask: Box<PipelineTask>,
+        pipelinetask: Box<PipelineTask<'a>>,
         /// Outcome of the stage.
         execution_status: ExecutionStatus,
         /// Internal.
@@ -36,11 +36,11 @@ record! {
         /// When execution finished.
         completion_time: Timestamp,
         /// UI placement in the pipeline builder (JSON in a string).
-        client_meta: JsonText,
+        client_meta: JsonText<'a>,
         /// System or log message.
-        message: Text,
+        message: Text<'a>,
         /// The operator that ran the stage.
-        operator_id: Text,
+        operator_id: Text<'a>,
         /// Retries attempted.
         retry_count: Int,
         /// Storage used, in bytes.
@@ -50,19 +50,19 @@ record! {
         /// Alive (1) or in the trash (0).
         status: AliveStatus,
         /// Expiry of this instance.
-        time_to_live: Text,
+        time_to_live: Text<'a>,
         /// The import this stage read (import stages).
-        rawdatasetaudit: List<RawDatasetAudit>,
+        rawdatasetaudit: List<RawDatasetAudit<'a>>,
         /// The dataset this stage produced (transform stages).
-        datasetaudit: List<DatasetAudit>,
+        datasetaudit: List<DatasetAudit<'a>>,
         /// The export this stage made (export stages).
-        datasetexportaudit: List<DatasetExportAudit>,
+        datasetexportaudit: List<DatasetExportAudit<'a>>,
         /// The datasource read, when given on the instance itself.
-        datasourceaudit: List<DatasourceAudit>,
+        datasourceaudit: List<DatasourceAudit<'a>>,
     }
 }
 
-impl TaskInstance {
+impl TaskInstance<'_> {
     /// The stage's name from its task definition.
     pub fn name(&self) -> Option<&str> {
         self.pipelinetask
@@ -92,21 +92,21 @@ impl TaskInstance {
 
 record! {
     /// `pipelinetask`: the definition a stage instance runs.
-    pub struct PipelineTask {
+    pub struct PipelineTask<'a> {
         /// Stage definition id.
-        id: Id,
+        id: Id<'a>,
         /// Stage name, e.g. "public.contactnew".
-        name: Text,
+        name: Text<'a>,
         /// What the stage does.
         stage_type as "type": StageType,
         /// The pipeline.
-        pipeline: Box<Pipeline>,
+        pipeline: Box<Pipeline<'a>>,
         /// Who created it.
-        created_by: Box<User>,
+        created_by: Box<User<'a>>,
         /// When it was created.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User>,
+        modified_by: Box<User<'a>>,
         /// Last modified.
         modified_time: Timestamp,
         /// Active (1) or not (0).
@@ -116,9 +116,9 @@ record! {
         /// Runs only if its previous instance succeeded.
         depends_on_past: super::lenient::Flag,
         /// When the stage runs given its parents' outcomes (Airflow's names).
-        trigger_rule: Text,
+        trigger_rule: Text<'a>,
         /// UI placement (JSON in a string).
-        client_meta: JsonText,
+        client_meta: JsonText<'a>,
         /// Scheduling priority.
         weight: Int,
     }
@@ -129,17 +129,17 @@ record! {
 ///
 /// A value that is not an array of ids is kept as `Invalid` and reported.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Mappers {
+pub struct Mappers<'a> {
     /// (child id, its parents), as written.
-    pub entries: Vec<(Id, Lenient<List<Id>>)>,
+    pub entries: Vec<(Id<'a>, Lenient<List<Id<'a>>>)>,
 }
 
-impl Read for Mappers {
+impl<'de> Read<'de> for Mappers<'de> {
     const RECORD: bool = true;
-    fn read<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Lenient<Self>, D::Error> {
+    fn read<D: Deserializer<'de>>(d: D) -> std::result::Result<Lenient<Self>, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Lenient<Mappers>;
+            type Value = Lenient<Mappers<'de>>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object of child id to parent ids")
             }
@@ -149,8 +149,8 @@ impl Read for Mappers {
             ) -> std::result::Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(key) = map.next_key::<Key<'de>>()? {
-                    let parents = map.next_value::<Lenient<List<Id>>>()?;
-                    entries.push((Id(key.0.into_owned()), parents));
+                    let parents = map.next_value::<Lenient<List<Id<'de>>>>()?;
+                    entries.push((Id(key.0), parents));
                 }
                 Ok(Lenient::Value(Mappers { entries }))
             }
@@ -180,7 +180,7 @@ impl Read for Mappers {
                 Ok(Lenient::Missing)
             }
         }
-        fn wrong(found: JsonKind) -> Lenient<Mappers> {
+        fn wrong(found: JsonKind) -> Lenient<Mappers<'static>> {
             Lenient::Invalid(Box::new(super::lenient::Invalid {
                 expected: "an object of child id to parent ids",
                 found,
@@ -191,10 +191,10 @@ impl Read for Mappers {
     }
 }
 
-impl Walk for Mappers {
+impl Walk for Mappers<'_> {
     fn walk(&self, w: &mut Walker<'_>) {
         for (child, parents) in &self.entries {
-            w.path.push(Seg::Key(child.0.clone()));
+            w.path.push(Seg::Key(child.0.clone().into_owned()));
             parents.walk(w);
             w.path.pop();
         }

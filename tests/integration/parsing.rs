@@ -29,7 +29,7 @@ fn ids_written_as_numbers_keep_every_digit() {
 fn numbers_and_codes_as_digit_strings() {
     let doc = json!({"pipelinerun": {"id": "1", "execution_status": "-1", "storage_used": "1048576",
         "pipelinetaskinstances": [{"id": "2", "retry_count": "3", "pipelinetask": {"type": "20"}}]}});
-    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let s = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
     assert_eq!(
         s.run().execution_status.value(),
         Some(ExecutionStatus::Failed)
@@ -45,11 +45,11 @@ fn numbers_and_codes_as_digit_strings() {
 fn booleans_in_every_spelling() {
     for v in [json!(true), json!("true"), json!(1), json!("1")] {
         let doc = json!({"pipelinerun": {"id": "1", "skip_export_invalid_data": v}});
-        let s = JobSummary::from_str(&doc.to_string()).unwrap();
+        let s = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
         assert!(s.run().skips_invalid_exports(), "{v}");
     }
     let doc = json!({"pipelinerun": {"id": "1", "skip_export_invalid_data": "0"}});
-    assert!(!JobSummary::from_str(&doc.to_string())
+    assert!(!JobSummary::from_str(crate::support::leak(&doc))
         .unwrap()
         .run()
         .skips_invalid_exports());
@@ -59,7 +59,7 @@ fn booleans_in_every_spelling() {
 fn timestamps_as_epoch_numbers_strings_or_rfc3339() {
     let doc = json!({"pipelinerun": {"id": "1", "created_time": 1795847400000_i64,
         "modified_time": "1795847400000", "completion_time": "2026-11-28T12:00:00+05:30"}});
-    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let s = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
     let r = s.run();
     assert_eq!(r.created_time.value().unwrap().0, 1_795_847_400_000);
     assert_eq!(r.modified_time.value().unwrap().0, 1_795_847_400_000);
@@ -69,7 +69,7 @@ fn timestamps_as_epoch_numbers_strings_or_rfc3339() {
 #[test]
 fn an_unreadable_timestamp_is_a_diagnostic_with_its_path() {
     let doc = json!({"pipelinerun": {"id": "1", "pipelinetaskinstances": [{"id": "2", "start_time": "last tuesday"}]}});
-    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let s = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
     let d = &s.diagnostics()[0];
     assert_eq!(d.kind, DiagnosticKind::UnreadableTimestamp);
     assert_eq!(d.path, "pipelinerun.pipelinetaskinstances[0].start_time");
@@ -87,7 +87,7 @@ fn json_in_strings_is_decoded_on_demand_and_quality_may_be_an_object() {
         json!("{\"valid\":57,\"invalid\":0,\"missing\":151}"),
         json!({"valid": 57, "invalid": 0, "missing": 151}),
     ] {
-        let s = JobSummary::from_str(&metric(q).to_string()).unwrap();
+        let s = JobSummary::from_str(crate::support::leak(&metric(q))).unwrap();
         let (_, ti) = s.task_instances().next().unwrap();
         let (_, ea) = ti
             .datasetexportaudit
@@ -110,7 +110,7 @@ fn json_in_strings_is_decoded_on_demand_and_quality_may_be_an_object() {
         assert_eq!(ea.info().unwrap().unwrap().current_retry, Some(2));
     }
     // Broken embedded JSON is an error of the accessor, not of the parse.
-    let s = JobSummary::from_str(&metric(json!("{\"valid\": 5")).to_string()).unwrap();
+    let s = JobSummary::from_str(crate::support::leak(&metric(json!("{\"valid\": 5")))).unwrap();
     let (_, ti) = s.task_instances().next().unwrap();
     let (_, ea) = ti
         .datasetexportaudit
@@ -158,7 +158,7 @@ fn a_bare_run_object_is_accepted() {
 fn stages_and_mappers_beside_the_run_are_used() {
     let doc = json!({"pipelinerun": {"id": "7"}, "pipelinetaskinstancemappers": {"8": []},
         "pipelinetaskinstances": [{"id": "8", "start_time": false}]});
-    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let s = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
     assert_eq!(s.task_instances().count(), 1);
     assert_eq!(s.mappers().unwrap().entries.len(), 1);
     assert_eq!(
@@ -171,7 +171,7 @@ fn stages_and_mappers_beside_the_run_are_used() {
 fn unknown_fields_are_ignored_and_missing_fields_are_none() {
     let doc =
         json!({"pipelinerun": {"id": "7", "brand_new_field": {"x": [1, 2, 3]}}, "extra": true});
-    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let s = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
     assert!(s.diagnostics().is_empty());
     assert!(s.run().execution_status.is_missing());
     assert!(s.run().created_time.value().is_none());
@@ -181,7 +181,7 @@ fn unknown_fields_are_ignored_and_missing_fields_are_none() {
 fn a_value_of_the_wrong_kind_is_a_diagnostic_not_a_failure() {
     let doc = json!({"pipelinerun": {"id": "7", "row_count": [1], "created_by": "priya",
         "pipelinetaskinstances": [{"id": "8", "pipelinetask": {"name": {"en": "x"}, "type": "export"}}]}});
-    let s = JobSummary::from_str(&doc.to_string()).unwrap();
+    let s = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
     let got: Vec<(&str, &str)> = s
         .diagnostics()
         .iter()
@@ -208,7 +208,7 @@ fn a_value_of_the_wrong_kind_is_a_diagnostic_not_a_failure() {
 fn an_api_error_carries_the_code_and_messages() {
     let doc = json!({"response_status": {"status": "failure", "status_code": 4004,
         "messages": [{"type": "error", "status_code": 4004, "message": "Pipeline run not found"}]}});
-    match JobSummary::from_str(&doc.to_string()) {
+    match JobSummary::from_str(crate::support::leak(&doc)) {
         Err(Error::Api {
             status_code,
             messages,
@@ -221,7 +221,7 @@ fn an_api_error_carries_the_code_and_messages() {
     // A code of 4000 or more is an error even when `status` says success.
     let doc = json!({"pipelinerun": {"id": "1"}, "response_status": {"status": "success", "status_code": 4100}});
     assert!(matches!(
-        JobSummary::from_str(&doc.to_string()),
+        JobSummary::from_str(crate::support::leak(&doc)),
         Err(Error::Api {
             status_code: Some(4100),
             ..
@@ -283,10 +283,34 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
-fn from_reader_reads_everything_first() {
+fn text_is_borrowed_from_the_input_unless_escaped() {
     let bytes = std::fs::read(crate::support::fixture("successful_multi_source_run.json")).unwrap();
-    let s = JobSummary::from_reader(&bytes[..]).unwrap();
+    let s = JobSummary::from_slice(&bytes).unwrap();
     assert_eq!(s.task_instances().count(), 5);
-    let parsed: JobSummary = std::str::from_utf8(&bytes).unwrap().parse().unwrap();
-    assert_eq!(parsed.task_instances().count(), 5);
+    let range = bytes.as_ptr_range();
+    for (_, ti) in s.task_instances() {
+        let id = ti.id.get().unwrap();
+        assert!(matches!(id.0, std::borrow::Cow::Borrowed(_)));
+        assert!(range.contains(&id.as_str().as_ptr()));
+    }
+    let escaped = r#"{"pipelinerun": {"id": "1", "pipelinetaskinstances": [{"id": "7", "message": "a \"quoted\" word"}]}}"#;
+    let s = JobSummary::from_str(escaped).unwrap();
+    let (_, ti) = s.task_instances().next().unwrap();
+    assert_eq!(ti.message.get().unwrap().as_str(), "a \"quoted\" word");
+}
+
+#[test]
+fn invalid_utf8_is_a_syntax_error_at_its_position() {
+    let err = JobSummary::from_slice(b"{\n  \"pipelinerun\": \"ab\xffc\"\n}").unwrap_err();
+    match err {
+        Error::Syntax {
+            line,
+            column,
+            ref message,
+        } => {
+            assert_eq!((line, column), (2, 21));
+            assert!(message.contains("UTF-8"), "{message}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
 }

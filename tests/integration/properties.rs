@@ -178,7 +178,8 @@ fn naive_culprits(d: &Dag, order: &[usize]) -> Vec<BTreeSet<usize>> {
 }
 
 fn analyse<T>(d: &Dag, f: impl FnOnce(&LineageGraph<'_>, &Analysis<'_, '_>) -> T) -> T {
-    let summary = JobSummary::from_str(&to_json(d).to_string()).expect("generated input parses");
+    let summary =
+        JobSummary::from_str(crate::support::leak(&to_json(d))).expect("generated input parses");
     let graph = LineageGraph::build(&summary).expect("generated DAG builds");
     let a = Analysis::new(&graph);
     f(&graph, &a)
@@ -353,7 +354,7 @@ fn structured_mutation_deletes_and_retypes_fields_without_panicking() {
                 };
             }
             *at = replacement;
-            if let Ok(s) = JobSummary::from_str(&d.to_string()) {
+            if let Ok(s) = JobSummary::from_str(crate::support::leak(&d)) {
                 if let Ok(g) = LineageGraph::build(&s) {
                     let a = Analysis::new(&g);
                     let _ = dataprep_lineage::report::text::why(&a, Default::default());
@@ -398,7 +399,7 @@ proptest! {
             instances.push(inst);
         }
         let doc = json!({"pipelinerun": {"id": "1", "execution_status": -1, "pipelinetaskinstancemappers": mappers, "pipelinetaskinstances": instances}});
-        let summary = JobSummary::from_str(&doc.to_string()).unwrap();
+        let summary = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
         let graph = LineageGraph::build(&summary).unwrap();
         let a = Analysis::new(&graph);
         let why_json = dataprep_lineage::report::json::to_string(&dataprep_lineage::report::json::why(&a));

@@ -33,9 +33,14 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-pub fn load(name: &str) -> JobSummary {
-    let bytes = std::fs::read(fixture(name)).expect("fixture exists");
-    JobSummary::from_slice(&bytes).expect("fixture parses")
+/// Parses a fixture (its bytes leaked, as in [`leak`]).
+pub fn load(name: &str) -> JobSummary<'static> {
+    let bytes: &'static [u8] = Box::leak(
+        std::fs::read(fixture(name))
+            .expect("fixture exists")
+            .into_boxed_slice(),
+    );
+    JobSummary::from_slice(bytes).expect("fixture parses")
 }
 
 /// One stage for [`run`]: id, status code, trigger rule, start and end (ms
@@ -109,8 +114,17 @@ pub fn run(status: i64, stages: &[S]) -> Value {
     })
 }
 
-pub fn parse(doc: &Value) -> JobSummary {
-    JobSummary::from_str(&doc.to_string()).expect("builder output parses")
+/// The text of a document, leaked so that a summary parsed from it (which
+/// borrows its text) can outlive the statement that made it.
+pub fn leak(doc: &impl ToString) -> &'static str {
+    Box::leak(doc.to_string().into_boxed_str())
+}
+
+/// Parses a built document. The summary borrows its text, so the JSON is
+/// leaked: a test process is short and its documents are small.
+pub fn parse(doc: &Value) -> JobSummary<'static> {
+    let text: &'static str = Box::leak(doc.to_string().into_boxed_str());
+    JobSummary::from_str(text).expect("builder output parses")
 }
 
 /// A compact, readable description of a parsed run for snapshots.
