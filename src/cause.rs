@@ -284,6 +284,7 @@ fn messages(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
     let mut walker = Walker {
         path: Vec::new(),
         sink: &mut sink,
+        into_lazy: true,
     };
     ti.walk(&mut walker);
     sink.out

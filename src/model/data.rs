@@ -4,7 +4,7 @@
 
 use super::codes::{AliveStatus, ConnectionType, ExecutionStatus};
 use super::embedded::{self, ConnectionInfo, ExportInfo, Quality, Streams};
-use super::lenient::{record, Flag, Id, Int, JsonText, Text, Timestamp};
+use super::lenient::{record, Flag, Id, Int, JsonText, Lazy, Text, Timestamp};
 use super::run::Ref;
 use super::run::{Project, User};
 use crate::error::Result;
@@ -41,7 +41,7 @@ record! {
         /// How often it replicates.
         replication_frequency: Text<'a>,
         /// Who imported it.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// When it was imported.
         created_time: Timestamp,
         /// Last modified.
@@ -65,7 +65,7 @@ record! {
         /// Alive (1) or in the trash (0).
         status: AliveStatus,
         /// Who created it.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// The workspace.
         project: Box<Project<'a>>,
         /// The connection used to read it.
@@ -112,7 +112,7 @@ record! {
         /// When the audit was created.
         created_time: Timestamp,
         /// Who triggered it.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// When the audit started.
         audit_time: Timestamp,
         /// When the audit finished.
@@ -247,11 +247,11 @@ record! {
         /// Where it goes.
         datasink: Box<Datasink<'a>>,
         /// Who created the export.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// When.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User<'a>>,
+        modified_by: Lazy<'a, User<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Status.
@@ -287,13 +287,13 @@ record! {
         /// What kind of connection.
         connection_type as "type": ConnectionType,
         /// Who created it.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// Who owns it.
-        owner: Box<User<'a>>,
+        owner: Lazy<'a, User<'a>>,
         /// When it was created.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User<'a>>,
+        modified_by: Lazy<'a, User<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Status (1 = active).

@@ -642,6 +642,74 @@ impl<'de, T: Read<'de>> Visitor<'de> for ListVisitor<T> {
 }
 
 // ---------------------------------------------------------------------------
+// Records read on demand.
+
+/// A record kept as its JSON text and read on demand with [`Lazy::parse`].
+///
+/// The response nests a whole user (with a profile) in every dataset,
+/// datasource, connection and task definition, and a copy of the run in
+/// every stage. No analysis reads them, and building them took a quarter of
+/// the parse; captured as text they cost what skipping them costs. Messages
+/// inside them still count as failure evidence (the evidence walk reads
+/// them); a value of the wrong kind inside them is not among the parser's
+/// diagnostics, but shows as [`Lenient::Invalid`] in what `parse` returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Lazy<'a, T> {
+    text: &'a str,
+    marker: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: Read<'a>> Lazy<'a, T> {
+    /// Reads the record. Its text was checked to be a JSON object when the
+    /// response was parsed, so this reads it like any other record.
+    pub fn parse(&self) -> Lenient<T> {
+        // The text is a complete JSON value cut from input that parsed, so an
+        // error here is impossible; `Missing` keeps that promise panic-free.
+        serde_json::from_str(self.text).unwrap_or(Lenient::Missing)
+    }
+
+    /// The record's JSON text, as written in the response.
+    pub fn json(&self) -> &'a str {
+        self.text
+    }
+}
+
+impl<'a, T: Read<'a> + fmt::Debug> fmt::Debug for Lazy<'a, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.parse() {
+            Lenient::Value(v) => v.fmt(f),
+            other => other.fmt(f),
+        }
+    }
+}
+
+impl<'de, T: Read<'de>> Read<'de> for Lazy<'de, T> {
+    const RECORD: bool = T::RECORD;
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error> {
+        let text = <&'de RawValue>::deserialize(d)?.get();
+        Ok(match text.as_bytes().first() {
+            None | Some(b'n') => Lenient::Missing,
+            Some(b'{') => Lenient::Value(Lazy {
+                text,
+                marker: PhantomData,
+            }),
+            Some(b'[') => Lenient::invalid_from("an object", JsonKind::Array, ""),
+            Some(b'"') => Lenient::invalid_from("an object", JsonKind::String, text),
+            Some(b't' | b'f') => Lenient::invalid_from("an object", JsonKind::Bool, text),
+            Some(_) => Lenient::invalid_from("an object", JsonKind::Number, text),
+        })
+    }
+}
+
+impl<'a, T: Read<'a> + Walk> Walk for Lazy<'a, T> {
+    fn walk(&self, w: &mut Walker<'_>) {
+        if w.into_lazy {
+            self.parse().walk(w);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Messages in fields the model does not know.
 
 /// `message` / `error_message` strings found in fields the model does not
@@ -813,6 +881,9 @@ pub(crate) trait Sink {
 pub(crate) struct Walker<'a> {
     pub path: Vec<Seg>,
     pub sink: &'a mut dyn Sink,
+    /// Whether to read and walk [`Lazy`] records (the evidence walk does;
+    /// the parser's diagnostics walk does not, see [`Lazy`]).
+    pub into_lazy: bool,
 }
 
 impl Walker<'_> {

@@ -38,7 +38,7 @@ pub use data::{
     DatasourceAudit, ExportMetric, PipelineDatasource, RawDataset, RawDatasetAudit, RulesetAudit,
 };
 pub use embedded::{ClientMeta, ConnectionInfo, ExportInfo, Quality, Stream, Streams};
-pub use lenient::{Flag, Id, Int, JsonText, Text, Timestamp};
+pub use lenient::{Flag, Id, Int, JsonText, Lazy, Text, Timestamp};
 pub use run::{
     Pipeline, PipelineAudit, PipelineRun, PipelineRunAudit, Profile, Project, Ref, ResponseMessage,
     ResponseStatus, RunConfigAudit, User,
@@ -306,6 +306,7 @@ fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: Vec<Seg>, out: &mut Vec<D
     let mut walker = Walker {
         path,
         sink: &mut sink,
+        into_lazy: false,
     };
     value.walk(&mut walker);
 }

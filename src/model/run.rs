@@ -2,7 +2,7 @@
 //! users, pipeline and workspace.
 
 use super::codes::{AliveStatus, ExecutionStatus, MigrationStatus, RunType};
-use super::lenient::{record, Flag, Id, Int, List, Text, Timestamp};
+use super::lenient::{record, Flag, Id, Int, Lazy, List, Text, Timestamp};
 use super::stage::{Mappers, TaskInstance};
 
 record! {
@@ -200,9 +200,9 @@ record! {
         /// Outcome of the run.
         execution_status: ExecutionStatus,
         /// Who created the run audit.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// Who last modified it.
-        modified_by: Box<User<'a>>,
+        modified_by: Lazy<'a, User<'a>>,
         /// When the run finished.
         completion_time: Timestamp,
         /// Storage used, in bytes.
@@ -224,11 +224,11 @@ record! {
         /// Description.
         description: Text<'a>,
         /// Who created it.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// When it was created.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User<'a>>,
+        modified_by: Lazy<'a, User<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Alive (1) or in the trash (0).
@@ -252,11 +252,11 @@ record! {
         /// Not in use.
         description: Text<'a>,
         /// Who created it.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// When it was created.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User<'a>>,
+        modified_by: Lazy<'a, User<'a>>,
         /// Last modified.
         modtime: Timestamp,
         /// Active (1) or inactive (0).

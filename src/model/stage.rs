@@ -9,8 +9,8 @@ use super::codes::{AliveStatus, ExecutionStatus, StageType};
 use super::data::{DatasetAudit, DatasetExportAudit, DatasourceAudit, RawDatasetAudit};
 use super::embedded::{self, ClientMeta};
 use super::lenient::{
-    record, Id, Int, JsonKind, JsonText, Key, Lenient, List, Read, Seg, Text, Timestamp, Walk,
-    Walker,
+    record, Id, Int, JsonKind, JsonText, Key, Lazy, Lenient, List, Read, Seg, Text, Timestamp,
+    Walk, Walker,
 };
 use super::run::{Pipeline, PipelineRun, User};
 use crate::error::Result;
@@ -22,7 +22,7 @@ record! {
         /// Stage instance id; the graph is keyed by it.
         id: Id<'a>,
         /// The run this instance belongs to (same structure as the top-level run).
-        pipelinerun: Box<PipelineRun<'a>>,
+        pipelinerun: Lazy<'a, PipelineRun<'a>>,
         /// The stage definition.
         pipelinetask: Box<PipelineTask<'a>>,
         /// Outcome of the stage.
@@ -102,11 +102,11 @@ record! {
         /// The pipeline.
         pipeline: Box<Pipeline<'a>>,
         /// Who created it.
-        created_by: Box<User<'a>>,
+        created_by: Lazy<'a, User<'a>>,
         /// When it was created.
         created_time: Timestamp,
         /// Who last modified it.
-        modified_by: Box<User<'a>>,
+        modified_by: Lazy<'a, User<'a>>,
         /// Last modified.
         modified_time: Timestamp,
         /// Active (1) or not (0).
