@@ -456,6 +456,81 @@ impl<'de> Scalar<'de> for JsonText<'de> {
 
 scalar_read!(Id<'de>, Int, Flag, Timestamp, Text<'de>, JsonText<'de>);
 
+/// A value that borrows from the input, turned into one that owns its text.
+///
+/// Behind [`JobSummary::into_owned`](crate::JobSummary::into_owned), for a
+/// summary that must outlive the bytes it was parsed from.
+pub trait IntoOwned {
+    /// The same value, owning its text.
+    type Owned: 'static;
+    /// Copies whatever text is borrowed.
+    fn into_owned(self) -> Self::Owned;
+}
+
+/// Implements [`IntoOwned`] for types that borrow nothing.
+macro_rules! owned_as_is {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::model::lenient::IntoOwned for $t {
+            type Owned = $t;
+            fn into_owned(self) -> $t {
+                self
+            }
+        }
+    )*};
+}
+pub(crate) use owned_as_is;
+
+owned_as_is!(Int, Flag, Timestamp);
+
+macro_rules! owned_text {
+    ($($t:ident),*) => {$(
+        impl IntoOwned for $t<'_> {
+            type Owned = $t<'static>;
+            fn into_owned(self) -> $t<'static> {
+                $t(Cow::Owned(self.0.into_owned()))
+            }
+        }
+    )*};
+}
+owned_text!(Id, Text, JsonText);
+
+impl<T: IntoOwned> IntoOwned for Lenient<T> {
+    type Owned = Lenient<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        match self {
+            Lenient::Missing => Lenient::Missing,
+            Lenient::Value(v) => Lenient::Value(v.into_owned()),
+            Lenient::Invalid(i) => Lenient::Invalid(i),
+        }
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Box<T> {
+    type Owned = Box<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        Box::new((*self).into_owned())
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for List<T> {
+    type Owned = List<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        List(self.0.into_iter().map(IntoOwned::into_owned).collect())
+    }
+}
+
+impl IntoOwned for Extra<'_> {
+    type Owned = Extra<'static>;
+    fn into_owned(self) -> Self::Owned {
+        Extra(
+            self.0
+                .into_iter()
+                .map(|(path, text)| (path, Cow::Owned(text.into_owned())))
+                .collect(),
+        )
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Records and lists.
 
@@ -653,32 +728,58 @@ impl<'de, T: Read<'de>> Visitor<'de> for ListVisitor<T> {
 /// inside them still count as failure evidence (the evidence walk reads
 /// them); a value of the wrong kind inside them is not among the parser's
 /// diagnostics, but shows as [`Lenient::Invalid`] in what `parse` returns.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct Lazy<'a, T> {
-    text: &'a str,
-    marker: PhantomData<fn() -> T>,
+    inner: LazyInner<'a, T>,
 }
 
-impl<'a, T: Read<'a>> Lazy<'a, T> {
+#[derive(Clone, PartialEq)]
+enum LazyInner<'a, T> {
+    /// The record's text, borrowed from the input.
+    Text(&'a str, PhantomData<fn() -> T>),
+    /// Read once by [`IntoOwned`], with the text it was read from.
+    Owned(String, Box<Lenient<T>>),
+}
+
+impl<'a, T: Read<'a> + Clone> Lazy<'a, T> {
     /// Reads the record. Its text was checked to be a JSON object when the
     /// response was parsed, so this reads it like any other record.
     pub fn parse(&self) -> Lenient<T> {
-        // The text is a complete JSON value cut from input that parsed, so an
-        // error here is impossible; `Missing` keeps that promise panic-free.
-        serde_json::from_str(self.text).unwrap_or(Lenient::Missing)
-    }
-
-    /// The record's JSON text, as written in the response.
-    pub fn json(&self) -> &'a str {
-        self.text
+        match &self.inner {
+            // The text is a complete JSON value cut from input that parsed,
+            // so an error is impossible; `Missing` keeps that promise
+            // panic-free.
+            LazyInner::Text(text, _) => serde_json::from_str(text).unwrap_or(Lenient::Missing),
+            LazyInner::Owned(_, value) => (**value).clone(),
+        }
     }
 }
 
-impl<'a, T: Read<'a> + fmt::Debug> fmt::Debug for Lazy<'a, T> {
+impl<T> Lazy<'_, T> {
+    /// The record's JSON text, as written in the response.
+    pub fn json(&self) -> &str {
+        match &self.inner {
+            LazyInner::Text(text, _) => text,
+            LazyInner::Owned(text, _) => text,
+        }
+    }
+}
+
+impl<'a, T: Read<'a> + Clone + fmt::Debug> fmt::Debug for Lazy<'a, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.parse() {
             Lenient::Value(v) => v.fmt(f),
             other => other.fmt(f),
+        }
+    }
+}
+
+impl<'a, T: Read<'a> + Clone + IntoOwned> IntoOwned for Lazy<'a, T> {
+    type Owned = Lazy<'static, T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        let value = self.parse().into_owned();
+        Lazy {
+            inner: LazyInner::Owned(self.json().to_owned(), Box::new(value)),
         }
     }
 }
@@ -690,8 +791,7 @@ impl<'de, T: Read<'de>> Read<'de> for Lazy<'de, T> {
         Ok(match text.as_bytes().first() {
             None | Some(b'n') => Lenient::Missing,
             Some(b'{') => Lenient::Value(Lazy {
-                text,
-                marker: PhantomData,
+                inner: LazyInner::Text(text, PhantomData),
             }),
             Some(b'[') => Lenient::invalid_from("an object", JsonKind::Array, ""),
             Some(b'"') => Lenient::invalid_from("an object", JsonKind::String, text),
@@ -701,7 +801,7 @@ impl<'de, T: Read<'de>> Read<'de> for Lazy<'de, T> {
     }
 }
 
-impl<'a, T: Read<'a> + Walk> Walk for Lazy<'a, T> {
+impl<'a, T: Read<'a> + Clone + Walk> Walk for Lazy<'a, T> {
     fn walk(&self, w: &mut Walker<'_>) {
         if w.into_lazy {
             self.parse().walk(w);
@@ -1014,6 +1114,16 @@ macro_rules! record {
                 d: D,
             ) -> Result<$crate::model::lenient::Lenient<Self>, D::Error> {
                 $crate::model::lenient::read_record(d)
+            }
+        }
+
+        impl<$lt> $crate::model::lenient::IntoOwned for $name<$lt> {
+            type Owned = $name<'static>;
+            fn into_owned(self) -> $name<'static> {
+                $name {
+                    $( $field: $crate::model::lenient::IntoOwned::into_owned(self.$field), )*
+                    extra: $crate::model::lenient::IntoOwned::into_owned(self.extra),
+                }
             }
         }
 

@@ -20,6 +20,8 @@ pub mod run;
 pub mod stage;
 
 use std::fmt;
+use std::io;
+use std::str::FromStr;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -27,7 +29,8 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::{Error, Result};
 use lenient::{
-    render_path, Invalid, JsonKind, Key, Lenient, List, Read, Scalar, Seg, Sink, Walk, Walker,
+    render_path, IntoOwned, Invalid, JsonKind, Key, Lenient, List, Read, Scalar, Seg, Sink, Walk,
+    Walker,
 };
 
 pub use codes::{
@@ -88,9 +91,22 @@ impl<'a> JobSummary<'a> {
     /// # Errors
     ///
     /// As [`JobSummary::from_slice`].
-    #[allow(clippy::should_implement_trait)] // `FromStr` cannot borrow from its input.
+    #[allow(clippy::should_implement_trait)] // `FromStr` gives an owning summary.
     pub fn from_str(text: &'a str) -> Result<Self> {
         Self::from_slice(text.as_bytes())
+    }
+
+    /// The same summary, owning its text: for a summary that must outlive
+    /// the bytes it was read from (kept in a cache, sent to another task).
+    /// Copies every borrowed text and reads the records kept as text
+    /// ([`Lazy`]).
+    pub fn into_owned(self) -> JobSummary<'static> {
+        JobSummary {
+            response_status: self.response_status.map(IntoOwned::into_owned),
+            run: self.run.into_owned(),
+            stages_path: self.stages_path,
+            diagnostics: self.diagnostics,
+        }
     }
 
     fn parse(text: &'a str) -> Result<Self> {
@@ -309,6 +325,30 @@ fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: Vec<Seg>, out: &mut Vec<D
         into_lazy: false,
     };
     value.walk(&mut walker);
+}
+
+impl JobSummary<'static> {
+    /// Reads all of `reader` into memory, then parses it into a summary that
+    /// owns its text. See [`JobSummary::from_slice`], which is faster when you
+    /// can keep the bytes: it copies no text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when reading fails, else as [`JobSummary::from_slice`].
+    pub fn from_reader<R: io::Read>(mut reader: R) -> Result<Self> {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes)?;
+        JobSummary::from_slice(&bytes).map(JobSummary::into_owned)
+    }
+}
+
+/// Parses into a summary that owns its text; [`JobSummary::from_str`]
+/// borrows from the text instead and copies nothing.
+impl FromStr for JobSummary<'static> {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        JobSummary::from_slice(s.as_bytes()).map(JobSummary::into_owned)
+    }
 }
 
 /// The top level of a response, read in one pass.

@@ -9,8 +9,8 @@ use super::codes::{AliveStatus, ExecutionStatus, StageType};
 use super::data::{DatasetAudit, DatasetExportAudit, DatasourceAudit, RawDatasetAudit};
 use super::embedded::{self, ClientMeta};
 use super::lenient::{
-    record, Id, Int, JsonKind, JsonText, Key, Lazy, Lenient, List, Read, Seg, Text, Timestamp,
-    Walk, Walker,
+    record, Id, Int, IntoOwned, JsonKind, JsonText, Key, Lazy, Lenient, List, Read, Seg, Text,
+    Timestamp, Walk, Walker,
 };
 use super::run::{Pipeline, PipelineRun, User};
 use crate::error::Result;
@@ -188,6 +188,19 @@ impl<'de> Read<'de> for Mappers<'de> {
             }))
         }
         d.deserialize_any(V)
+    }
+}
+
+impl IntoOwned for Mappers<'_> {
+    type Owned = Mappers<'static>;
+    fn into_owned(self) -> Mappers<'static> {
+        Mappers {
+            entries: self
+                .entries
+                .into_iter()
+                .map(|(child, parents)| (child.into_owned(), parents.into_owned()))
+                .collect(),
+        }
     }
 }
 

@@ -438,3 +438,39 @@ fn blast_radius_holds_stages_and_data() {
         .collect();
     assert_eq!(kinds, ["dataset", "export target", "export target"]);
 }
+
+#[test]
+fn messages_inside_records_read_on_demand_are_still_evidence() {
+    // Users below the run and the run copy inside a stage are kept as text
+    // (`Lazy`); the evidence walk reads them.
+    let doc = parse(&serde_json::json!({"pipelinerun": {
+        "id": "1", "execution_status": -1,
+        "pipelinetaskinstancemappers": {"10": []},
+        "pipelinetaskinstances": [{
+            "id": "10", "execution_status": -1,
+            "pipelinerun": {"id": "1", "error_message": "run copy says: disk full"},
+            "pipelinetask": {"name": "load", "created_by": {"id": "5", "profile": {"message": "profile says: quota"}}},
+        }],
+    }}));
+    let g = LineageGraph::build(&doc).unwrap();
+    let ev = cause::evidence(&g, ix(&g, "10"));
+    let texts: Vec<(&str, &str)> = ev
+        .texts
+        .iter()
+        .map(|t| (t.path.as_str(), t.text.as_str()))
+        .collect();
+    assert!(
+        texts.contains(&(
+            "pipelinerun.pipelinetaskinstances[0].pipelinerun.error_message",
+            "run copy says: disk full"
+        )),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&(
+            "pipelinerun.pipelinetaskinstances[0].pipelinetask.created_by.profile.message",
+            "profile says: quota"
+        )),
+        "{texts:?}"
+    );
+}

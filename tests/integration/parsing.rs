@@ -314,3 +314,56 @@ fn invalid_utf8_is_a_syntax_error_at_its_position() {
         other => panic!("expected a syntax error, got {other:?}"),
     }
 }
+
+#[test]
+fn records_read_on_demand_keep_their_wrong_kinds_for_whoever_reads_them() {
+    let s = JobSummary::from_str(crate::support::leak(&json!({"pipelinerun": {
+        "id": "1",
+        "pipelinetaskinstances": [{"id": "10", "pipelinetask": {
+            "created_by": {"id": "5", "invited_time": "last spring"},
+            "modified_by": [1, 2],
+        }}],
+    }})))
+    .unwrap();
+    let (_, ti) = s.task_instances().next().unwrap();
+    let task = ti.pipelinetask.get().unwrap();
+    // Not built while parsing, so not among the parser's diagnostics...
+    assert!(s
+        .diagnostics()
+        .iter()
+        .all(|d| !d.path.contains("created_by")));
+    // ...but there, as `Invalid`, for whoever reads the record.
+    let user = task.created_by.get().unwrap().parse();
+    let user = user.get().unwrap();
+    assert_eq!(user.id.get().unwrap().as_str(), "5");
+    assert!(user.invited_time.invalid().is_some());
+    // A record of the wrong kind is still noticed while parsing.
+    assert!(task.modified_by.invalid().is_some());
+    assert!(s
+        .diagnostics()
+        .iter()
+        .any(|d| d.path == "pipelinerun.pipelinetaskinstances[0].pipelinetask.modified_by"));
+}
+
+#[test]
+fn owned_summaries_from_reader_and_fromstr_report_exactly_what_borrowed_ones_do() {
+    use dataprep_lineage::report::json;
+    use dataprep_lineage::{Analysis, LineageGraph};
+    let why = |s: &JobSummary<'_>| {
+        let g = LineageGraph::build(s).unwrap();
+        json::to_string(&json::why(&Analysis::new(&g)))
+    };
+    for path in fixtures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let borrowed = JobSummary::from_slice(&bytes).unwrap();
+        // Neither owned summary keeps a borrow of `bytes`.
+        let from_reader: JobSummary<'static> = JobSummary::from_reader(&bytes[..]).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let from_str: JobSummary<'static> = text.parse().unwrap();
+        drop(text);
+        assert_eq!(why(&from_reader), why(&borrowed), "{}", stem(&path));
+        assert_eq!(why(&from_str), why(&borrowed), "{}", stem(&path));
+        assert_eq!(from_reader.diagnostics(), borrowed.diagnostics());
+        assert_eq!(describe(&from_str), describe(&borrowed));
+    }
+}
