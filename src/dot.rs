@@ -12,7 +12,8 @@ use crate::graph::{DataKind, EdgeKind};
 use crate::report::Analysis;
 
 /// Escapes text for a double-quoted DOT string used as a label: `"` and `\`
-/// are escaped, a newline becomes DOT's `\n` line break, and other control
+/// are escaped, `&` is written `&amp;` (Graphviz decodes entities in labels),
+/// a newline becomes DOT's `\n` line break, `\r` is dropped, and other control
 /// characters become U+FFFD (Graphviz and SVG cannot carry them).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
@@ -20,6 +21,9 @@ pub fn escape(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            // Graphviz decodes HTML entities in every label: `&amp;` would
+            // be drawn as `&`. Writing each `&` as `&amp;` draws it as itself.
+            '&' => out.push_str("&amp;"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
             c if c.is_control() => out.push('\u{FFFD}'),
@@ -155,5 +159,6 @@ mod tests {
         assert_eq!(escape("a\\b\nc"), "a\\\\b\\nc");
         assert_eq!(escape("bell\u{7}"), "bell\u{FFFD}");
         assert_eq!(escape("ends with \\"), "ends with \\\\");
+        assert_eq!(escape("R&D &amp;"), "R&amp;D &amp;amp;");
     }
 }

@@ -4,6 +4,7 @@
 mod adversarial;
 mod analyses;
 mod cli;
+mod escaping;
 mod outputs;
 mod parsing;
 mod properties;
