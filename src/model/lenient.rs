@@ -134,13 +134,26 @@ impl<T> Lenient<T> {
         matches!(self, Lenient::Missing)
     }
 
-    fn invalid_from(expected: &'static str, found: JsonKind, text: &str) -> Self {
+    pub(crate) fn invalid_from(expected: &'static str, found: JsonKind, text: &str) -> Self {
+        INVALID_SEEN.with(|n| n.set(n.get().wrapping_add(1)));
         Lenient::Invalid(Box::new(Invalid {
             expected,
             found,
             excerpt: excerpt(text),
         }))
     }
+}
+
+thread_local! {
+    /// How many `Invalid` values this thread has made. The parser compares it
+    /// before and after a parse to skip the diagnostics walk when nothing was
+    /// of the wrong kind, which is the common case.
+    static INVALID_SEEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The number of `Invalid` values made on this thread so far.
+pub(crate) fn invalid_seen() -> u64 {
+    INVALID_SEEN.with(std::cell::Cell::get)
 }
 
 impl<T: Copy> Lenient<T> {

@@ -110,6 +110,7 @@ impl<'a> JobSummary<'a> {
     }
 
     fn parse(text: &'a str) -> Result<Self> {
+        let invalid_before = lenient::invalid_seen();
         let top: Top = serde_json::from_str(text).map_err(Error::from_json)?;
         let mut diagnostics = Vec::new();
 
@@ -154,7 +155,11 @@ impl<'a> JobSummary<'a> {
         } else {
             vec![Seg::Field(root)]
         };
-        walk_diagnostics(&run, root_path, &mut diagnostics);
+        // Nothing of the wrong kind was read (the common case): no walk.
+        let any_invalid = lenient::invalid_seen() != invalid_before;
+        if any_invalid {
+            walk_diagnostics(&run, root_path, &mut diagnostics);
+        }
 
         // Stages and mappers beside `pipelinerun` instead of inside it.
         let mut stages_path = if root.is_empty() {
@@ -164,11 +169,13 @@ impl<'a> JobSummary<'a> {
         };
         if !top.instances.is_missing() && root == "pipelinerun" {
             if run.pipelinetaskinstances.is_missing() {
-                walk_diagnostics(
-                    &top.instances,
-                    vec![Seg::Field("pipelinetaskinstances")],
-                    &mut diagnostics,
-                );
+                if any_invalid {
+                    walk_diagnostics(
+                        &top.instances,
+                        vec![Seg::Field("pipelinetaskinstances")],
+                        &mut diagnostics,
+                    );
+                }
                 run.pipelinetaskinstances = top.instances;
                 stages_path = "pipelinetaskinstances";
             } else {
@@ -181,11 +188,13 @@ impl<'a> JobSummary<'a> {
         }
         if !top.mappers.is_missing() && root == "pipelinerun" {
             if run.pipelinetaskinstancemappers.is_missing() {
-                walk_diagnostics(
-                    &top.mappers,
-                    vec![Seg::Field("pipelinetaskinstancemappers")],
-                    &mut diagnostics,
-                );
+                if any_invalid {
+                    walk_diagnostics(
+                        &top.mappers,
+                        vec![Seg::Field("pipelinetaskinstancemappers")],
+                        &mut diagnostics,
+                    );
+                }
                 run.pipelinetaskinstancemappers = top.mappers;
             } else {
                 diagnostics.push(Diagnostic::new(
@@ -214,7 +223,7 @@ impl<'a> JobSummary<'a> {
             }
         }
 
-        if let Some(status) = &response_status {
+        if let (true, Some(status)) = (any_invalid, &response_status) {
             walk_diagnostics(
                 status,
                 vec![Seg::Field("response_status")],

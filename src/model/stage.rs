@@ -181,11 +181,7 @@ impl<'de> Read<'de> for Mappers<'de> {
             }
         }
         fn wrong(found: JsonKind) -> Lenient<Mappers<'static>> {
-            Lenient::Invalid(Box::new(super::lenient::Invalid {
-                expected: "an object of child id to parent ids",
-                found,
-                excerpt: String::new(),
-            }))
+            Lenient::invalid_from("an object of child id to parent ids", found, "")
         }
         d.deserialize_any(V)
     }
