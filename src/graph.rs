@@ -230,20 +230,24 @@ impl<'a> LineageGraph<'a> {
     /// self-dependency included), naming the stages of one cycle in order.
     pub fn build(summary: &'a JobSummary<'a>) -> Result<Self> {
         let mut diagnostics = summary.diagnostics().to_vec();
-        let mut stages: Vec<Stage<'a>> = Vec::new();
-        let mut by_id: HashMap<&'a str, u32> = HashMap::new();
+        let instances = summary
+            .run()
+            .pipelinetaskinstances
+            .get()
+            .map_or(0, |l| l.len());
+        let mut stages: Vec<Stage<'a>> = Vec::with_capacity(instances);
+        let mut by_id: HashMap<&'a str, u32> = HashMap::with_capacity(instances);
 
         for (index, ti) in summary.task_instances() {
             // The parser guarantees every readable instance has an id.
             let Some(id) = ti.id.get().map(|i| i.as_str()) else {
                 continue;
             };
-            let path = summary.task_instance_path(index);
             if let Some(&first) = by_id.get(id) {
                 let first_index = stages[first as usize].instance_index.unwrap_or(0);
                 diagnostics.push(Diagnostic::new(
                     DiagnosticKind::DuplicateStage,
-                    path,
+                    summary.task_instance_path(index),
                     format!(
                         "task instance id {id} also appears at {}; the first is kept",
                         summary.task_instance_path(first_index)
@@ -252,17 +256,24 @@ impl<'a> LineageGraph<'a> {
                 continue;
             }
             by_id.insert(id, stages.len() as u32);
-            stages.push(stage_of(ti, index, &path, &mut diagnostics));
+            stages.push(stage_of(ti, index, summary, &mut diagnostics));
         }
         let instance_count = stages.len();
 
         // Stage → stage edges from the mappers: key = child, value = parents.
-        let mut edges: Vec<(u32, u32)> = Vec::new(); // (parent, child)
-        let mut mapped = vec![false; instance_count];
         let mappers = summary.mappers();
+        let edge_hint = mappers.map_or(0, |m| {
+            m.entries
+                .iter()
+                .map(|(_, p)| p.get().map_or(0, |l| l.len()))
+                .sum()
+        });
+        let mut edges: Vec<(u32, u32)> = Vec::with_capacity(edge_hint); // (parent, child)
+        let mut mapped = vec![false; instance_count];
         let mappers_path = mappers_path(summary);
+        // Paths are made only for a diagnostic: most ids are found.
         let mut placeholder = |id: &'a str,
-                               path: String,
+                               path: &dyn Fn() -> String,
                                stages: &mut Vec<Stage<'a>>,
                                diags: &mut Vec<Diagnostic>|
          -> u32 {
@@ -283,17 +294,17 @@ impl<'a> LineageGraph<'a> {
             });
             diags.push(Diagnostic::new(
                 DiagnosticKind::UnknownStage,
-                path,
+                path(),
                 format!("stage {id} is named in the mappers but is no task instance; kept as an `unknown` placeholder"),
             ));
             ix
         };
         if let Some(mappers) = mappers {
             for (child_id, parents) in &mappers.entries {
-                let child_path = format!("{mappers_path}{}", key_path(child_id.as_str()));
+                let child_path = || format!("{mappers_path}{}", key_path(child_id.as_str()));
                 let child = placeholder(
                     child_id.as_str(),
-                    child_path.clone(),
+                    &child_path,
                     &mut stages,
                     &mut diagnostics,
                 );
@@ -306,7 +317,7 @@ impl<'a> LineageGraph<'a> {
                 for (i, parent_id) in parents.values() {
                     let parent = placeholder(
                         parent_id.as_str(),
-                        format!("{child_path}[{i}]"),
+                        &|| format!("{}[{i}]", child_path()),
                         &mut stages,
                         &mut diagnostics,
                     );
@@ -364,9 +375,9 @@ impl<'a> LineageGraph<'a> {
             );
         }
         let mut lineage = DataBuilder {
-            data: Vec::new(),
-            index: HashMap::new(),
-            data_index: Vec::new(),
+            data: Vec::with_capacity(n),
+            index: HashMap::with_capacity(n),
+            data_index: Vec::with_capacity(n),
             graph,
         };
         for (ix, stage) in stages.iter().enumerate() {
@@ -602,16 +613,17 @@ fn topological_order(stages: &[Stage<'_>], parents: &Csr, children: &Csr) -> Res
 fn stage_of<'a>(
     ti: &'a TaskInstance<'a>,
     index: usize,
-    path: &str,
+    summary: &JobSummary<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Stage<'a> {
+    let path = || summary.task_instance_path(index);
     let id = ti.id.get().map_or("", |i| i.as_str());
     let trigger_rule = match ti.trigger_rule() {
         None => TriggerRule::AllSuccess,
         Some(text) => TriggerRule::parse(text.trim()).unwrap_or_else(|| {
             diags.push(Diagnostic::new(
                 DiagnosticKind::UnknownTriggerRule,
-                format!("{path}.pipelinetask.trigger_rule"),
+                format!("{}.pipelinetask.trigger_rule", path()),
                 format!("stage {id} has trigger rule {text:?}, which is not a known rule; treated as ALL_SUCCESS"),
             ));
             TriggerRule::AllSuccess
@@ -623,7 +635,7 @@ fn stage_of<'a>(
         if c < s {
             diags.push(Diagnostic::new(
                 DiagnosticKind::InvertedTimestamps,
-                format!("{path}.completion_time"),
+                format!("{}.completion_time", path()),
                 format!(
                     "stage {id} completed {} ms before it started; its duration counts as 0",
                     s.saturating_sub(c)
