@@ -100,7 +100,7 @@ fn end_to_end(c: &mut Criterion) {
 fn million_chain(c: &mut Criterion) {
     let mut g = c.benchmark_group("chain_1m");
     g.sample_size(10);
-    let bytes = common::minimal_chain(1_000_000).into_bytes();
+    let bytes = common::minimal_chain(1_000_000, 500_000).into_bytes();
     let summary = JobSummary::from_slice(&bytes).unwrap();
     g.bench_function("build", |b| {
         b.iter(|| {

@@ -483,28 +483,29 @@ impl<'a> LineageGraph<'a> {
 
     /// The data nodes a stage reads (`Reads`) or writes (`Writes`).
     pub fn data_of(&self, stage: StageIx, kind: EdgeKind) -> Vec<DataIx> {
-        let n = NodeIndex::new(stage);
-        let mut out: Vec<DataIx> = match kind {
-            EdgeKind::Reads => self
-                .graph
-                .edges_directed(n, petgraph::Direction::Incoming)
-                .filter(|e| *e.weight() == EdgeKind::Reads)
-                .filter_map(|e| match self.graph[e.source()] {
-                    Node::Data(d) => Some(d),
-                    Node::Stage(_) => None,
-                })
-                .collect(),
-            EdgeKind::Writes => self
-                .graph
-                .edges_directed(n, petgraph::Direction::Outgoing)
-                .filter(|e| *e.weight() == EdgeKind::Writes)
-                .filter_map(|e| match self.graph[e.target()] {
-                    Node::Data(d) => Some(d),
-                    Node::Stage(_) => None,
-                })
-                .collect(),
-            EdgeKind::DependsOn => Vec::new(),
+        // A stage reads along its incoming edges and writes along its outgoing ones.
+        let direction = match kind {
+            EdgeKind::Reads => petgraph::Direction::Incoming,
+            EdgeKind::Writes => petgraph::Direction::Outgoing,
+            EdgeKind::DependsOn => return Vec::new(),
         };
+        let n = NodeIndex::new(stage);
+        let mut out: Vec<DataIx> = self
+            .graph
+            .edges_directed(n, direction)
+            .filter(|e| *e.weight() == kind)
+            .filter_map(|e| {
+                let other = if e.source() == n {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                match self.graph[other] {
+                    Node::Data(d) => Some(d),
+                    Node::Stage(_) => None,
+                }
+            })
+            .collect();
         out.sort_unstable();
         out
     }

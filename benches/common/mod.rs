@@ -224,8 +224,10 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
     out
 }
 
-/// A minimal chain of `n` stages: ids, statuses and mappers only.
-pub fn minimal_chain(n: usize) -> String {
+/// A minimal chain of `n` stages: ids, statuses, times and mappers only.
+/// The stages before `failed_at` succeeded, that one failed, the rest never
+/// ran.
+pub fn minimal_chain(n: usize, failed_at: usize) -> String {
     let mut s = String::with_capacity(n * 80);
     s.push_str(
         "{\"pipelinerun\":{\"id\":\"1\",\"execution_status\":-1,\"pipelinetaskinstancemappers\":{",
@@ -245,12 +247,10 @@ pub fn minimal_chain(n: usize) -> String {
         if i > 0 {
             s.push(',');
         }
-        let status = if i == n / 2 {
-            -1
-        } else if i < n / 2 {
-            1
-        } else {
-            2
+        let status = match i.cmp(&failed_at) {
+            std::cmp::Ordering::Less => 1,
+            std::cmp::Ordering::Equal => -1,
+            std::cmp::Ordering::Greater => 2,
         };
         let _ = write!(s, "{{\"id\":\"{i}\",\"execution_status\":{status},\"start_time\":{},\"completion_time\":{}}}", i * 10, i * 10 + 5);
     }

@@ -76,6 +76,19 @@ fn an_unreadable_timestamp_is_a_diagnostic_with_its_path() {
     assert!(d.message.contains("\"last tuesday\""), "{}", d.message);
 }
 
+/// The first export audit of the first task instance.
+fn export_audit<'s>(s: &'s JobSummary<'_>) -> &'s dataprep_lineage::model::DatasetExportAudit<'s> {
+    let (_, ti) = s.task_instances().next().unwrap();
+    let (_, ea) = ti
+        .datasetexportaudit
+        .get()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    ea
+}
+
 #[test]
 fn json_in_strings_is_decoded_on_demand_and_quality_may_be_an_object() {
     let metric = |quality: serde_json::Value| {
@@ -88,14 +101,7 @@ fn json_in_strings_is_decoded_on_demand_and_quality_may_be_an_object() {
         json!({"valid": 57, "invalid": 0, "missing": 151}),
     ] {
         let s = JobSummary::from_str(crate::support::leak(&metric(q))).unwrap();
-        let (_, ti) = s.task_instances().next().unwrap();
-        let (_, ea) = ti
-            .datasetexportaudit
-            .get()
-            .unwrap()
-            .values()
-            .next()
-            .unwrap();
+        let ea = export_audit(&s);
         let q = ea
             .datasetexportauditmetric
             .get()
@@ -111,15 +117,7 @@ fn json_in_strings_is_decoded_on_demand_and_quality_may_be_an_object() {
     }
     // Broken embedded JSON is an error of the accessor, not of the parse.
     let s = JobSummary::from_str(crate::support::leak(&metric(json!("{\"valid\": 5")))).unwrap();
-    let (_, ti) = s.task_instances().next().unwrap();
-    let (_, ea) = ti
-        .datasetexportaudit
-        .get()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap();
-    let err = ea
+    let err = export_audit(&s)
         .datasetexportauditmetric
         .get()
         .unwrap()

@@ -3,42 +3,12 @@
 use dataprep_lineage::report::{json, text};
 use dataprep_lineage::{dot, Analysis, JobSummary, LineageGraph};
 
-fn chain(n: usize, failed_at: usize) -> String {
-    let mut s = String::with_capacity(n * 120);
-    s.push_str(
-        "{\"pipelinerun\":{\"id\":\"1\",\"execution_status\":-1,\"pipelinetaskinstancemappers\":{",
-    );
-    for i in 0..n {
-        if i > 0 {
-            s.push(',');
-        }
-        if i == 0 {
-            s.push_str("\"0\":[]");
-        } else {
-            s.push_str(&format!("\"{i}\":[\"{}\"]", i - 1));
-        }
-    }
-    s.push_str("},\"pipelinetaskinstances\":[");
-    for i in 0..n {
-        if i > 0 {
-            s.push(',');
-        }
-        let status = if i < failed_at {
-            1
-        } else if i == failed_at {
-            -1
-        } else {
-            2
-        };
-        s.push_str(&format!(
-            "{{\"id\":\"{i}\",\"execution_status\":{status},\"start_time\":{},\"completion_time\":{}}}",
-            i * 10,
-            i * 10 + 5
-        ));
-    }
-    s.push_str("]}}");
-    s
-}
+/// The benchmarks' generator, shared so that tests and benches build the
+/// same inputs.
+#[path = "../../benches/common/mod.rs"]
+mod generator;
+
+use generator::minimal_chain as chain;
 
 #[test]
 fn a_200_000_stage_chain() {
