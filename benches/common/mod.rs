@@ -49,7 +49,11 @@ fn connection(out: &mut String, id: u64, name: &str, ctype: u32, service: &str) 
 }
 
 /// A response with `n` stages of the given shape; every `fail_every`-th
-/// stage fails (0: none).
+/// stage fails (0: none) when it runs.
+///
+/// As in a real run, a stage downstream of a failure never runs (every
+/// generated stage has the `ALL_SUCCESS` rule): it is left `created`, without
+/// start or completion times, its audits still present.
 pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
     let mut out = String::with_capacity(n * 6000);
     let run_id = BASE;
@@ -111,13 +115,27 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
         out.push(']');
     }
     out.push_str("},\"pipelinetaskinstances\":[");
+    // Parents come before children, so one pass settles who never ran.
+    let mut not_run = vec![false; n];
+    let mut failed_at = vec![false; n];
+    for i in 0..n {
+        let upstream_failed = parents(i).iter().any(|&p| failed_at[p] || not_run[p]);
+        not_run[i] = upstream_failed;
+        failed_at[i] = !upstream_failed && fail_every > 0 && i % fail_every == fail_every / 2;
+    }
     for i in 0..n {
         if i > 0 {
             out.push(',');
         }
         let id = stage_id(i);
-        let failed = fail_every > 0 && i % fail_every == fail_every / 2;
-        let status: i32 = if failed { -1 } else { 1 };
+        let failed = failed_at[i];
+        let status: i32 = if failed {
+            -1
+        } else if not_run[i] {
+            2
+        } else {
+            1
+        };
         let kind = match i % 3 {
             0 => 5,
             1 => 10,
@@ -125,6 +143,12 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
         };
         let start = T0 + i as u64 * 1000 + 100;
         let end = start + 500 + (i as u64 * 37) % 400;
+        // Times as JSON values: quoted digit strings, or null for a stage that never ran.
+        let (start, end) = if not_run[i] {
+            ("null".to_owned(), "null".to_owned())
+        } else {
+            (format!("\"{start}\""), format!("\"{end}\""))
+        };
         let message = if failed {
             format!("\"Stage {i} failed: column 'amount_{i}' not found\"")
         } else {
@@ -141,7 +165,7 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
         user(&mut out, id + 4, "Marco Ruiz");
         let _ = write!(
             out,
-            r#","modified_time":{},"status":1,"latest_only":false,"depends_on_past":false,"trigger_rule":"ALL_SUCCESS","client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","weight":1}},"execution_status":{status},"index":{i},"created_time":"{}","start_time":"{start}","completion_time":"{end}","client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","message":{message},"operator_id":"com.zoho.dataprep.operator.ZSOrchOperator","retry_count":0,"storage_used":"20480","row_count":"1840","status":1,"time_to_live":"{}""#,
+            r#","modified_time":{},"status":1,"latest_only":false,"depends_on_past":false,"trigger_rule":"ALL_SUCCESS","client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","weight":1}},"execution_status":{status},"index":{i},"created_time":"{}","start_time":{start},"completion_time":{end},"client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","message":{message},"operator_id":"com.zoho.dataprep.operator.ZSOrchOperator","retry_count":0,"storage_used":"20480","row_count":"1840","status":1,"time_to_live":"{}""#,
             T0 - 500,
             i * 40,
             T0,
@@ -152,7 +176,7 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
             5 => {
                 let _ = write!(
                     out,
-                    r#","rawdatasetaudit":{{"id":"{}","audit_time":"{end}","is_referred":false,"datasourceaudit":{{"id":"{}","execution_status":{status},"streams_info":"{{\"{}\":{{\"size\":20480,\"catalog_stream_id\":\"{}\",\"execution_status\":\"{}\",\"progress\":100}}}}","killed_batch_catalog_ids":null,"completed_time":"{end}","status":1,"type":1,"error_message":{message},"logs":[]}},"rawdatasetconfigaudit":{{"id":"{}"}},"rawdataset":{{"id":"{}","name":"public.table_{i}","replication_frequency":null,"created_time":{T0},"modtime":null,"status":1,"pipelinedatasource":{{"id":"{}","name":"source {}","replication_type":"FULL","status":1,"project":{{"id":"{}"}},"connection":"#,
+                    r#","rawdatasetaudit":{{"id":"{}","audit_time":{end},"is_referred":false,"datasourceaudit":{{"id":"{}","execution_status":{status},"streams_info":"{{\"{}\":{{\"size\":20480,\"catalog_stream_id\":\"{}\",\"execution_status\":\"{}\",\"progress\":100}}}}","killed_batch_catalog_ids":null,"completed_time":{end},"status":1,"type":1,"error_message":{message},"logs":[]}},"rawdatasetconfigaudit":{{"id":"{}"}},"rawdataset":{{"id":"{}","name":"public.table_{i}","replication_frequency":null,"created_time":{T0},"modtime":null,"status":1,"pipelinedatasource":{{"id":"{}","name":"source {}","replication_type":"FULL","status":1,"project":{{"id":"{}"}},"connection":"#,
                     id + 10,
                     id + 11,
                     id + 12,
@@ -176,7 +200,7 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
             10 => {
                 let _ = write!(
                     out,
-                    r#","datasetaudit":{{"id":"{}","created_time":"{end}","audit_time":"{start}","completion_time":"{end}","execution_status":{status},"description":null,"dataset":{{"id":"{}","name":"dataset_{i}","description":null,"status":1,"is_ready":true,"is_pii_marked":false,"project":{{"id":"{}"}},"selected_sample":{{"id":"{}"}}}},"exportcatalogaudit":null,"rulesetaudit":{{"id":"{}","audit_time":"{start}","is_committed":"1","ruleset":{{"id":"{}"}},"status":1,"rules_count":12}},"modtime":"{end}","status":1,"type":1,"error_message":{message},"datasetstate":{{"id":"{}","datasetaudit":{{"id":"{}"}},"execution_status":{status},"is_error":{failed},"error_message":{message}}},"rules_count":12}}"#,
+                    r#","datasetaudit":{{"id":"{}","created_time":{end},"audit_time":{start},"completion_time":{end},"execution_status":{status},"description":null,"dataset":{{"id":"{}","name":"dataset_{i}","description":null,"status":1,"is_ready":true,"is_pii_marked":false,"project":{{"id":"{}"}},"selected_sample":{{"id":"{}"}}}},"exportcatalogaudit":null,"rulesetaudit":{{"id":"{}","audit_time":{start},"is_committed":"1","ruleset":{{"id":"{}"}},"status":1,"rules_count":12}},"modtime":{end},"status":1,"type":1,"error_message":{message},"datasetstate":{{"id":"{}","datasetaudit":{{"id":"{}"}},"execution_status":{status},"is_error":{failed},"error_message":{message}}},"rules_count":12}}"#,
                     id + 10,
                     id + 11,
                     BASE + 3,
@@ -209,7 +233,7 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
                 );
                 let _ = write!(
                     out,
-                    r#"}},"status":1,"datasetexportaudit":{{"id":"{}"}}}},"datasetexportconfigaudit":{{"id":"{}"}},"created_time":"{end}","error_message":{message},"info":"{{\"currentRetry\":0}}","execution_status":{status},"progress":100,"status":1,"type":1,"datasetexportauditmetric":{{"id":"{}","row_count":"208","col_count":"14","size":"48213","status":1,"datasetexportaudit":{{"id":"{}"}},"quality":"{{\"valid\":57,\"invalid\":{},\"missing\":151}}"}}}}"#,
+                    r#"}},"status":1,"datasetexportaudit":{{"id":"{}"}}}},"datasetexportconfigaudit":{{"id":"{}"}},"created_time":{end},"error_message":{message},"info":"{{\"currentRetry\":0}}","execution_status":{status},"progress":100,"status":1,"type":1,"datasetexportauditmetric":{{"id":"{}","row_count":"208","col_count":"14","size":"48213","status":1,"datasetexportaudit":{{"id":"{}"}},"quality":"{{\"valid\":57,\"invalid\":{},\"missing\":151}}"}}}}"#,
                     id + 10,
                     id + 14,
                     id + 15,
