@@ -13,7 +13,7 @@
 //! tie-break, and whatever it cannot order is reported as a cycle.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Bfs, EdgeRef};
@@ -379,6 +379,7 @@ impl<'a> LineageGraph<'a> {
             index: HashMap::with_capacity(n),
             data_index: Vec::with_capacity(n),
             graph,
+            data_edges: HashSet::with_capacity(2 * n),
         };
         for (ix, stage) in stages.iter().enumerate() {
             if let Some(ti) = stage.instance {
@@ -682,6 +683,10 @@ struct DataBuilder<'a> {
     index: HashMap<(DataKind, &'a str), DataIx>,
     data_index: Vec<NodeIndex<u32>>,
     graph: DiGraph<Node, EdgeKind, u32>,
+    /// Data edges added so far. petgraph's `find_edge` scans the source's
+    /// edges, and a source read by every import stage has thousands: a set
+    /// keeps the build linear.
+    data_edges: HashSet<(u32, u32)>,
 }
 
 impl<'a> DataBuilder<'a> {
@@ -716,7 +721,10 @@ impl<'a> DataBuilder<'a> {
     }
 
     fn edge(&mut self, from: NodeIndex<u32>, to: NodeIndex<u32>, kind: EdgeKind) {
-        if self.graph.find_edge(from, to).is_none() {
+        if self
+            .data_edges
+            .insert((from.index() as u32, to.index() as u32))
+        {
             self.graph.add_edge(from, to, kind);
         }
     }
