@@ -9,10 +9,12 @@
 //! JSON (which `serde_json` reports with a line and column) stops a parse.
 //!
 //! Scalars are read from their raw source text (`serde_json`'s `RawValue`),
-//! so a 19-digit id written as a number is kept digit for digit. Objects and
-//! arrays are read as they stream past, never buffered.
+//! so a 19-digit id written as a number is kept digit for digit. Text is
+//! borrowed from the input (`Cow<'de, str>`), copied only when it holds JSON
+//! escapes. Objects and arrays are read as they stream past, never buffered;
+//! records no analysis reads are only delimited and kept as text ([`Lazy`]).
 //!
-//! After parsing, [`Walk`] visits the typed tree with the JSON path of every
+//! After parsing, `Walk` visits the typed tree with the JSON path of every
 //! field, which is how wrong-kind values become diagnostics with a path and how
 //! the failure evidence of a stage is collected.
 
