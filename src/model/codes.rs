@@ -69,6 +69,9 @@ macro_rules! code_enum {
             fn from_raw(raw: Raw<'_>) -> Option<Self> {
                 Int::from_raw(raw).map(|Int(n)| $name::from_code(n))
             }
+            fn from_integer(n: i64) -> Option<Self> {
+                Some($name::from_code(n))
+            }
         }
 
         super::lenient::scalar_read!($name);

@@ -222,10 +222,117 @@ pub trait Scalar<'de>: Sized {
     const EXPECTED: &'static str;
     /// Interprets the raw value, or `None` when it is not one of these.
     fn from_raw(raw: Raw<'de>) -> Option<Self>;
+    /// Interprets an integer met as a JSON number by the fast path (see
+    /// [`read_scalar`]), or `None` when only the exact path may read it (an
+    /// id or a text keeps the number's source text, which the fast path does
+    /// not see).
+    fn from_integer(_: i64) -> Option<Self> {
+        None
+    }
 }
 
-/// Reads a scalar through its raw text. Used by the `Read` impl of each scalar.
+thread_local! {
+    /// Whether scalars are read through their exact source text (see
+    /// [`read_scalar`]). Set by the parser for its second, exact pass.
+    static EXACT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether scalars are being read on the exact path.
+pub(crate) fn is_exact() -> bool {
+    EXACT.with(std::cell::Cell::get)
+}
+
+/// Runs `f` with scalars read exactly (or not), restoring the mode after.
+pub(crate) fn with_exact<R>(exact: bool, f: impl FnOnce() -> R) -> R {
+    let before = EXACT.with(|e| e.replace(exact));
+    let result = f();
+    EXACT.with(|e| e.set(before));
+    result
+}
+
+/// The message of the error that sends a document from the fast path to
+/// the exact one. It never reaches a caller: the parser retries.
+pub(crate) const FAST_PATH_DECLINED: &str = "the fast path declined this value";
+
+/// Reads a scalar. Used by the `Read` impl of each scalar.
+///
+/// Two paths give the same result. The fast one takes the value as
+/// serde_json hands it over (a borrowed string, an integer) and declines —
+/// with an error that makes the parser start over on the exact path —
+/// anything whose reading depends on its source text: a number where an id
+/// or a text is expected, a float, `-0`, an object or an array, and any value
+/// of the wrong kind (whose diagnostic quotes the source). The exact path
+/// reads every scalar through its raw source text (`RawValue`), so a 30-digit
+/// id written as a number keeps every digit. Real responses almost never
+/// decline, and the fast path does about a sixth less work.
 pub(crate) fn read_scalar<'de, T: Scalar<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Lenient<T>, D::Error> {
+    if is_exact() {
+        read_scalar_exact(d)
+    } else {
+        d.deserialize_any(FastScalar(PhantomData))
+    }
+}
+
+struct FastScalar<T>(PhantomData<T>);
+
+impl<T> FastScalar<T> {
+    fn decline<E: de::Error, V>() -> Result<V, E> {
+        Err(E::custom(FAST_PATH_DECLINED))
+    }
+}
+
+impl<'de, T: Scalar<'de>> Visitor<'de> for FastScalar<T> {
+    type Value = Lenient<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTED)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        T::from_raw(Raw::Str(Cow::Borrowed(v)))
+            .map_or_else(Self::decline, |v| Ok(Lenient::Value(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        T::from_raw(Raw::Str(Cow::Owned(v.to_owned())))
+            .map_or_else(Self::decline, |v| Ok(Lenient::Value(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        i64::try_from(v)
+            .ok()
+            .and_then(T::from_integer)
+            .map_or_else(Self::decline, |v| Ok(Lenient::Value(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        // `-0` arrives as 0; only its source text says it was negative.
+        if v == 0 {
+            return Self::decline();
+        }
+        T::from_integer(v).map_or_else(Self::decline, |v| Ok(Lenient::Value(v)))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Self::decline()
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::from_raw(Raw::Bool(v)).map_or_else(Self::decline, |v| Ok(Lenient::Value(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Lenient::Missing)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Lenient::Missing)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Self::decline()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Self::decline()
+    }
+}
+
+/// The exact path of [`read_scalar`]: through the value's raw source text.
+fn read_scalar_exact<'de, T: Scalar<'de>, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Lenient<T>, D::Error> {
     let raw = <&'de RawValue>::deserialize(d)?;
@@ -331,6 +438,9 @@ impl Scalar<'_> for Int {
             _ => None,
         }
     }
+    fn from_integer(n: i64) -> Option<Self> {
+        Some(Int(n))
+    }
 }
 
 /// A boolean written as `true`/`false`, `1`/`0`, or any of those as a string.
@@ -352,6 +462,13 @@ impl Scalar<'_> for Flag {
             Some(Flag(false))
         } else {
             None
+        }
+    }
+    fn from_integer(n: i64) -> Option<Self> {
+        match n {
+            1 => Some(Flag(true)),
+            0 => Some(Flag(false)),
+            _ => None,
         }
     }
 }
@@ -398,6 +515,9 @@ impl Scalar<'_> for Timestamp {
             }
             _ => None,
         }
+    }
+    fn from_integer(n: i64) -> Option<Self> {
+        Some(Timestamp(n))
     }
 }
 
@@ -764,7 +884,10 @@ impl<'a, T: Read<'a> + Clone> Lazy<'a, T> {
             // The text is a complete JSON value cut from input that parsed,
             // so an error is impossible; `Missing` keeps that promise
             // panic-free.
-            LazyInner::Text(text, _) => serde_json::from_str(text).unwrap_or(Lenient::Missing),
+            // Read on the exact path: this is one record, read on demand.
+            LazyInner::Text(text, _) => with_exact(true, || {
+                serde_json::from_str(text).unwrap_or(Lenient::Missing)
+            }),
             LazyInner::Owned(_, value) => (**value).clone(),
         }
     }
@@ -1158,8 +1281,16 @@ pub(crate) use record;
 mod tests {
     use super::*;
 
-    fn scalar<'a, T: Read<'a>>(json: &'a str) -> Lenient<T> {
-        serde_json::from_str::<Lenient<T>>(json).expect("valid JSON")
+    /// Reads `json` on the exact path, and checks that the fast path either
+    /// declines it or reads the same.
+    fn scalar<'a, T: Read<'a> + PartialEq + fmt::Debug>(json: &'a str) -> Lenient<T> {
+        let exact =
+            with_exact(true, || serde_json::from_str::<Lenient<T>>(json)).expect("valid JSON");
+        match with_exact(false, || serde_json::from_str::<Lenient<T>>(json)) {
+            Ok(fast) => assert_eq!(fast, exact, "{json}"),
+            Err(e) => assert!(e.to_string().contains(FAST_PATH_DECLINED), "{e}"),
+        }
+        exact
     }
 
     #[test]

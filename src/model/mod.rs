@@ -111,7 +111,19 @@ impl<'a> JobSummary<'a> {
 
     fn parse(text: &'a str) -> Result<Self> {
         let invalid_before = lenient::invalid_seen();
-        let top: Top = serde_json::from_str(text).map_err(Error::from_json)?;
+        // The fast path first; anything it declines (and any error, so that
+        // errors are always the exact path's) is read again exactly. See
+        // `lenient::read_scalar`.
+        let fast = if lenient::is_exact() {
+            None // A caller asked for the exact path only.
+        } else {
+            lenient::with_exact(false, || serde_json::from_str(text)).ok()
+        };
+        let top: Top = match fast {
+            Some(top) => top,
+            None => lenient::with_exact(true, || serde_json::from_str(text))
+                .map_err(Error::from_json)?,
+        };
         let mut diagnostics = Vec::new();
 
         let response_status = match top.response_status {
@@ -124,7 +136,9 @@ impl<'a> JobSummary<'a> {
 
         let (mut run, root) = match top.run {
             Lenient::Value(run) => (*run, "pipelinerun"),
-            _ if top.bare => match serde_json::from_str::<Lenient<PipelineRun>>(text) {
+            _ if top.bare => match lenient::with_exact(true, || {
+                serde_json::from_str::<Lenient<PipelineRun>>(text)
+            }) {
                 Ok(Lenient::Value(run)) => (run, ""),
                 Ok(_) => {
                     return Err(Error::NoRun {
@@ -461,5 +475,112 @@ impl<'de, T: Read<'de>> Read<'de> for Box<T> {
             Lenient::Value(v) => Lenient::Value(Box::new(v)),
             Lenient::Invalid(i) => Lenient::Invalid(i),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    /// Values that make the fast path decline, or that it must read exactly
+    /// as the exact path does.
+    const TRICKY: &[&str] = &[
+        "-0",
+        "0",
+        "1",
+        "-7",
+        "1.5",
+        "1e3",
+        "1.50",
+        "99999999999999999999",
+        "123456789012345678901234567890",
+        "\"12\"",
+        "\" 12 \"",
+        "\"x\\\"y\"",
+        "\"\\u00e9\"",
+        "true",
+        "false",
+        "null",
+        "[]",
+        "{}",
+        "[1]",
+        "{\"message\": \"m\"}",
+        "\"2025-03-04T10:15:00Z\"",
+        "\"yesterday\"",
+        "\"\"",
+        "-9223372036854775808",
+        "18446744073709551615",
+    ];
+
+    /// Every scalar position in `v`, as a list of steps.
+    fn scalar_paths(v: &Value, at: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    at.push(Value::String(k.clone()));
+                    scalar_paths(x, at, out);
+                    at.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    at.push(Value::from(i));
+                    scalar_paths(x, at, out);
+                    at.pop();
+                }
+            }
+            _ => out.push(at.clone()),
+        }
+    }
+
+    fn slot<'v>(v: &'v mut Value, path: &[Value]) -> &'v mut Value {
+        path.iter().fold(v, |at, step| match step {
+            Value::String(k) => &mut at[k.as_str()],
+            Value::Number(i) => &mut at[i.as_u64().unwrap_or(0) as usize],
+            _ => at,
+        })
+    }
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).expect("fixture")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// The fast path reads every value exactly as the exact path does,
+        /// or declines it: a parse gives the same summary either way.
+        #[test]
+        fn fast_and_exact_paths_agree(
+            which in 0usize..3,
+            edits in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(TRICKY)), 1..6),
+        ) {
+            let name = ["successful_multi_source_run.json", "odd_encodings.json", "failed_transform_blocks_exports.json"][which];
+            let text = fixture(name);
+            let mut doc: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).expect("fixture is JSON");
+            let mut paths = Vec::new();
+            scalar_paths(&doc, &mut Vec::new(), &mut paths);
+            for (i, (at, _)) in edits.iter().enumerate() {
+                let path = &paths[at.index(paths.len())];
+                *slot(&mut doc, path) = Value::String(format!("\u{0}RAW{i}"));
+            }
+            // The raw values replace their placeholders in the text, so that
+            // numbers keep their spelling (`-0`, `1.50`, 30 digits).
+            let mut edited = doc.to_string();
+            for (i, (_, value)) in edits.iter().enumerate() {
+                edited = edited.replace(&format!("\"\\u0000RAW{i}\""), value);
+            }
+            let exact = lenient::with_exact(true, || JobSummary::from_str(&edited));
+            let Ok(exact) = exact else {
+                // Only the fixture without a run can fail, and then both fail alike.
+                prop_assert!(JobSummary::from_str(&edited).is_err());
+                return Ok(());
+            };
+            let both = JobSummary::from_str(&edited).expect("the exact path read it");
+            prop_assert_eq!(format!("{both:?}"), format!("{exact:?}"));
+        }
     }
 }
