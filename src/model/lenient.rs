@@ -8,8 +8,10 @@
 //! Nothing here returns an error for a value of the wrong kind; only broken
 //! JSON (which `serde_json` reports with a line and column) stops a parse.
 //!
-//! Scalars are read from their raw source text (`serde_json`'s `RawValue`),
-//! so a 19-digit id written as a number is kept digit for digit. Text is
+//! Scalars are read as serde_json hands them over when that loses nothing,
+//! and otherwise from their raw source text (`serde_json`'s `RawValue`), so a
+//! 19-digit id written as a number is kept digit for digit (see
+//! `read_scalar` for the two paths). Text is
 //! borrowed from the input (`Cow<'de, str>`), copied only when it holds JSON
 //! escapes. Objects and arrays are read as they stream past, never buffered;
 //! records no analysis reads are only delimited and kept as text ([`Lazy`]).
