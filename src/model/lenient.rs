@@ -225,7 +225,7 @@ pub trait Scalar<'de>: Sized {
     /// Interprets the raw value, or `None` when it is not one of these.
     fn from_raw(raw: Raw<'de>) -> Option<Self>;
     /// Interprets an integer met as a JSON number by the fast path (see
-    /// [`read_scalar`]), or `None` when only the exact path may read it (an
+    /// `read_scalar`), or `None` when only the exact path may read it (an
     /// id or a text keeps the number's source text, which the fast path does
     /// not see).
     fn from_integer(_: i64) -> Option<Self> {
