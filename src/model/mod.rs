@@ -93,7 +93,8 @@ impl<'a> JobSummary<'a> {
     /// As [`JobSummary::from_slice`].
     #[allow(clippy::should_implement_trait)] // `FromStr` gives an owning summary.
     pub fn from_str(text: &'a str) -> Result<Self> {
-        Self::from_slice(text.as_bytes())
+        // Already UTF-8: no second validation.
+        Self::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
     }
 
     /// The same summary, owning its text: for a summary that must outlive
