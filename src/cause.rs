@@ -294,20 +294,10 @@ fn messages(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
 /// audit of the instance; an undecodable `streams_info` is kept as its text.
 fn failed_streams(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
     let mut audits = Vec::new();
-    for (i, a) in ti
-        .datasourceaudit
-        .get()
-        .into_iter()
-        .flat_map(|l| l.values())
-    {
+    for (i, a) in ti.datasourceaudit.items() {
         audits.push((format!("{base}.datasourceaudit[{i}]"), a));
     }
-    for (i, r) in ti
-        .rawdatasetaudit
-        .get()
-        .into_iter()
-        .flat_map(|l| l.values())
-    {
+    for (i, r) in ti.rawdatasetaudit.items() {
         if let Some(a) = r.datasourceaudit.get() {
             audits.push((format!("{base}.rawdatasetaudit[{i}].datasourceaudit"), &**a));
         }
@@ -423,12 +413,7 @@ pub fn run_causes(graph: &LineageGraph<'_>, causes: &Causes) -> Vec<RunCause> {
         for stage in graph.topological_order() {
             let s = &graph.stages()[stage];
             let Some(ti) = s.instance else { continue };
-            for (_, ea) in ti
-                .datasetexportaudit
-                .get()
-                .into_iter()
-                .flat_map(|l| l.values())
-            {
+            for (_, ea) in ti.datasetexportaudit.items() {
                 let Some(metric) = ea.datasetexportauditmetric.get() else {
                     continue;
                 };

@@ -742,12 +742,7 @@ impl<'a> DataBuilder<'a> {
     fn add_audits(&mut self, stage: StageIx, ti: &'a TaskInstance<'a>) {
         let me = NodeIndex::new(stage);
         // Imports: source → stage → raw dataset.
-        for (_, dsa) in ti
-            .datasourceaudit
-            .get()
-            .into_iter()
-            .flat_map(|l| l.values())
-        {
+        for (_, dsa) in ti.datasourceaudit.items() {
             if let Some(src) = dsa
                 .pipelinedatasource
                 .get()
@@ -756,12 +751,7 @@ impl<'a> DataBuilder<'a> {
                 self.edge(src, me, EdgeKind::Reads);
             }
         }
-        for (_, rda) in ti
-            .rawdatasetaudit
-            .get()
-            .into_iter()
-            .flat_map(|l| l.values())
-        {
+        for (_, rda) in ti.rawdatasetaudit.items() {
             let audit = rda.datasourceaudit.get();
             let audit_status = audit.and_then(|a| a.execution_status.value());
             let from_audit = audit.and_then(|a| a.pipelinedatasource.get());
@@ -786,7 +776,7 @@ impl<'a> DataBuilder<'a> {
             }
         }
         // Transforms: stage → dataset.
-        for (_, da) in ti.datasetaudit.get().into_iter().flat_map(|l| l.values()) {
+        for (_, da) in ti.datasetaudit.items() {
             if let Some(ds) = da.dataset.get() {
                 if let Some(id) = ds.id.get() {
                     let n = self.node(
@@ -801,12 +791,7 @@ impl<'a> DataBuilder<'a> {
             }
         }
         // Exports: dataset → stage → export target.
-        for (_, ea) in ti
-            .datasetexportaudit
-            .get()
-            .into_iter()
-            .flat_map(|l| l.values())
-        {
+        for (_, ea) in ti.datasetexportaudit.items() {
             let Some(export) = ea.datasetexport.get() else {
                 continue;
             };

@@ -816,6 +816,14 @@ impl<T> List<T> {
     }
 }
 
+impl<T> Lenient<List<T>> {
+    /// The elements of a list field that could be read, with their index in
+    /// the array; nothing when the field is missing or not a list.
+    pub fn items(&self) -> impl Iterator<Item = (usize, &T)> {
+        self.get().into_iter().flat_map(List::values)
+    }
+}
+
 impl<'de, T: Read<'de>> Read<'de> for List<T> {
     const RECORD: bool = false;
     fn read<D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error> {
@@ -860,10 +868,10 @@ impl<'de, T: Read<'de>> Visitor<'de> for ListVisitor<T> {
 ///
 /// The response nests a whole user (with a profile) in every dataset,
 /// datasource, connection and task definition, and a copy of the run in
-/// every stage. No analysis reads them, and building them took a quarter of
-/// the parse; captured as text they cost what skipping them costs. Messages
-/// inside them still count as failure evidence (the evidence walk reads
-/// them); a value of the wrong kind inside them is not among the parser's
+/// every stage. No analysis reads them, and building them took about a
+/// quarter of the parse; captured as text they cost what skipping them costs.
+/// Messages inside them still count as failure evidence (the evidence walk
+/// reads them); a value of the wrong kind inside them is not among the parser's
 /// diagnostics, but shows as [`Lenient::Invalid`] in what `parse` returns.
 #[derive(Clone, PartialEq)]
 pub struct Lazy<'a, T> {

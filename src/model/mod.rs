@@ -270,11 +270,7 @@ impl<'a> JobSummary<'a> {
 
     /// The task instances that could be read, with their index in the array.
     pub fn task_instances(&self) -> impl Iterator<Item = (usize, &TaskInstance<'a>)> {
-        self.run
-            .pipelinetaskinstances
-            .get()
-            .into_iter()
-            .flat_map(List::values)
+        self.run.pipelinetaskinstances.items()
     }
 
     /// The child → parents mapping, when the response had one.
@@ -299,9 +295,7 @@ fn check_api_status(status: &ResponseStatus) -> Result<()> {
     }
     let messages = status
         .messages
-        .get()
-        .into_iter()
-        .flat_map(List::values)
+        .items()
         .filter_map(|(_, m)| {
             let text = m
                 .message

@@ -215,16 +215,23 @@ fn mermaid_labels(chart: &str) -> Vec<String> {
         .collect()
 }
 
+/// Both views of the diagram of a run whose stages and datasets are `names`.
+fn render_views(names: &[String], render: fn(&Analysis<'_, '_>, View) -> String) -> Vec<String> {
+    let summary = parse(&document(names));
+    let graph = LineageGraph::build(&summary).unwrap();
+    let analysis = Analysis::new(&graph);
+    [View::Stages, View::Lineage]
+        .into_iter()
+        .map(|view| render(&analysis, view))
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn random_names_round_trip_through_real_dot(names in prop::collection::vec(name(), 1..4)) {
-        let summary = parse(&document(&names));
-        let graph = LineageGraph::build(&summary).unwrap();
-        let analysis = Analysis::new(&graph);
-        for view in [View::Stages, View::Lineage] {
-            let text = dot::render(&analysis, view);
+        for text in render_views(&names, dot::render) {
             let Some(svg) = graphviz_svg(&text) else { return Ok(()) };
             let svg = svg.map_err(|e| TestCaseError::fail(format!("dot rejected:\n{text}\n{e}")))?;
             let drawn = svg_node_texts(&svg);
@@ -240,11 +247,7 @@ proptest! {
 
     #[test]
     fn mermaid_labels_hold_no_syntax_and_decode_to_the_names(names in prop::collection::vec(name(), 1..4)) {
-        let summary = parse(&document(&names));
-        let graph = LineageGraph::build(&summary).unwrap();
-        let analysis = Analysis::new(&graph);
-        for view in [View::Stages, View::Lineage] {
-            let chart = mermaid::render(&analysis, view);
+        for chart in render_views(&names, mermaid::render) {
             let decoded: Vec<String> = mermaid_labels(&chart)
                 .iter()
                 .map(|l| mermaid_decode(l))

@@ -219,12 +219,7 @@ pub fn describe(summary: &JobSummary) -> String {
                 meta.top, meta.left
             );
         }
-        for (_, ea) in ti
-            .datasetexportaudit
-            .get()
-            .into_iter()
-            .flat_map(|l| l.values())
-        {
+        for (_, ea) in ti.datasetexportaudit.items() {
             if let Some(q) = ea
                 .datasetexportauditmetric
                 .get()
@@ -252,12 +247,7 @@ pub fn describe(summary: &JobSummary) -> String {
                 );
             }
         }
-        for (_, ra) in ti
-            .rawdatasetaudit
-            .get()
-            .into_iter()
-            .flat_map(|l| l.values())
-        {
+        for (_, ra) in ti.rawdatasetaudit.items() {
             if let Some(streams) = ra
                 .datasourceaudit
                 .get()
