@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::graph::{DataIx, EdgeKind, LineageGraph, Node, StageIx};
 use crate::model::lenient::{render_path, Seg, Sink, Walk, Walker};
-use crate::model::{ExecutionStatus, JobSummary, TaskInstance};
+use crate::model::{ExecutionStatus, JobSummary, JsonText, TaskInstance};
 
 /// Culprits, root causes and blocked stages of a run.
 #[derive(Debug, Clone)]
@@ -324,7 +324,7 @@ fn failed_streams(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
                 let raw = audit
                     .streams_info
                     .get()
-                    .map(|t| t.as_str())
+                    .map(JsonText::text)
                     .unwrap_or_default();
                 out.push(EvidenceText {
                     path,

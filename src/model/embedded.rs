@@ -20,10 +20,11 @@ pub(crate) fn decode<T: for<'de> Deserialize<'de>>(
     let Some(text) = field.get() else {
         return Ok(None);
     };
-    if text.0.trim().is_empty() {
+    let text = text.text();
+    if text.trim().is_empty() {
         return Ok(None);
     }
-    serde_json::from_str(&text.0)
+    serde_json::from_str(&text)
         .map(Some)
         .map_err(|e| Error::EmbeddedJson {
             field: name,

@@ -558,40 +558,94 @@ impl<'de> Scalar<'de> for Text<'de> {
     }
 }
 
-/// JSON kept as text to be decoded on demand.
+/// JSON kept as written, to be decoded on demand.
 ///
 /// Several fields of the API (`client_meta`, `info`, `quality`,
 /// `streams_info`, `connection_json`) hold JSON inside a string. Most analyses
-/// never look at them, so they are kept as text and decoded by the typed
-/// accessors of the records that hold them. An object written directly (as
-/// `quality` sometimes is) is kept as its source text.
+/// never look at them, so they are kept as their source text — the string
+/// literal with its quotes and escapes, or an object written directly (as
+/// `quality` sometimes is) — and decoded by the typed accessors of the records
+/// that hold them. Keeping the literal rather than its content matters for
+/// speed: JSON inside a string is full of escaped quotes, and unescaping it
+/// would copy every one of these fields of every stage.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct JsonText<'a>(pub Cow<'a, str>);
-
-impl<'a> JsonText<'a> {
-    /// JSON text with the given content.
-    pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
-        JsonText(text.into())
-    }
-
-    /// The JSON text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+pub struct JsonText<'a> {
+    source: Cow<'a, str>,
 }
 
-impl<'de> Scalar<'de> for JsonText<'de> {
-    const EXPECTED: &'static str = "JSON text or an object";
-    fn from_raw(raw: Raw<'de>) -> Option<Self> {
-        match raw {
-            Raw::Str(s) => Some(JsonText(s)),
-            Raw::Composite(_, text) => Some(JsonText(Cow::Borrowed(text))),
-            _ => None,
+impl<'a> JsonText<'a> {
+    /// A field that holds `text` (the JSON inside the string).
+    pub fn new(text: impl AsRef<str>) -> Self {
+        // Serialising a `str` cannot fail.
+        let literal = serde_json::to_string(text.as_ref()).unwrap_or_default();
+        JsonText {
+            source: Cow::Owned(literal),
+        }
+    }
+
+    /// The value as written in the response: a JSON string literal (quotes
+    /// and escapes included), or an object.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The JSON the field holds: the string's content (unescaped, copied
+    /// only when it held escapes), or the object's source text.
+    pub fn text(&self) -> Cow<'_, str> {
+        let s: &str = &self.source;
+        match s.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+            Some(inner) if !inner.contains('\\') => Cow::Borrowed(inner),
+            // Checked to be a string when read, see `Read for JsonText`.
+            Some(_) => Cow::Owned(serde_json::from_str::<String>(s).unwrap_or_default()),
+            None => Cow::Borrowed(s),
         }
     }
 }
 
-scalar_read!(Id<'de>, Int, Flag, Timestamp, Text<'de>, JsonText<'de>);
+impl<'de> Read<'de> for JsonText<'de> {
+    const RECORD: bool = false;
+    /// Always through the raw source text: skipping a string is cheaper than
+    /// unescaping it, and an object needs its source anyway.
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error> {
+        const EXPECTED: &str = "JSON text or an object";
+        let raw = <&'de RawValue>::deserialize(d)?;
+        let text = raw.get();
+        let kind = match text.as_bytes().first() {
+            None | Some(b'n') => return Ok(Lenient::Missing),
+            Some(b'"') => {
+                // serde_json checks escapes when it skips a string, except
+                // that a `\u` escape may be a lone surrogate: decode those now so
+                // that `text()` cannot fail later.
+                if text.contains("\\u") && serde_json::from_str::<String>(text).is_err() {
+                    return Ok(Lenient::invalid_from(EXPECTED, JsonKind::String, text));
+                }
+                return Ok(Lenient::Value(JsonText {
+                    source: Cow::Borrowed(text),
+                }));
+            }
+            Some(b'{') => {
+                return Ok(Lenient::Value(JsonText {
+                    source: Cow::Borrowed(text),
+                }))
+            }
+            Some(b'[') => JsonKind::Array,
+            Some(b't' | b'f') => JsonKind::Bool,
+            Some(_) => JsonKind::Number,
+        };
+        Ok(Lenient::invalid_from(EXPECTED, kind, text))
+    }
+}
+
+impl IntoOwned for JsonText<'_> {
+    type Owned = JsonText<'static>;
+    fn into_owned(self) -> JsonText<'static> {
+        JsonText {
+            source: Cow::Owned(self.source.into_owned()),
+        }
+    }
+}
+
+scalar_read!(Id<'de>, Int, Flag, Timestamp, Text<'de>);
 
 /// A value that borrows from the input, turned into one that owns its text.
 ///
@@ -629,7 +683,7 @@ macro_rules! owned_text {
         }
     )*};
 }
-owned_text!(Id, Text, JsonText);
+owned_text!(Id, Text);
 
 impl<T: IntoOwned> IntoOwned for Lenient<T> {
     type Owned = Lenient<T::Owned>;
@@ -1301,6 +1355,34 @@ mod tests {
             Err(e) => assert!(e.to_string().contains(FAST_PATH_DECLINED), "{e}"),
         }
         exact
+    }
+
+    #[test]
+    fn json_text_keeps_its_source_and_decodes_on_demand() {
+        let read = |json: &'static str| serde_json::from_str::<Lenient<JsonText>>(json).unwrap();
+        let escaped = read(r#""{\"valid\":3}""#);
+        let escaped = escaped.get().unwrap();
+        assert_eq!(escaped.source(), r#""{\"valid\":3}""#);
+        assert!(matches!(escaped.source, Cow::Borrowed(_)), "not copied");
+        assert_eq!(escaped.text(), r#"{"valid":3}"#);
+        let plain = read(r#""{}""#);
+        assert!(matches!(plain.get().unwrap().text(), Cow::Borrowed("{}")));
+        let object = read(r#"{"valid": 3}"#);
+        assert_eq!(object.get().unwrap().text(), r#"{"valid": 3}"#);
+        assert_eq!(JsonText::new(r#"{"a":"\""}"#).text(), r#"{"a":"\""}"#);
+        assert!(read("null").is_missing());
+        for (json, found) in [
+            ("[1]", JsonKind::Array),
+            ("7", JsonKind::Number),
+            ("true", JsonKind::Bool),
+        ] {
+            assert_eq!(read(json).invalid().map(|i| i.found), Some(found), "{json}");
+        }
+        // A lone surrogate is a wrong kind now, not an error later.
+        assert_eq!(
+            read(r#""\ud800""#).invalid().map(|i| i.found),
+            Some(JsonKind::String)
+        );
     }
 
     #[test]
