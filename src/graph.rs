@@ -15,6 +15,8 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
+use foldhash::fast::RandomState;
+
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Bfs, EdgeRef};
 
@@ -212,7 +214,7 @@ pub struct LineageGraph<'a> {
     topo: Vec<u32>,
     topo_pos: Vec<u32>,
     /// Stage id → stage, for lookups only (never iterated into output).
-    by_id: HashMap<&'a str, u32>,
+    by_id: HashMap<&'a str, u32, RandomState>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -236,7 +238,8 @@ impl<'a> LineageGraph<'a> {
             .get()
             .map_or(0, |l| l.len());
         let mut stages: Vec<Stage<'a>> = Vec::with_capacity(instances);
-        let mut by_id: HashMap<&'a str, u32> = HashMap::with_capacity(instances);
+        let mut by_id: HashMap<&'a str, u32, RandomState> =
+            HashMap::with_capacity_and_hasher(instances, RandomState::default());
 
         for (index, ti) in summary.task_instances() {
             // The parser guarantees every readable instance has an id.
@@ -376,10 +379,10 @@ impl<'a> LineageGraph<'a> {
         }
         let mut lineage = DataBuilder {
             data: Vec::with_capacity(n),
-            index: HashMap::with_capacity(n),
+            index: HashMap::with_capacity_and_hasher(n, RandomState::default()),
             data_index: Vec::with_capacity(n),
             graph,
-            data_edges: HashSet::with_capacity(2 * n),
+            data_edges: HashSet::with_capacity_and_hasher(2 * n, RandomState::default()),
         };
         for (ix, stage) in stages.iter().enumerate() {
             if let Some(ti) = stage.instance {
@@ -680,13 +683,13 @@ fn key_path(key: &str) -> String {
 /// Adds data nodes and their edges, deduplicating by (kind, id).
 struct DataBuilder<'a> {
     data: Vec<DataNode<'a>>,
-    index: HashMap<(DataKind, &'a str), DataIx>,
+    index: HashMap<(DataKind, &'a str), DataIx, RandomState>,
     data_index: Vec<NodeIndex<u32>>,
     graph: DiGraph<Node, EdgeKind, u32>,
     /// Data edges added so far. petgraph's `find_edge` scans the source's
     /// edges, and a source read by every import stage has thousands: a set
     /// keeps the build linear.
-    data_edges: HashSet<(u32, u32)>,
+    data_edges: HashSet<(u32, u32), RandomState>,
 }
 
 impl<'a> DataBuilder<'a> {

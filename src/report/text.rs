@@ -6,7 +6,7 @@
 //! texts are printed verbatim. Colour is the caller's choice (the CLI turns it
 //! on only for a terminal without `NO_COLOR`).
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use super::{human_duration, Analysis};
 use crate::cause::{self, RunCauseKind};
@@ -26,23 +26,25 @@ struct Paint {
 }
 
 impl Paint {
-    fn wrap(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
+    /// `text` in the colour `code` (an SGR code) when colour is on. Lazy, so
+    /// that a report of thousands of lines formats each straight into the
+    /// output.
+    fn wrap<T: fmt::Display>(&self, code: &'static str, text: T) -> Painted<T> {
+        Painted {
+            code: self.color.then_some(code),
+            text,
         }
     }
 
-    fn bold(&self, text: &str) -> String {
+    fn bold<T: fmt::Display>(&self, text: T) -> Painted<T> {
         self.wrap("1", text)
     }
 
-    fn dim(&self, text: &str) -> String {
+    fn dim<T: fmt::Display>(&self, text: T) -> Painted<T> {
         self.wrap("2", text)
     }
 
-    fn status(&self, label: &str) -> String {
+    fn status<'l>(&self, label: &'l str) -> Painted<&'l str> {
         let code = match label {
             "success" => "32",
             "failed" | "killed" => "31",
@@ -54,34 +56,66 @@ impl Paint {
     }
 }
 
-/// A name for one line of text: control characters shown as escapes.
-fn one_line(text: &str) -> String {
-    if text.chars().any(char::is_control) {
-        text.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect()
-    } else {
-        text.to_owned()
+/// A text, in colour or not; see [`Paint`].
+struct Painted<T> {
+    code: Option<&'static str>,
+    text: T,
+}
+
+impl<T: fmt::Display> fmt::Display for Painted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "\x1b[{code}m{}\x1b[0m", self.text),
+            None => self.text.fmt(f),
+        }
     }
 }
 
-fn stage_title(stage: &Stage<'_>) -> String {
-    let name = stage.name().map_or_else(
-        || format!("stage {}", stage.id),
-        |n| format!("\"{}\"", one_line(n)),
-    );
-    let kind = match (stage.is_placeholder(), stage.stage_type()) {
-        (true, _) => "placeholder".to_owned(),
-        (false, Some(t)) => t.label().to_owned(),
-        (false, None) => "stage".to_owned(),
-    };
-    format!("{name} ({kind}, id {})", stage.id)
+/// A name for one line of text: control characters shown as escapes.
+fn one_line(text: &str) -> OneLine<'_> {
+    OneLine(text)
+}
+
+/// See [`one_line`].
+struct OneLine<'t>(&'t str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(char::is_control) {
+            f.write_str(&rest[..at])?;
+            let mut chars = rest[at..].chars();
+            if let Some(c) = chars.next() {
+                write!(f, "{}", c.escape_default())?;
+            }
+            rest = chars.as_str();
+        }
+        f.write_str(rest)
+    }
+}
+
+/// `"name" (kind, id N)`, or `stage N (kind, id N)` for a stage without a name.
+fn stage_title<'s>(stage: &'s Stage<'_>) -> StageTitle<'s> {
+    StageTitle(stage)
+}
+
+/// See [`stage_title`].
+struct StageTitle<'s>(&'s Stage<'s>);
+
+impl fmt::Display for StageTitle<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let stage = self.0;
+        match stage.name() {
+            Some(n) => write!(f, "\"{}\"", one_line(n))?,
+            None => write!(f, "stage {}", stage.id)?,
+        }
+        let kind = match (stage.is_placeholder(), stage.stage_type()) {
+            (true, _) => "placeholder",
+            (false, Some(t)) => t.label(),
+            (false, None) => "stage",
+        };
+        write!(f, " ({kind}, id {})", stage.id)
+    }
 }
 
 fn time(ms: i64) -> String {
@@ -103,7 +137,9 @@ fn headline(out: &mut String, a: &Analysis<'_, '_>, p: &Paint) {
         let _ = write!(first, " in workspace \"{}\"", one_line(ws.as_str()));
     }
     let _ = writeln!(out, "{}", p.bold(&first));
-    let mut facts = vec![p.status(status_label(run.execution_status.value()))];
+    let mut facts = vec![p
+        .status(status_label(run.execution_status.value()))
+        .to_string()];
     if let Some(t) = run.run_type.value() {
         facts.push(format!("{} run", t.label()));
     }
@@ -324,7 +360,7 @@ pub fn trace(a: &Analysis<'_, '_>, id: &str, opts: TextOptions) -> Result<String
             .map(|&x| {
                 g.stages()[x]
                     .name()
-                    .map_or_else(|| g.stages()[x].id.to_owned(), one_line)
+                    .map_or_else(|| g.stages()[x].id.to_owned(), |n| one_line(n).to_string())
             })
             .collect();
         let _ = writeln!(out, "    path: {}", names.join(" → "));
@@ -347,7 +383,8 @@ pub fn order(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
                 (i + 1).to_string(),
                 a.order.level(s).to_string(),
                 st.id.to_owned(),
-                st.name().map_or_else(|| "—".to_owned(), one_line),
+                st.name()
+                    .map_or_else(|| "—".to_owned(), |n| one_line(n).to_string()),
                 st.status_label().to_owned(),
             ]
         })
@@ -387,7 +424,8 @@ pub fn critical_path(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
         .map(|&s| {
             let st = &g.stages()[s];
             [
-                st.name().map_or_else(|| st.id.to_owned(), one_line),
+                st.name()
+                    .map_or_else(|| st.id.to_owned(), |n| one_line(n).to_string()),
                 st.status_label().to_owned(),
                 human_duration(t.duration(s)),
                 human_duration(t.earliest_finish(s)),
@@ -581,7 +619,7 @@ fn table<const N: usize>(
         for (i, c) in cells.iter().enumerate() {
             let pad = widths[i] - c.chars().count();
             let shown = if Some(i) == status_col {
-                p.status(c)
+                p.status(c).to_string()
             } else {
                 c.clone()
             };
@@ -597,5 +635,31 @@ fn table<const N: usize>(
     let status_col = header.iter().position(|h| *h == "status");
     for r in &rows {
         let _ = writeln!(out, "{}", line(r, status_col));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_escapes_control_characters_only() {
+        assert_eq!(
+            one_line("plain «naïve» name").to_string(),
+            "plain «naïve» name"
+        );
+        assert_eq!(
+            one_line("a\tb\nc\u{7}\u{85}é").to_string(),
+            "a\\tb\\nc\\u{7}\\u{85}é"
+        );
+    }
+
+    #[test]
+    fn paint_wraps_only_with_colour() {
+        let on = Paint { color: true };
+        let off = Paint { color: false };
+        assert_eq!(on.status("failed").to_string(), "\x1b[31mfailed\x1b[0m");
+        assert_eq!(off.status("failed").to_string(), "failed");
+        assert_eq!(on.bold(one_line("x\ty")).to_string(), "\x1b[1mx\\ty\x1b[0m");
     }
 }
