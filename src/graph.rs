@@ -54,17 +54,22 @@ pub struct Stage<'a> {
     pub start: Option<i64>,
     /// When the stage completed (epoch ms).
     pub completion: Option<i64>,
+    /// Name and type, copied from the task definition when the graph is
+    /// built: every report asks for them, and on a big run the task
+    /// definitions are far apart in memory while the stages are together.
+    name: Option<&'a str>,
+    stage_type: Option<StageType>,
 }
 
 impl<'a> Stage<'a> {
     /// The stage's name, when its task definition has one.
     pub fn name(&self) -> Option<&'a str> {
-        self.instance.and_then(TaskInstance::name)
+        self.name
     }
 
     /// The stage's type, when its task definition has one.
     pub fn stage_type(&self) -> Option<StageType> {
-        self.instance.and_then(TaskInstance::stage_type)
+        self.stage_type
     }
 
     /// True for a stand-in for an id no task instance has.
@@ -214,7 +219,7 @@ pub struct LineageGraph<'a> {
     topo: Vec<u32>,
     topo_pos: Vec<u32>,
     /// Stage id → stage, for lookups only (never iterated into output).
-    by_id: HashMap<&'a str, u32, RandomState>,
+    by_id: HashMap<IdKey<'a>, u32, RandomState>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -238,7 +243,7 @@ impl<'a> LineageGraph<'a> {
             .get()
             .map_or(0, |l| l.len());
         let mut stages: Vec<Stage<'a>> = Vec::with_capacity(instances);
-        let mut by_id: HashMap<&'a str, u32, RandomState> =
+        let mut by_id: HashMap<IdKey<'a>, u32, RandomState> =
             HashMap::with_capacity_and_hasher(instances, RandomState::default());
 
         for (index, ti) in summary.task_instances() {
@@ -246,7 +251,7 @@ impl<'a> LineageGraph<'a> {
             let Some(id) = ti.id.get().map(|i| i.as_str()) else {
                 continue;
             };
-            if let Some(&first) = by_id.get(id) {
+            if let Some(&first) = by_id.get(&IdKey::of(id)) {
                 let first_index = stages[first as usize].instance_index.unwrap_or(0);
                 diagnostics.push(Diagnostic::new(
                     DiagnosticKind::DuplicateStage,
@@ -258,7 +263,7 @@ impl<'a> LineageGraph<'a> {
                 ));
                 continue;
             }
-            by_id.insert(id, stages.len() as u32);
+            by_id.insert(IdKey::of(id), stages.len() as u32);
             stages.push(stage_of(ti, index, summary, &mut diagnostics));
         }
         let instance_count = stages.len();
@@ -280,11 +285,12 @@ impl<'a> LineageGraph<'a> {
                                stages: &mut Vec<Stage<'a>>,
                                diags: &mut Vec<Diagnostic>|
          -> u32 {
-            if let Some(&ix) = by_id.get(id) {
+            let key = IdKey::of(id);
+            if let Some(&ix) = by_id.get(&key) {
                 return ix;
             }
             let ix = stages.len() as u32;
-            by_id.insert(id, ix);
+            by_id.insert(key, ix);
             stages.push(Stage {
                 id,
                 instance: None,
@@ -294,6 +300,8 @@ impl<'a> LineageGraph<'a> {
                 created: None,
                 start: None,
                 completion: None,
+                name: None,
+                stage_type: None,
             });
             diags.push(Diagnostic::new(
                 DiagnosticKind::UnknownStage,
@@ -429,7 +437,7 @@ impl<'a> LineageGraph<'a> {
 
     /// The stage with id `id`.
     pub fn stage_by_id(&self, id: &str) -> Option<StageIx> {
-        self.by_id.get(id).map(|&s| s as usize)
+        self.by_id.get(&IdKey::of(id)).map(|&s| s as usize)
     }
 
     /// The stage's parents (the stages it depends on), in no particular order.
@@ -657,6 +665,8 @@ fn stage_of<'a>(
         created: ti.created_time.value().map(|t| t.0),
         start,
         completion,
+        name: ti.name(),
+        stage_type: ti.stage_type(),
     }
 }
 
@@ -680,10 +690,34 @@ fn key_path(key: &str) -> String {
     }
 }
 
+/// An id as a hash key. Ids are 17-digit numbers in practice: held as an
+/// integer, a key hashes and compares without reading the id's text again,
+/// which on a big run lies far away in the input. Any other id (leading zero,
+/// letters, more than 38 digits) is keyed by its text, so two ids are the
+/// same key exactly when their texts are equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum IdKey<'a> {
+    Digits(u128),
+    Text(&'a str),
+}
+
+impl<'a> IdKey<'a> {
+    fn of(id: &'a str) -> Self {
+        let b = id.as_bytes();
+        let canonical = matches!(b, [b'1'..=b'9', ..] | [b'0']) && b.len() <= 38;
+        if canonical && b.iter().all(u8::is_ascii_digit) {
+            // At most 38 digits: below 10^38 < 2^127, so no overflow.
+            IdKey::Digits(b.iter().fold(0u128, |n, &d| n * 10 + u128::from(d - b'0')))
+        } else {
+            IdKey::Text(id)
+        }
+    }
+}
+
 /// Adds data nodes and their edges, deduplicating by (kind, id).
 struct DataBuilder<'a> {
     data: Vec<DataNode<'a>>,
-    index: HashMap<(DataKind, &'a str), DataIx, RandomState>,
+    index: HashMap<(DataKind, IdKey<'a>), DataIx, RandomState>,
     data_index: Vec<NodeIndex<u32>>,
     graph: DiGraph<Node, EdgeKind, u32>,
     /// Data edges added so far. petgraph's `find_edge` scans the source's
@@ -701,7 +735,8 @@ impl<'a> DataBuilder<'a> {
         connection: Option<&'a Connection<'a>>,
         status: Option<ExecutionStatus>,
     ) -> NodeIndex<u32> {
-        if let Some(&d) = self.index.get(&(kind, id)) {
+        let key = (kind, IdKey::of(id));
+        if let Some(&d) = self.index.get(&key) {
             // Fill in what an earlier mention left out.
             let node = &mut self.data[d];
             node.name = node.name.or(name);
@@ -719,7 +754,7 @@ impl<'a> DataBuilder<'a> {
         });
         let n = self.graph.add_node(Node::Data(d));
         self.data_index.push(n);
-        self.index.insert((kind, id), d);
+        self.index.insert(key, d);
         n
     }
 
@@ -842,6 +877,35 @@ mod tests {
         assert_eq!(
             compare_ids("99999999999999999999", "100000000000000000000"),
             Ordering::Less
+        );
+    }
+
+    #[test]
+    fn id_keys_are_equal_exactly_when_the_texts_are() {
+        let ids = [
+            "14057000007001500",
+            "14057000007001501",
+            "014057000007001500",
+            "0",
+            "00",
+            "",
+            "-1",
+            "1",
+            "99999999999999999999999999999999999999",
+            "100000000000000000000000000000000000000",
+            "340282366920938463463374607431768211456",
+            "1e3",
+            "1000",
+            " 1",
+        ];
+        for a in ids {
+            for b in ids {
+                assert_eq!(IdKey::of(a) == IdKey::of(b), a == b, "{a:?} vs {b:?}");
+            }
+        }
+        assert_eq!(
+            IdKey::of("14057000007001500"),
+            IdKey::Digits(14_057_000_007_001_500)
         );
     }
 }
