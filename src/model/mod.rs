@@ -465,11 +465,7 @@ impl<'de> Visitor<'de> for TopVisitor {
 impl<'de, T: Read<'de>> Read<'de> for Box<T> {
     const RECORD: bool = T::RECORD;
     fn read<D: Deserializer<'de>>(d: D) -> std::result::Result<Lenient<Self>, D::Error> {
-        Ok(match T::read(d)? {
-            Lenient::Missing => Lenient::Missing,
-            Lenient::Value(v) => Lenient::Value(Box::new(v)),
-            Lenient::Invalid(i) => Lenient::Invalid(i),
-        })
+        T::read_boxed(d)
     }
 }
 
@@ -541,6 +537,35 @@ mod tests {
     fn fixture(name: &str) -> String {
         let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read_to_string(path).expect("fixture")
+    }
+
+    /// Records are read in place into lists and boxes; every kind of element
+    /// still lands as what it is.
+    #[test]
+    fn records_read_in_place_keep_every_element() {
+        let json = r#"[{"id": "1", "datasetaudit": {"id": "7", "dataset": {"id": "9"}}},
+                       null, 5, [1], {"id": "2", "datasetaudit": "no"}, {}]"#;
+        let list: Lenient<lenient::List<TaskInstance>> = serde_json::from_str(json).unwrap();
+        let items = &list.get().unwrap().0;
+        assert_eq!(items.len(), 6);
+        let first = items[0].get().unwrap();
+        assert_eq!(first.id.get().unwrap().as_str(), "1");
+        let audit = first.datasetaudit.items().next().unwrap().1;
+        assert_eq!(audit.dataset.get().unwrap().id.get().unwrap().as_str(), "9");
+        assert!(items[1].is_missing());
+        assert_eq!(items[2].invalid().unwrap().found, lenient::JsonKind::Number);
+        assert_eq!(items[3].invalid().unwrap().found, lenient::JsonKind::Array);
+        let fifth = items[4].get().unwrap();
+        assert_eq!(
+            fifth.datasetaudit.invalid().unwrap().found,
+            lenient::JsonKind::String
+        );
+        assert_eq!(items[5].get(), Some(&TaskInstance::default()));
+        // A box of the wrong kind, or null, holds no record.
+        let boxed: Lenient<Box<Dataset>> = serde_json::from_str("[]").unwrap();
+        assert_eq!(boxed.invalid().unwrap().found, lenient::JsonKind::Array);
+        let boxed: Lenient<Box<Dataset>> = serde_json::from_str("null").unwrap();
+        assert!(boxed.is_missing());
     }
 
     proptest! {
