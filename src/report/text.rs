@@ -81,6 +81,11 @@ struct OneLine<'t>(&'t str);
 
 impl fmt::Display for OneLine<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Control characters are C0, DEL and C1; in UTF-8 a C1 character
+        // starts with 0xC2. Names without those bytes are written at once.
+        if !self.0.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+            return f.write_str(self.0);
+        }
         let mut rest = self.0;
         while let Some(at) = rest.find(char::is_control) {
             f.write_str(&rest[..at])?;
@@ -652,6 +657,8 @@ mod tests {
             one_line("a\tb\nc\u{7}\u{85}é").to_string(),
             "a\\tb\\nc\\u{7}\\u{85}é"
         );
+        // 0xC2 starts C1 controls and also ordinary characters such as «.
+        assert_eq!(one_line("«\u{9f}»\u{7f}").to_string(), "«\\u{9f}»\\u{7f}");
     }
 
     #[test]
