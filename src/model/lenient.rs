@@ -758,10 +758,10 @@ pub trait Record<'de>: Default {
 pub(crate) fn read_record<'de, T: Record<'de>, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Lenient<T>, D::Error> {
-    d.deserialize_any(RecordVisitor::<T>(PhantomData))
+    let mut record = T::default();
+    let filled = d.deserialize_any(FillVisitor(&mut record))?;
+    Ok(filled.holding(record))
 }
-
-struct RecordVisitor<T>(PhantomData<T>);
 
 /// Visitor arms shared by records and lists for the kinds they do not take.
 macro_rules! wrong_kind_arms {
@@ -810,29 +810,6 @@ macro_rules! wrong_kind_arms {
     };
 }
 
-impl<'de, T: Record<'de>> Visitor<'de> for RecordVisitor<T> {
-    type Value = Lenient<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    wrong_kind_arms!("an object");
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut record = T::default();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            record.read_field(&key.0, &mut map)?;
-        }
-        Ok(Lenient::Value(record))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Lenient::invalid_from("an object", JsonKind::Array, ""))
-    }
-}
-
 /// Reads a record into `slot` in place; see [`Read::read_into`].
 pub(crate) fn read_record_into<'de, T: Record<'de>, D: Deserializer<'de>>(
     d: D,
@@ -856,15 +833,23 @@ pub(crate) fn read_record_boxed<'de, T: Record<'de>, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Lenient<Box<T>>, D::Error> {
     let mut record = Box::<T>::default();
-    Ok(match d.deserialize_any(FillVisitor(&mut *record))? {
-        Lenient::Value(()) => Lenient::Value(record),
-        Lenient::Missing => Lenient::Missing,
-        Lenient::Invalid(i) => Lenient::Invalid(i),
-    })
+    let filled = d.deserialize_any(FillVisitor(&mut *record))?;
+    Ok(filled.holding(record))
 }
 
-/// Fills a record from an object; any other kind is reported as the
-/// record's field would be.
+impl Lenient<()> {
+    /// What a [`FillVisitor`] found, holding the record it filled.
+    fn holding<R>(self, record: R) -> Lenient<R> {
+        match self {
+            Lenient::Value(()) => Lenient::Value(record),
+            Lenient::Missing => Lenient::Missing,
+            Lenient::Invalid(i) => Lenient::Invalid(i),
+        }
+    }
+}
+
+/// Fills a record from an object, and says what it found: `Value(())` for
+/// an object, `Missing` for `null`, `Invalid` for any other kind.
 struct FillVisitor<'r, T>(&'r mut T);
 
 impl<'de, T: Record<'de>> Visitor<'de> for FillVisitor<'_, T> {
