@@ -251,7 +251,8 @@ impl<'a> LineageGraph<'a> {
             let Some(id) = ti.id.get().map(|i| i.as_str()) else {
                 continue;
             };
-            if let Some(&first) = by_id.get(&IdKey::of(id)) {
+            let key = IdKey::of(id);
+            if let Some(&first) = by_id.get(&key) {
                 let first_index = stages[first as usize].instance_index.unwrap_or(0);
                 diagnostics.push(Diagnostic::new(
                     DiagnosticKind::DuplicateStage,
@@ -263,7 +264,7 @@ impl<'a> LineageGraph<'a> {
                 ));
                 continue;
             }
-            by_id.insert(IdKey::of(id), stages.len() as u32);
+            by_id.insert(key, stages.len() as u32);
             stages.push(stage_of(ti, index, summary, &mut diagnostics));
         }
         let instance_count = stages.len();
