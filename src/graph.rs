@@ -219,7 +219,7 @@ pub struct LineageGraph<'a> {
     topo: Vec<u32>,
     topo_pos: Vec<u32>,
     /// Stage id → stage, for lookups only (never iterated into output).
-    by_id: HashMap<IdKey<'a>, u32, RandomState>,
+    by_id: HashMap<&'a str, u32, RandomState>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -243,7 +243,7 @@ impl<'a> LineageGraph<'a> {
             .get()
             .map_or(0, |l| l.len());
         let mut stages: Vec<Stage<'a>> = Vec::with_capacity(instances);
-        let mut by_id: HashMap<IdKey<'a>, u32, RandomState> =
+        let mut by_id: HashMap<&'a str, u32, RandomState> =
             HashMap::with_capacity_and_hasher(instances, RandomState::default());
 
         for (index, ti) in summary.task_instances() {
@@ -251,8 +251,7 @@ impl<'a> LineageGraph<'a> {
             let Some(id) = ti.id.get().map(|i| i.as_str()) else {
                 continue;
             };
-            let key = IdKey::of(id);
-            if let Some(&first) = by_id.get(&key) {
+            if let Some(&first) = by_id.get(id) {
                 let first_index = stages[first as usize].instance_index.unwrap_or(0);
                 diagnostics.push(Diagnostic::new(
                     DiagnosticKind::DuplicateStage,
@@ -264,7 +263,7 @@ impl<'a> LineageGraph<'a> {
                 ));
                 continue;
             }
-            by_id.insert(key, stages.len() as u32);
+            by_id.insert(id, stages.len() as u32);
             stages.push(stage_of(ti, index, summary, &mut diagnostics));
         }
         let instance_count = stages.len();
@@ -286,12 +285,11 @@ impl<'a> LineageGraph<'a> {
                                stages: &mut Vec<Stage<'a>>,
                                diags: &mut Vec<Diagnostic>|
          -> u32 {
-            let key = IdKey::of(id);
-            if let Some(&ix) = by_id.get(&key) {
+            if let Some(&ix) = by_id.get(id) {
                 return ix;
             }
             let ix = stages.len() as u32;
-            by_id.insert(key, ix);
+            by_id.insert(id, ix);
             stages.push(Stage {
                 id,
                 instance: None,
@@ -438,7 +436,7 @@ impl<'a> LineageGraph<'a> {
 
     /// The stage with id `id`.
     pub fn stage_by_id(&self, id: &str) -> Option<StageIx> {
-        self.by_id.get(&IdKey::of(id)).map(|&s| s as usize)
+        self.by_id.get(id).map(|&s| s as usize)
     }
 
     /// The stage's parents (the stages it depends on), in no particular order.
@@ -691,39 +689,10 @@ fn key_path(key: &str) -> String {
     }
 }
 
-/// An id as a hash key. Ids are 17-digit numbers in practice: held as an
-/// integer, a key hashes and compares without reading the id's text again,
-/// which on a big run lies far away in the input. Any other id (leading zero,
-/// letters, more than 38 digits) is keyed by its text, so two ids are the
-/// same key exactly when their texts are equal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum IdKey<'a> {
-    Digits(u128),
-    Text(&'a str),
-}
-
-impl<'a> IdKey<'a> {
-    fn of(id: &'a str) -> Self {
-        let b = id.as_bytes();
-        let canonical = matches!(b, [b'1'..=b'9', ..] | [b'0']) && b.len() <= 38;
-        if !canonical || !b.iter().all(u8::is_ascii_digit) {
-            return IdKey::Text(id);
-        }
-        // 19 digits fit in a u64, whose arithmetic is cheaper; at most 38
-        // digits are below 10^38 < 2^127, so the rest cannot overflow.
-        let (head, tail) = b.split_at(b.len().min(19));
-        let head = head.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-        IdKey::Digits(
-            tail.iter()
-                .fold(u128::from(head), |n, &d| n * 10 + u128::from(d - b'0')),
-        )
-    }
-}
-
 /// Adds data nodes and their edges, deduplicating by (kind, id).
 struct DataBuilder<'a> {
     data: Vec<DataNode<'a>>,
-    index: HashMap<(DataKind, IdKey<'a>), DataIx, RandomState>,
+    index: HashMap<(DataKind, &'a str), DataIx, RandomState>,
     data_index: Vec<NodeIndex<u32>>,
     graph: DiGraph<Node, EdgeKind, u32>,
     /// Data edges added so far. petgraph's `find_edge` scans the source's
@@ -741,7 +710,7 @@ impl<'a> DataBuilder<'a> {
         connection: Option<&'a Connection<'a>>,
         status: Option<ExecutionStatus>,
     ) -> NodeIndex<u32> {
-        let key = (kind, IdKey::of(id));
+        let key = (kind, id);
         if let Some(&d) = self.index.get(&key) {
             // Fill in what an earlier mention left out.
             let node = &mut self.data[d];
@@ -883,35 +852,6 @@ mod tests {
         assert_eq!(
             compare_ids("99999999999999999999", "100000000000000000000"),
             Ordering::Less
-        );
-    }
-
-    #[test]
-    fn id_keys_are_equal_exactly_when_the_texts_are() {
-        let ids = [
-            "14057000007001500",
-            "14057000007001501",
-            "014057000007001500",
-            "0",
-            "00",
-            "",
-            "-1",
-            "1",
-            "99999999999999999999999999999999999999",
-            "100000000000000000000000000000000000000",
-            "340282366920938463463374607431768211456",
-            "1e3",
-            "1000",
-            " 1",
-        ];
-        for a in ids {
-            for b in ids {
-                assert_eq!(IdKey::of(a) == IdKey::of(b), a == b, "{a:?} vs {b:?}");
-            }
-        }
-        assert_eq!(
-            IdKey::of("14057000007001500"),
-            IdKey::Digits(14_057_000_007_001_500)
         );
     }
 }
