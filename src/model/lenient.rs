@@ -47,6 +47,19 @@ pub enum JsonKind {
 }
 
 impl JsonKind {
+    /// The kind of a complete JSON value from its source text (a
+    /// `RawValue`'s), told by its first byte; empty text counts as `null`.
+    pub(crate) fn of_source(text: &str) -> JsonKind {
+        match text.as_bytes().first() {
+            None | Some(b'n') => JsonKind::Null,
+            Some(b'"') => JsonKind::String,
+            Some(b'{') => JsonKind::Object,
+            Some(b'[') => JsonKind::Array,
+            Some(b't' | b'f') => JsonKind::Bool,
+            Some(_) => JsonKind::Number,
+        }
+    }
+
     /// The kind's name with an article, for messages ("a string").
     pub fn with_article(self) -> &'static str {
         match self {
@@ -358,9 +371,9 @@ fn read_scalar_exact<'de, T: Scalar<'de>, D: Deserializer<'de>>(
 ) -> Result<Lenient<T>, D::Error> {
     let raw = <&'de RawValue>::deserialize(d)?;
     let text = raw.get();
-    let classified = match text.as_bytes().first() {
-        None | Some(b'n') => return Ok(Lenient::Missing),
-        Some(b'"') => {
+    let classified = match JsonKind::of_source(text) {
+        JsonKind::Null => return Ok(Lenient::Missing),
+        JsonKind::String => {
             if text.contains('\\') {
                 match serde_json::from_str::<String>(text) {
                     Ok(s) => Raw::Str(Cow::Owned(s)),
@@ -372,11 +385,9 @@ fn read_scalar_exact<'de, T: Scalar<'de>, D: Deserializer<'de>>(
                 Raw::Str(Cow::Borrowed(&text[1..text.len() - 1]))
             }
         }
-        Some(b'{') => Raw::Composite(JsonKind::Object, text),
-        Some(b'[') => Raw::Composite(JsonKind::Array, text),
-        Some(b't') => Raw::Bool(true),
-        Some(b'f') => Raw::Bool(false),
-        Some(_) => Raw::Number(text),
+        kind @ (JsonKind::Object | JsonKind::Array) => Raw::Composite(kind, text),
+        JsonKind::Bool => Raw::Bool(text.starts_with('t')),
+        JsonKind::Number => Raw::Number(text),
     };
     let kind = classified.kind();
     Ok(match T::from_raw(classified) {
@@ -629,29 +640,22 @@ impl<'de> Read<'de> for JsonText<'de> {
         const EXPECTED: &str = "JSON text or an object";
         let raw = <&'de RawValue>::deserialize(d)?;
         let text = raw.get();
-        let kind = match text.as_bytes().first() {
-            None | Some(b'n') => return Ok(Lenient::Missing),
-            Some(b'"') => {
-                // serde_json checks escapes when it skips a string, except
-                // that a `\u` escape may be a lone surrogate: decode those now so
-                // that `text()` cannot fail later.
-                if text.contains("\\u") && serde_json::from_str::<String>(text).is_err() {
-                    return Ok(Lenient::invalid_from(EXPECTED, JsonKind::String, text));
-                }
-                return Ok(Lenient::Value(JsonText {
-                    source: Cow::Borrowed(text),
-                }));
-            }
-            Some(b'{') => {
-                return Ok(Lenient::Value(JsonText {
-                    source: Cow::Borrowed(text),
-                }))
-            }
-            Some(b'[') => JsonKind::Array,
-            Some(b't' | b'f') => JsonKind::Bool,
-            Some(_) => JsonKind::Number,
+        let source = JsonText {
+            source: Cow::Borrowed(text),
         };
-        Ok(Lenient::invalid_from(EXPECTED, kind, text))
+        Ok(match JsonKind::of_source(text) {
+            JsonKind::Null => Lenient::Missing,
+            // serde_json checks escapes when it skips a string, except that
+            // a `\u` escape may be a lone surrogate: decode those now so that
+            // `text()` cannot fail later.
+            JsonKind::String
+                if text.contains("\\u") && serde_json::from_str::<String>(text).is_err() =>
+            {
+                Lenient::invalid_from(EXPECTED, JsonKind::String, text)
+            }
+            JsonKind::String | JsonKind::Object => Lenient::Value(source),
+            kind => Lenient::invalid_from(EXPECTED, kind, text),
+        })
     }
 }
 
@@ -1067,15 +1071,14 @@ impl<'de, T: Read<'de>> Read<'de> for Lazy<'de, T> {
     const RECORD: bool = T::RECORD;
     fn read<D: Deserializer<'de>>(d: D) -> Result<Lenient<Self>, D::Error> {
         let text = <&'de RawValue>::deserialize(d)?.get();
-        Ok(match text.as_bytes().first() {
-            None | Some(b'n') => Lenient::Missing,
-            Some(b'{') => Lenient::Value(Lazy {
+        Ok(match JsonKind::of_source(text) {
+            JsonKind::Null => Lenient::Missing,
+            JsonKind::Object => Lenient::Value(Lazy {
                 inner: LazyInner::Text(text, PhantomData),
             }),
-            Some(b'[') => Lenient::invalid_from("an object", JsonKind::Array, ""),
-            Some(b'"') => Lenient::invalid_from("an object", JsonKind::String, text),
-            Some(b't' | b'f') => Lenient::invalid_from("an object", JsonKind::Bool, text),
-            Some(_) => Lenient::invalid_from("an object", JsonKind::Number, text),
+            // An array is not quoted, as in every other wrong-kind note.
+            JsonKind::Array => Lenient::invalid_from("an object", JsonKind::Array, ""),
+            kind => Lenient::invalid_from("an object", kind, text),
         })
     }
 }
