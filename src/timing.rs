@@ -35,6 +35,9 @@ impl Timing {
         let run = graph.summary().run();
 
         // The latest time the document knows of: the "now" of a running stage.
+        // SPEC: the run's times and "every stage's" — the graph's stages, so a
+        // duplicate task instance (dropped at build, with a diagnostic) does
+        // not count: the analyses never see anything of it.
         let run_times = [
             run.created_time.value(),
             run.modified_time.value(),

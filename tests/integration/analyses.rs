@@ -3,7 +3,7 @@
 use dataprep_lineage::cause::{self, RunCauseKind};
 use dataprep_lineage::{Analysis, DiagnosticKind, Error, LineageGraph};
 
-use crate::support::{load, parse, run, s};
+use crate::support::{load, parse, run, s, T0};
 
 /// Ids of stages, for readable assertions.
 fn ids(g: &LineageGraph<'_>, stages: &[usize]) -> Vec<String> {
@@ -244,6 +244,33 @@ fn a_running_stage_runs_until_the_latest_timestamp() {
     // Observed chain: not running, completed last is 3 (no parents).
     assert_eq!(ids(&g, t.observed_chain()), ["3"]);
     assert_eq!(t.waits(), [Some(1_000)]);
+}
+
+#[test]
+fn a_duplicate_instance_is_not_a_stage_and_does_not_move_the_latest_timestamp() {
+    // 2 is running since 12s; the latest time of the stages is 1's completion at 20s.
+    // A second instance with id 1 (dropped: the first is kept) completed at 90s;
+    // it is no stage, so it does not make 2 run longer.
+    let mut doc = run(
+        0,
+        &[
+            s("1", 1, &[]).time(0, 20_000),
+            s("2", 0, &["1"]).started(12_000),
+        ],
+    );
+    let mut dup = doc["pipelinerun"]["pipelinetaskinstances"][0].clone();
+    dup["start_time"] = serde_json::json!((T0 + 50_000).to_string());
+    dup["completion_time"] = serde_json::json!((T0 + 90_000).to_string());
+    doc["pipelinerun"]["pipelinetaskinstances"]
+        .as_array_mut()
+        .unwrap()
+        .push(dup);
+    let doc = parse(&doc);
+    let g = LineageGraph::build(&doc).unwrap();
+    let t = &Analysis::new(&g).timing;
+    assert_eq!(t.latest_timestamp(), Some(T0 + 20_000));
+    assert_eq!(t.duration(ix(&g, "2")), 8_000);
+    assert_eq!(t.duration(ix(&g, "1")), 20_000);
 }
 
 #[test]
