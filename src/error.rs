@@ -138,7 +138,9 @@ impl Error {
         }
         Error::Syntax {
             line: e.line(),
-            column: e.column(),
+            // serde_json says column 0 for an end of input met at the start
+            // of a line (an empty file); the column promised here is 1-based.
+            column: e.column().max(1),
             message: strip_position(&e),
         }
     }

@@ -122,8 +122,16 @@ impl<'a> JobSummary<'a> {
         };
         let top: Top = match fast {
             Some(top) => top,
-            None => lenient::with_exact(true, || serde_json::from_str(text))
-                .map_err(Error::from_json)?,
+            None => lenient::with_exact(true, || serde_json::from_str(text)).map_err(|e| {
+                let mut error = Error::from_json(e);
+                if let Error::Syntax { message, .. } = &mut error {
+                    // serde_json's "EOF while parsing a value" does not say why.
+                    if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+                        "the input is empty".clone_into(message);
+                    }
+                }
+                error
+            })?,
         };
         let mut diagnostics = Vec::new();
 

@@ -80,9 +80,12 @@ fn warns(input: &[u8], diagnostic: &str) -> Outcome {
 fn empty_and_whitespace() {
     fails_with(
         b"",
-        "<stdin>: invalid JSON at line 1, column 0: EOF while parsing a value",
+        "<stdin>: invalid JSON at line 1, column 1: the input is empty",
     );
-    fails_with(b" \n\t \n", "invalid JSON at line 3, column 0");
+    fails_with(
+        b" \n\t \n",
+        "invalid JSON at line 3, column 1: the input is empty",
+    );
 }
 
 #[test]

@@ -234,9 +234,23 @@ fn syntax_errors_give_line_and_column() {
         Error::Syntax { line, column, .. } => assert_eq!((line, column), (2, 29)),
         other => panic!("expected a syntax error, got {other:?}"),
     }
+    // Columns are 1-based, also where serde_json says 0 (end of input at a
+    // line's start), and an empty input says so.
     assert_eq!(
         JobSummary::from_str("").unwrap_err().to_string(),
-        "invalid JSON at line 1, column 0: EOF while parsing a value"
+        "invalid JSON at line 1, column 1: the input is empty"
+    );
+    assert_eq!(
+        JobSummary::from_slice(b" \r\n\t\n")
+            .unwrap_err()
+            .to_string(),
+        "invalid JSON at line 3, column 1: the input is empty"
+    );
+    assert_eq!(
+        JobSummary::from_str("{\"pipelinerun\":\n")
+            .unwrap_err()
+            .to_string(),
+        "invalid JSON at line 2, column 1: EOF while parsing a value"
     );
 }
 
