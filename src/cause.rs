@@ -315,7 +315,7 @@ fn failed_streams(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
                         } else {
                             format!("{path}.{key}")
                         },
-                        text: stream.raw.to_string(),
+                        text: stream.text.clone(),
                     });
                 }
             }

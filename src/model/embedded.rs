@@ -5,7 +5,11 @@
 //! malformed one costs nothing unless a report needs it, and then it is an
 //! error that names the field rather than a failed parse of the whole response.
 
+use std::fmt;
+
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::lenient::{JsonText, Lenient};
@@ -101,7 +105,8 @@ pub struct ConnectionInfo {
     pub is_authorised: Option<Value>,
 }
 
-/// `streams_info`: the streams an import read, keyed by stream id.
+/// `streams_info`: the streams an import read, keyed by stream id, in the
+/// order they are written.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Streams(pub Vec<Stream>);
 
@@ -117,8 +122,11 @@ pub struct Stream {
     pub progress: Option<f64>,
     /// Bytes read.
     pub size: Option<i64>,
-    /// The whole entry, as written, so that nothing it says is lost.
+    /// The whole entry, parsed (its keys sorted, as `Value` keeps them).
     pub raw: Value,
+    /// The whole entry as written in `streams_info`, so that nothing it says
+    /// is lost and the evidence quotes it unchanged.
+    pub text: String,
 }
 
 impl Stream {
@@ -133,32 +141,79 @@ impl Stream {
 
 impl<'de> Deserialize<'de> for Streams {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let entries = match Value::deserialize(d)? {
-            Value::Object(map) => map.into_iter().collect::<Vec<_>>(),
+        // Read entry by entry rather than through `Value`, whose map sorts
+        // its keys: the entries keep the order and the text they were
+        // written with, and the evidence quotes them as written.
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Streams;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of stream id to stream, or a list of streams")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Streams, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let text: Box<RawValue> = map.next_value()?;
+                    entries.push(Stream::read(key, &text));
+                }
+                Ok(Streams(entries))
+            }
             // A list of entries is taken too, keyed by position.
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (i.to_string(), v))
-                .collect(),
-            _ => Vec::new(),
-        };
-        Ok(Streams(
-            entries
-                .into_iter()
-                .map(|(key, raw)| Stream {
-                    execution_status: raw.get("execution_status").and_then(|s| match s {
-                        Value::String(s) => Some(s.clone()),
-                        Value::Null => None,
-                        other => Some(other.to_string()),
-                    }),
-                    progress: raw.get("progress").and_then(Value::as_f64),
-                    size: raw.get("size").and_then(Value::as_i64),
-                    key,
-                    raw,
-                })
-                .collect(),
-        ))
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Streams, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(text) = seq.next_element::<Box<RawValue>>()? {
+                    entries.push(Stream::read(entries.len().to_string(), &text));
+                }
+                Ok(Streams(entries))
+            }
+            // Anything else holds no stream.
+            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Streams, E> {
+                Ok(Streams::default())
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Streams, E> {
+                Ok(Streams::default())
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Streams, E> {
+                Ok(Streams::default())
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Streams, E> {
+                Ok(Streams::default())
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Streams, E> {
+                Ok(Streams::default())
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<Streams, E> {
+                Ok(Streams::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Stream {
+    /// An entry from its text, as written.
+    fn read(key: String, text: &RawValue) -> Stream {
+        // The text is one complete JSON value, so this cannot fail; `Null`
+        // keeps that promise panic-free.
+        let raw: Value = serde_json::from_str(text.get()).unwrap_or(Value::Null);
+        Stream {
+            execution_status: raw.get("execution_status").and_then(|s| match s {
+                Value::String(s) => Some(s.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            }),
+            progress: raw.get("progress").and_then(Value::as_f64),
+            size: raw.get("size").and_then(Value::as_i64),
+            key,
+            text: text.get().to_owned(),
+            raw,
+        }
     }
 }
 
@@ -192,6 +247,41 @@ mod tests {
                 .starts_with("field `quality` holds invalid JSON"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn streams_keep_their_order_and_text() {
+        let s: Streams = decode(
+            &field(r#"{"zeta": {"execution_status":"FAILED", "z":1,"a":2}, "alpha":{"execution_status":"FAILURE"}}"#),
+            "streams_info",
+        )
+        .unwrap()
+        .unwrap();
+        let entries: Vec<_> =
+            s.0.iter()
+                .map(|s| (s.key.as_str(), s.text.as_str()))
+                .collect();
+        assert_eq!(
+            entries,
+            [
+                ("zeta", r#"{"execution_status":"FAILED", "z":1,"a":2}"#),
+                ("alpha", r#"{"execution_status":"FAILURE"}"#),
+            ]
+        );
+        let listed: Streams = decode(
+            &field(r#"[{"execution_status":"FAILURE"}, 7]"#),
+            "streams_info",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(listed.0.len(), 2);
+        assert_eq!(
+            (listed.0[1].key.as_str(), listed.0[1].text.as_str()),
+            ("1", "7")
+        );
+        assert!(listed.0[1].is_failed());
+        let none: Streams = decode(&field("true"), "streams_info").unwrap().unwrap();
+        assert!(none.0.is_empty());
     }
 
     #[test]
