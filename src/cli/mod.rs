@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use dataprep_lineage::diagram::View;
-use dataprep_lineage::report::{json, text, text::TextOptions, Analysis};
+use dataprep_lineage::report::text::{one_line, TextOptions};
+use dataprep_lineage::report::{json, text, Analysis};
 use dataprep_lineage::{dot, mermaid, Error, JobSummary, LineageGraph};
 
 /// The analysis was printed, whatever the run's own outcome.
@@ -184,7 +185,7 @@ fn execute(cli: &Cli) -> u8 {
         let stderr = io::stderr();
         let mut err = stderr.lock();
         for d in graph.diagnostics() {
-            let _ = writeln!(err, "warning: {name}: {d}");
+            let _ = writeln!(err, "warning: {}", one_line(&format!("{name}: {d}")));
         }
     }
 
@@ -212,7 +213,7 @@ fn execute(cli: &Cli) -> u8 {
             match result {
                 Ok(out) => out,
                 Err(e) => {
-                    eprintln!("error: {name}: {e}");
+                    eprintln!("error: {}", one_line(&format!("{name}: {e}")));
                     eprintln!(
                         "hint: `dataprep-lineage order {}` lists the stage ids of this run",
                         file.display()
@@ -253,7 +254,9 @@ fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
 }
 
 fn input_error(name: &str, e: &Error) -> u8 {
-    eprintln!("error: {name}: {e}");
+    // Errors quote the input (API messages, stage ids): no control character
+    // of it reaches the terminal.
+    eprintln!("error: {}", one_line(&format!("{name}: {e}")));
     let hint = match e {
         Error::Syntax { .. } => Some("the file must be the JSON body of a Job Summary API response"),
         Error::NoRun { .. } => Some("a Job Summary API response looks like {\"pipelinerun\": {...}, \"response_status\": {...}}"),

@@ -3,8 +3,11 @@
 //! Written the way a senior engineer would explain a run to a colleague: the
 //! headline first, then each root cause with what the response says about it,
 //! what it read and wrote, and what it held back; then the timing. Failure
-//! texts are printed verbatim. Colour is the caller's choice (the CLI turns it
-//! on only for a terminal without `NO_COLOR`).
+//! texts are printed verbatim, with their line breaks (further lines indented
+//! under their bullet). The response is untrusted text bound for a terminal,
+//! so every other control character in it, in a message, a name or an id, is
+//! shown as an escape ([`one_line`]). Colour is the caller's choice (the CLI
+//! turns it on only for a terminal without `NO_COLOR`).
 
 use std::fmt::{self, Write as _};
 
@@ -71,13 +74,23 @@ impl<T: fmt::Display> fmt::Display for Painted<T> {
     }
 }
 
-/// A name for one line of text: control characters shown as escapes.
-fn one_line(text: &str) -> OneLine<'_> {
+/// Text from the response made fit for one line of a terminal: control
+/// characters (a line break, an ANSI escape that would recolour the screen or
+/// move the cursor) are shown as escapes (`\n`, `\u{1b}`), everything else
+/// as it is. Every name and id in these reports goes through it; the CLI also
+/// passes its warnings and errors through it, since they quote the input.
+///
+/// ```
+/// use dataprep_lineage::report::text::one_line;
+/// assert_eq!(one_line("a\u{1b}[2Jb\n").to_string(), "a\\u{1b}[2Jb\\n");
+/// ```
+pub fn one_line(text: &str) -> OneLine<'_> {
     OneLine(text)
 }
 
 /// See [`one_line`].
-struct OneLine<'t>(&'t str);
+#[derive(Debug, Clone, Copy)]
+pub struct OneLine<'t>(&'t str);
 
 impl fmt::Display for OneLine<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -99,6 +112,40 @@ impl fmt::Display for OneLine<'_> {
     }
 }
 
+/// A text from the response that may span lines (a stack trace, a
+/// pretty-printed stream entry): its line breaks kept, each further line
+/// indented by `indent` spaces so that it stays under its bullet, and every
+/// other control character but tab shown as an escape, so that no text in
+/// the input can move the cursor or recolour the terminal.
+fn block(text: &str, indent: usize) -> Block<'_> {
+    Block { text, indent }
+}
+
+/// See [`block`].
+struct Block<'t> {
+    text: &'t str,
+    indent: usize,
+}
+
+impl fmt::Display for Block<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, line) in self.text.split('\n').enumerate() {
+            if i > 0 {
+                write!(f, "\n{:1$}", "", self.indent)?;
+            }
+            // A CRLF line break is a line break.
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            for (j, part) in line.split('\t').enumerate() {
+                if j > 0 {
+                    f.write_str("\t")?;
+                }
+                one_line(part).fmt(f)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `"name" (kind, id N)`, or `stage N (kind, id N)` for a stage without a name.
 fn stage_title<'s>(stage: &'s Stage<'_>) -> StageTitle<'s> {
     StageTitle(stage)
@@ -112,14 +159,14 @@ impl fmt::Display for StageTitle<'_> {
         let stage = self.0;
         match stage.name() {
             Some(n) => write!(f, "\"{}\"", one_line(n))?,
-            None => write!(f, "stage {}", stage.id)?,
+            None => write!(f, "stage {}", one_line(stage.id))?,
         }
         let kind = match (stage.is_placeholder(), stage.stage_type()) {
             (true, _) => "placeholder",
             (false, Some(t)) => t.label(),
             (false, None) => "stage",
         };
-        write!(f, " ({kind}, id {})", stage.id)
+        write!(f, " ({kind}, id {})", one_line(stage.id))
     }
 }
 
@@ -131,7 +178,7 @@ fn headline(out: &mut String, a: &Analysis<'_, '_>, p: &Paint) {
     let run = a.graph.summary().run();
     let pipeline = run.pipeline();
     let id = run.id.get().map_or("(no id)", |i| i.as_str());
-    let mut first = format!("Run {id}");
+    let mut first = format!("Run {}", one_line(id));
     if let Some(name) = pipeline.and_then(|p| p.name.get()) {
         let _ = write!(first, " of pipeline \"{}\"", one_line(name.as_str()));
     }
@@ -165,7 +212,7 @@ fn data_line(g: &LineageGraph<'_>, d: DataIx) -> String {
     let node = &g.data_nodes()[d];
     let mut line = match node.name {
         Some(n) => format!("{} \"{}\"", node.kind.label(), one_line(n)),
-        None => format!("{} {}", node.kind.label(), node.id),
+        None => format!("{} {}", node.kind.label(), one_line(node.id)),
     };
     let conn = node
         .connection
@@ -247,7 +294,7 @@ pub fn why(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
             let _ = writeln!(out, "   {}", when.join(", "));
         }
         if let Some(op) = &ev.operator_id {
-            let _ = writeln!(out, "   operator {op}");
+            let _ = writeln!(out, "   operator {}", one_line(op));
         }
         if st.trigger_rule != crate::model::TriggerRule::AllSuccess {
             let _ = writeln!(out, "   trigger rule {}", st.trigger_rule.name());
@@ -257,7 +304,7 @@ pub fn why(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
         } else {
             let _ = writeln!(out, "   What the response says:");
             for t in &ev.texts {
-                let _ = writeln!(out, "     • {}", t.text);
+                let _ = writeln!(out, "     • {}", block(&t.text, 7));
                 let _ = writeln!(out, "       {}", p.dim(&format!("at {}", t.path)));
             }
         }
@@ -312,7 +359,7 @@ pub fn why(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
                 RunCauseKind::QualityGate => "quality gate",
                 RunCauseKind::Unexplained => "unexplained",
             };
-            let _ = writeln!(out, "  • {}: {}", p.bold(kind), c.detail);
+            let _ = writeln!(out, "  • {}: {}", p.bold(kind), one_line(&c.detail));
         }
     }
     out.push('\n');
@@ -363,9 +410,10 @@ pub fn trace(a: &Analysis<'_, '_>, id: &str, opts: TextOptions) -> Result<String
             .path
             .iter()
             .map(|&x| {
-                g.stages()[x]
-                    .name()
-                    .map_or_else(|| g.stages()[x].id.to_owned(), |n| one_line(n).to_string())
+                g.stages()[x].name().map_or_else(
+                    || one_line(g.stages()[x].id).to_string(),
+                    |n| one_line(n).to_string(),
+                )
             })
             .collect();
         let _ = writeln!(out, "    path: {}", names.join(" → "));
@@ -387,7 +435,7 @@ pub fn order(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
             [
                 (i + 1).to_string(),
                 a.order.level(s).to_string(),
-                st.id.to_owned(),
+                one_line(st.id).to_string(),
                 st.name()
                     .map_or_else(|| "—".to_owned(), |n| one_line(n).to_string()),
                 st.status_label().to_owned(),
@@ -430,7 +478,7 @@ pub fn critical_path(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
             let st = &g.stages()[s];
             [
                 st.name()
-                    .map_or_else(|| st.id.to_owned(), |n| one_line(n).to_string()),
+                    .map_or_else(|| one_line(st.id).to_string(), |n| one_line(n).to_string()),
                 st.status_label().to_owned(),
                 human_duration(t.duration(s)),
                 human_duration(t.earliest_finish(s)),
@@ -565,14 +613,14 @@ pub fn summary(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
                 if blocked == 1 { "" } else { "s" }
             );
             if let Some(first) = ev.texts.first() {
-                let _ = writeln!(out, "    {}", first.text);
+                let _ = writeln!(out, "    {}", block(&first.text, 4));
             }
         }
     }
     if !a.run_causes.is_empty() {
         let _ = writeln!(out, "{}", p.bold("Run-level causes:"));
         for c in &a.run_causes {
-            let _ = writeln!(out, "  • {}", c.detail);
+            let _ = writeln!(out, "  • {}", one_line(&c.detail));
         }
     }
     out.push('\n');
@@ -659,6 +707,15 @@ mod tests {
         );
         // 0xC2 starts C1 controls and also ordinary characters such as «.
         assert_eq!(one_line("«\u{9f}»\u{7f}").to_string(), "«\\u{9f}»\\u{7f}");
+    }
+
+    #[test]
+    fn block_keeps_lines_under_their_bullet() {
+        assert_eq!(
+            block("at x\r\n\tat y\n\u{1b}[2J", 4).to_string(),
+            "at x\n    \tat y\n    \\u{1b}[2J"
+        );
+        assert_eq!(block("one line", 7).to_string(), "one line");
     }
 
     #[test]

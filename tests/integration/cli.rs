@@ -182,3 +182,63 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let always = run_with(&["why", f.to_str().unwrap(), "--color", "always"], None);
     assert!(always.stdout.contains(&0x1b));
 }
+
+#[test]
+fn no_control_character_of_the_input_reaches_the_terminal() {
+    // An ANSI escape (clear the screen) and a bell in every kind of text the
+    // reports and messages quote: ids, names, operator, user, messages,
+    // unknown keys, trigger rules, mapper ids, API messages.
+    const E: &str = "\u{1b}[2J\u{7}";
+    let stage = format!("2{E}");
+    let doc = serde_json::json!({"pipelinerun": {
+        "id": format!("1{E}"), "execution_status": -2,
+        "modified_by": {"id": "5", "username": format!("Mal{E}")},
+        "modified_time": 1_795_847_400_000_i64,
+        "pipelinetaskinstancemappers": {stage.clone(): [format!("9{E}")]},
+        "pipelinetaskinstances": [{
+            "id": stage, "execution_status": -1, "operator_id": format!("op{E}"),
+            "message": format!("line one{E}\nline two"),
+            "pipelinetask": {"name": format!("n{E}"), "trigger_rule": format!("X{E}")},
+            format!("odd{E}"): {"message": "m"},
+            "datasourceaudit": {"id": "7", "pipelinedatasource": {"id": format!("s{E}")}}
+        }]
+    }});
+    let run = temp("control.json", doc.to_string().as_bytes());
+    let path = run.to_str().unwrap();
+    let cycle = serde_json::json!({"pipelinerun": {"id": "1",
+        "pipelinetaskinstancemappers": {"2": [format!("3{E}")], format!("3{E}"): ["2"]},
+        "pipelinetaskinstances": [{"id": "2"}, {"id": format!("3{E}")}]}});
+    let cycle = temp("control-cycle.json", cycle.to_string().as_bytes());
+    let api = serde_json::json!({"response_status": {"status": "failure", "status_code": 4000,
+        "messages": [{"message": format!("denied{E}")}]}});
+    let api = temp("control-api.json", api.to_string().as_bytes());
+    let mut runs = vec![
+        vec!["why", path],
+        vec!["summary", path],
+        vec!["order", path],
+        vec!["critical-path", path],
+        vec!["why", cycle.to_str().unwrap()],
+        vec!["why", api.to_str().unwrap()],
+    ];
+    let traced = format!("2{E}");
+    runs.push(vec!["why", path, "--stage", &traced]);
+    for args in runs {
+        let o = run_with(&args, None);
+        for (what, bytes) in [("stdout", &o.stdout), ("stderr", &o.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}']),
+                "{args:?} wrote a control character of the input to {what}:\n{text}"
+            );
+        }
+        let all = format!("{}{}", stderr(&o), String::from_utf8_lossy(&o.stdout));
+        assert!(all.contains("\\u{1b}[2J\\u{7}"), "{args:?}: {all}");
+    }
+    // Line breaks in a message stay line breaks, under their bullet.
+    let o = run_with(&["why", path], None);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("     • line one\\u{1b}[2J\\u{7}\n       line two\n"),
+        "{out}"
+    );
+}
