@@ -308,12 +308,16 @@ fn failed_streams(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
         match audit.streams() {
             Ok(Some(streams)) => {
                 for stream in streams.0.iter().filter(|s| s.is_failed()) {
-                    let key = render_path(&[Seg::Key(stream.key.clone())]);
+                    let step = match stream.position {
+                        Some(i) => Seg::Index(i),
+                        None => Seg::Key(stream.key.clone()),
+                    };
+                    let step = render_path(&[step]);
                     out.push(EvidenceText {
-                        path: if key.starts_with('[') {
-                            format!("{path}{key}")
+                        path: if step.starts_with('[') {
+                            format!("{path}{step}")
                         } else {
-                            format!("{path}.{key}")
+                            format!("{path}.{step}")
                         },
                         text: stream.text.clone(),
                     });

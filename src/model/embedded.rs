@@ -127,6 +127,9 @@ pub struct Stream {
     /// The whole entry as written in `streams_info`, so that nothing it says
     /// is lost and the evidence quotes it unchanged.
     pub text: String,
+    /// The entry's position when `streams_info` is a list rather than an
+    /// object (its `key` is then the position as text).
+    pub position: Option<usize>,
 }
 
 impl Stream {
@@ -157,7 +160,7 @@ impl<'de> Deserialize<'de> for Streams {
                 let mut entries = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
                     let text: Box<RawValue> = map.next_value()?;
-                    entries.push(Stream::read(key, &text));
+                    entries.push(Stream::read(key, None, &text));
                 }
                 Ok(Streams(entries))
             }
@@ -168,7 +171,8 @@ impl<'de> Deserialize<'de> for Streams {
             ) -> std::result::Result<Streams, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(text) = seq.next_element::<Box<RawValue>>()? {
-                    entries.push(Stream::read(entries.len().to_string(), &text));
+                    let at = entries.len();
+                    entries.push(Stream::read(at.to_string(), Some(at), &text));
                 }
                 Ok(Streams(entries))
             }
@@ -198,7 +202,7 @@ impl<'de> Deserialize<'de> for Streams {
 
 impl Stream {
     /// An entry from its text, as written.
-    fn read(key: String, text: &RawValue) -> Stream {
+    fn read(key: String, position: Option<usize>, text: &RawValue) -> Stream {
         // The text is one complete JSON value, so this cannot fail; `Null`
         // keeps that promise panic-free.
         let raw: Value = serde_json::from_str(text.get()).unwrap_or(Value::Null);
@@ -212,6 +216,7 @@ impl Stream {
             size: raw.get("size").and_then(Value::as_i64),
             key,
             text: text.get().to_owned(),
+            position,
             raw,
         }
     }

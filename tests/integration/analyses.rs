@@ -451,6 +451,44 @@ fn evidence_holds_every_message_at_any_depth_and_failed_streams() {
 }
 
 #[test]
+fn failed_streams_are_quoted_as_written_in_the_order_written() {
+    let streams = [
+        // An object keyed by stream id: not sorted, each entry as written.
+        (
+            r#"{"zeta": {"execution_status":"FAILED", "z":1,"a":2}, "mid": {"execution_status":"SUCCESS"}, "alpha":{"execution_status":"FAILURE"}}"#,
+            vec![
+                (".zeta", r#"{"execution_status":"FAILED", "z":1,"a":2}"#),
+                (".alpha", r#"{"execution_status":"FAILURE"}"#),
+            ],
+        ),
+        // A list: entries by position.
+        (
+            r#"[{"execution_status":"SUCCESS"}, {"execution_status":"FAILED"}]"#,
+            vec![("[1]", r#"{"execution_status":"FAILED"}"#)],
+        ),
+    ];
+    for (streams_info, want) in streams {
+        let mut doc = run(-1, &[s("1", -1, &[])]);
+        doc["pipelinerun"]["pipelinetaskinstances"][0]["datasourceaudit"] =
+            serde_json::json!({"id": "7", "execution_status": -1, "streams_info": streams_info});
+        let doc = parse(&doc);
+        let g = LineageGraph::build(&doc).unwrap();
+        let ev = cause::evidence(&g, 0);
+        let got: Vec<(String, &str)> = ev
+            .texts
+            .iter()
+            .map(|t| (t.path.clone(), t.text.as_str()))
+            .collect();
+        let base = "pipelinerun.pipelinetaskinstances[0].datasourceaudit[0].streams_info";
+        let want: Vec<(String, &str)> = want
+            .into_iter()
+            .map(|(step, text)| (format!("{base}{step}"), text))
+            .collect();
+        assert_eq!(got, want, "{streams_info}");
+    }
+}
+
+#[test]
 fn blast_radius_holds_stages_and_data() {
     let doc = load("failed_transform_blocks_exports.json");
     let g = LineageGraph::build(&doc).unwrap();
