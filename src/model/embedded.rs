@@ -281,9 +281,14 @@ mod tests {
         .unwrap();
         assert_eq!(listed.0.len(), 2);
         assert_eq!(
-            (listed.0[1].key.as_str(), listed.0[1].text.as_str()),
-            ("1", "7")
+            (
+                listed.0[1].key.as_str(),
+                listed.0[1].position,
+                listed.0[1].text.as_str()
+            ),
+            ("1", Some(1), "7")
         );
+        assert_eq!(s.0[0].position, None);
         assert!(listed.0[1].is_failed());
         let none: Streams = decode(&field("true"), "streams_info").unwrap().unwrap();
         assert!(none.0.is_empty());
