@@ -418,6 +418,23 @@ pub(crate) fn is_integer_text(s: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The whole number a JSON number literal stands for: an integer literal as
+/// it is, and a literal with a fraction or an exponent (`1.0`, `-1.0`,
+/// `1.7958474e12`) when its value, read as a float the way JavaScript or
+/// Python read every number, is a whole number of at most 2^53. Producers
+/// that pass numbers through a float write codes and epoch milliseconds that
+/// way, and such readers see `-1.0` as `-1`. Anything else (`1.5`, `1e300`)
+/// is `None`, a value of the wrong kind.
+pub(crate) fn whole_number(literal: &str) -> Option<i64> {
+    if let Ok(n) = literal.parse::<i64>() {
+        return Some(n);
+    }
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    let value: f64 = literal.parse().ok()?;
+    // `as` saturates (never UB) and is exact whenever the result is kept.
+    (value.is_finite() && value.fract() == 0.0 && value.abs() <= EXACT).then_some(value as i64)
+}
+
 /// An identifier, kept exactly as written.
 ///
 /// Ids are 17-digit numbers in practice, written as strings; some producers
@@ -465,7 +482,7 @@ impl Scalar<'_> for Int {
     const EXPECTED: &'static str = "an integer or a digit string";
     fn from_raw(raw: Raw<'_>) -> Option<Self> {
         match raw {
-            Raw::Number(n) => n.parse().ok().map(Int),
+            Raw::Number(n) => whole_number(n).map(Int),
             Raw::Str(s) => s.trim().parse().ok().map(Int),
             _ => None,
         }
@@ -484,7 +501,7 @@ impl Scalar<'_> for Flag {
     fn from_raw(raw: Raw<'_>) -> Option<Self> {
         let text = match raw {
             Raw::Bool(b) => return Some(Flag(b)),
-            Raw::Number(n) => n,
+            Raw::Number(n) => return whole_number(n).and_then(Self::from_integer),
             Raw::Str(ref s) => s.trim(),
             Raw::Composite(..) => return None,
         };
@@ -534,7 +551,7 @@ impl Scalar<'_> for Timestamp {
     const EXPECTED: &'static str = "a timestamp (epoch milliseconds or RFC 3339)";
     fn from_raw(raw: Raw<'_>) -> Option<Self> {
         match raw {
-            Raw::Number(n) => n.parse().ok().map(Timestamp),
+            Raw::Number(n) => whole_number(n).map(Timestamp),
             Raw::Str(s) => {
                 let s = s.trim();
                 if is_integer_text(s) {
@@ -1446,6 +1463,33 @@ mod tests {
             Err(e) => assert!(e.to_string().contains(FAST_PATH_DECLINED), "{e}"),
         }
         exact
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_or_exponent() {
+        assert_eq!(whole_number("-1"), Some(-1));
+        assert_eq!(whole_number("-1.0"), Some(-1));
+        assert_eq!(whole_number("-0.0"), Some(0));
+        assert_eq!(whole_number("1.7958474e12"), Some(1_795_847_400_000));
+        assert_eq!(whole_number("1795847400000.000"), Some(1_795_847_400_000));
+        assert_eq!(whole_number("1E3"), Some(1000));
+        assert_eq!(whole_number("9007199254740992.0"), Some(1 << 53));
+        assert_eq!(whole_number("1.5"), None);
+        assert_eq!(whole_number("1e300"), None);
+        assert_eq!(whole_number("9007199254740994.0"), None);
+        // Integer literals are exact at any size an i64 holds.
+        assert_eq!(whole_number("9007199254740993"), Some((1 << 53) + 1));
+
+        assert_eq!(scalar::<Int>("2.0"), Lenient::Value(Int(2)));
+        assert_eq!(scalar::<Flag>("1.0"), Lenient::Value(Flag(true)));
+        assert_eq!(scalar::<Flag>("2.0").value(), None);
+        assert_eq!(
+            scalar::<Timestamp>("1.7958474e12"),
+            Lenient::Value(Timestamp(1_795_847_400_000))
+        );
+        assert_eq!(scalar::<Timestamp>("1795847400000.5").value(), None);
+        // Ids and texts keep the literal as written.
+        assert_eq!(scalar::<Text>("1.0").get().map(Text::as_str), Some("1.0"));
     }
 
     #[test]

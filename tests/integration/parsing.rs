@@ -42,6 +42,36 @@ fn numbers_and_codes_as_digit_strings() {
 }
 
 #[test]
+fn whole_numbers_written_as_floats_are_numbers() {
+    // A producer that passes every number through a float writes `-1.0` for a
+    // failed stage; JavaScript and Python read it as -1, and so does this.
+    let text = r#"{"pipelinerun": {"id": "1", "execution_status": -1.0, "created_time": 1.7958474e12,
+        "skip_export_invalid_data": 1.0,
+        "pipelinetaskinstancemappers": {"2": []},
+        "pipelinetaskinstances": [{"id": "2", "execution_status": -1.0, "retry_count": 2.0,
+            "start_time": 1795847401000.0, "completion_time": 1795847402500}]}}"#;
+    let s = JobSummary::from_str(text).unwrap();
+    assert!(s.diagnostics().is_empty(), "{:?}", s.diagnostics());
+    assert_eq!(
+        s.run().execution_status.value(),
+        Some(ExecutionStatus::Failed)
+    );
+    assert_eq!(
+        s.run().created_time.value().map(|t| t.0),
+        Some(1_795_847_400_000)
+    );
+    let g = dataprep_lineage::LineageGraph::build(&s).unwrap();
+    let a = dataprep_lineage::Analysis::new(&g);
+    assert_eq!(a.causes.root_causes(), [0]);
+    assert_eq!(a.timing.duration(0), 1_500);
+    // A fraction that is not whole is still of the wrong kind.
+    let s =
+        JobSummary::from_str(r#"{"pipelinerun": {"id": "1", "execution_status": -1.5}}"#).unwrap();
+    assert_eq!(s.diagnostics().len(), 1);
+    assert_eq!(s.run().execution_status.value(), None);
+}
+
+#[test]
 fn booleans_in_every_spelling() {
     for v in [json!(true), json!("true"), json!(1), json!("1")] {
         let doc = json!({"pipelinerun": {"id": "1", "skip_export_invalid_data": v}});
