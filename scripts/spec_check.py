@@ -7,7 +7,8 @@ Writes random small job summaries (1-12 stages: 17-digit ids, ids written as
 numbers, digit-only ids of equal value such as "7" and "007", non-digit ids,
 duplicate instances, mapper ids with no instance, stages missing from the
 mappers, every trigger rule in either case and unknown ones, timestamps as
-numbers, digit strings, RFC 3339 text and unreadable text, every status), works
+numbers, whole floats, digit strings, RFC 3339 text and unreadable text, every
+status, also as a digit string or a whole float), works
 out the answers from the spec's text alone in plain Python, and compares them
 with `order`, `why`, `why --stage` and `critical-path --format json`: order
 and levels, root causes and what each blocks, run causes, culprits and the
@@ -55,6 +56,8 @@ def ts(v):
         return None
     if isinstance(v, int):
         return v
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else None
     if isinstance(v, str):
         if re.fullmatch(r"-?[0-9]+", v):
             return int(v)
@@ -71,6 +74,8 @@ def status(v):
         return None
     if isinstance(v, int):
         return v
+    if isinstance(v, float):
+        return int(v) if v.is_integer() else None
     if isinstance(v, str) and re.fullmatch(r"-?[0-9]+", v):
         return int(v)
     return None
@@ -90,8 +95,10 @@ def gen(rng):
 
     def tval(t):
         r = rng.random()
-        if r < 0.5:
+        if r < 0.45:
             return t
+        if r < 0.5:
+            return float(t)
         if r < 0.8:
             return str(t)
         if r < 0.9:
@@ -101,7 +108,9 @@ def gen(rng):
     stages = []
     for i in ids:
         st = rng.choice([1, 1, 1, 0, 2, -1, -1, -2, -3, 7])
-        t = {"id": int(i) if re.fullmatch(r"[1-9][0-9]*", i) and rng.random() < 0.15 else i, "execution_status": st if rng.random() < 0.8 else str(st)}
+        r = rng.random()
+        written = st if r < 0.7 else str(st) if r < 0.9 else float(st)
+        t = {"id": int(i) if re.fullmatch(r"[1-9][0-9]*", i) and rng.random() < 0.15 else i, "execution_status": written}
         task = {"id": str(int(9e16) + rng.randint(0, 10**6)), "name": "stage " + i, "type": 20}
         r = rng.random()
         if r < 0.6:
