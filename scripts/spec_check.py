@@ -49,27 +49,8 @@ def idkey(i):
     return (1, 0, i.encode())
 
 
-def ts(v):
-    if v is None:
-        return None
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float):
-        return int(v) if v.is_integer() else None
-    if isinstance(v, str):
-        if re.fullmatch(r"-?[0-9]+", v):
-            return int(v)
-        try:
-            d = datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
-            return int(d.timestamp() * 1000)  # whole ms in our generator
-        except ValueError:
-            return None
-    return None
-
-
 def status(v):
+    """A number, a whole float or a digit string, as an integer; else None."""
     if isinstance(v, bool):
         return None
     if isinstance(v, int):
@@ -79,6 +60,17 @@ def status(v):
     if isinstance(v, str) and re.fullmatch(r"-?[0-9]+", v):
         return int(v)
     return None
+
+
+def ts(v):
+    """Epoch milliseconds as status() reads them, or RFC 3339 text."""
+    if not isinstance(v, str) or re.fullmatch(r"-?[0-9]+", v):
+        return status(v)
+    try:
+        d = datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
+        return int(d.timestamp() * 1000)  # whole ms in our generator
+    except ValueError:
+        return None
 
 
 def gen(rng):
