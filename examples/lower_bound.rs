@@ -26,12 +26,15 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
+// The parse is the point: serde writes these fields and nothing reads them.
+#[allow(dead_code)]
 #[derive(Deserialize)]
 struct Envelope<'a> {
     #[serde(borrow)]
     pipelinerun: Run<'a>,
 }
 
+#[allow(dead_code)]
 #[derive(Deserialize)]
 struct Run<'a> {
     #[serde(borrow, default, deserialize_with = "mappers")]
@@ -40,6 +43,7 @@ struct Run<'a> {
     pipelinetaskinstances: Vec<Instance<'a>>,
 }
 
+#[allow(dead_code)]
 #[derive(Deserialize)]
 struct Instance<'a> {
     #[serde(borrow)]
@@ -66,6 +70,7 @@ struct Instance<'a> {
     datasourceaudit: Option<&'a RawValue>,
 }
 
+#[allow(dead_code)]
 #[derive(Deserialize)]
 struct Task<'a> {
     #[serde(borrow)]
@@ -97,31 +102,6 @@ fn mappers<'de, D: Deserializer<'de>>(
     d.deserialize_map(V)
 }
 
-/// How many stages the parse kept, touching a field of each so that nothing
-/// is optimised away.
-fn kept(envelope: &Envelope<'_>) -> usize {
-    let run = &envelope.pipelinerun;
-    let fields = run
-        .pipelinetaskinstances
-        .iter()
-        .filter(|i| {
-            i.id.is_some()
-                && (i.pipelinetask.as_ref().is_some_and(|t| {
-                    t.name.is_some() || t.stage_type.is_some() || t.trigger_rule.is_some()
-                }) || i.execution_status.is_some()
-                    || i.created_time.is_some()
-                    || i.start_time.is_some()
-                    || i.completion_time.is_some()
-                    || i.message.is_some()
-                    || i.rawdatasetaudit.is_some()
-                    || i.datasetaudit.is_some()
-                    || i.datasetexportaudit.is_some()
-                    || i.datasourceaudit.is_some())
-        })
-        .count();
-    fields + run.pipelinetaskinstancemappers.len()
-}
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.first() else {
@@ -150,8 +130,8 @@ fn main() -> ExitCode {
             eprintln!("{path}: not a job summary in the documented envelope");
             return ExitCode::from(1);
         };
-        black_box(kept(&envelope));
-        drop(envelope);
+        // The fields are written, never read: `black_box` keeps the parse.
+        drop(black_box(envelope));
         parse = parse.min(start.elapsed().as_secs_f64() * 1000.0);
     }
     println!(

@@ -159,8 +159,7 @@ impl<'de> Deserialize<'de> for Streams {
             ) -> std::result::Result<Streams, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
-                    let text: Box<RawValue> = map.next_value()?;
-                    entries.push(Stream::read(key, None, &text));
+                    entries.push(Stream::read(key, None, map.next_value()?));
                 }
                 Ok(Streams(entries))
             }
@@ -172,7 +171,7 @@ impl<'de> Deserialize<'de> for Streams {
                 let mut entries = Vec::new();
                 while let Some(text) = seq.next_element::<Box<RawValue>>()? {
                     let at = entries.len();
-                    entries.push(Stream::read(at.to_string(), Some(at), &text));
+                    entries.push(Stream::read(at.to_string(), Some(at), text));
                 }
                 Ok(Streams(entries))
             }
@@ -202,7 +201,7 @@ impl<'de> Deserialize<'de> for Streams {
 
 impl Stream {
     /// An entry from its text, as written.
-    fn read(key: String, position: Option<usize>, text: &RawValue) -> Stream {
+    fn read(key: String, position: Option<usize>, text: Box<RawValue>) -> Stream {
         // The text is one complete JSON value, so this cannot fail; `Null`
         // keeps that promise panic-free.
         let raw: Value = serde_json::from_str(text.get()).unwrap_or(Value::Null);
@@ -215,7 +214,8 @@ impl Stream {
             progress: raw.get("progress").and_then(Value::as_f64),
             size: raw.get("size").and_then(Value::as_i64),
             key,
-            text: text.get().to_owned(),
+            // The entry's own text, moved rather than copied.
+            text: Box::<str>::from(text).into_string(),
             position,
             raw,
         }
