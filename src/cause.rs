@@ -14,7 +14,8 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 use crate::graph::{DataIx, EdgeKind, LineageGraph, Node, StageIx};
-use crate::model::lenient::{render_path, Seg, Sink, Walk, Walker};
+use crate::json_path::{JsonPath, Segment};
+use crate::model::lenient::{Sink, Walk, Walker};
 use crate::model::{ExecutionStatus, JobSummary, JsonText, TaskInstance};
 
 /// Culprits, root causes and blocked stages of a run.
@@ -212,7 +213,7 @@ pub fn blast_radius(graph: &LineageGraph<'_>, stage: StageIx) -> BlastRadius {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceText {
     /// JSON path of the text in the response.
-    pub path: String,
+    pub path: JsonPath,
     /// The text, verbatim.
     pub text: String,
 }
@@ -256,33 +257,23 @@ pub fn evidence(graph: &LineageGraph<'_>, stage: StageIx) -> Evidence {
 }
 
 /// Every non-empty `message` / `error_message` inside the task instance.
-fn messages(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
-    struct Collect<'a> {
-        base: &'a str,
+fn messages(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
+    struct Collect {
         out: Vec<EvidenceText>,
     }
-    impl Sink for Collect<'_> {
-        fn text(&mut self, path: &[Seg], key: &str, text: &str) {
+    impl Sink for Collect {
+        fn text(&mut self, path: &JsonPath, key: &str, text: &str) {
             if crate::model::lenient::is_message_key(key) && !text.is_empty() {
-                let rel = render_path(path);
-                let path = if rel.starts_with('[') {
-                    format!("{}{rel}", self.base)
-                } else {
-                    format!("{}.{rel}", self.base)
-                };
                 self.out.push(EvidenceText {
-                    path,
+                    path: path.clone(),
                     text: text.to_owned(),
                 });
             }
         }
     }
-    let mut sink = Collect {
-        base,
-        out: Vec::new(),
-    };
+    let mut sink = Collect { out: Vec::new() };
     let mut walker = Walker {
-        path: Vec::new(),
+        path: base.clone(),
         sink: &mut sink,
         into_lazy: true,
     };
@@ -292,33 +283,36 @@ fn messages(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
 
 /// `streams_info` entries whose status is not `SUCCESS`, from every datasource
 /// audit of the instance; an undecodable `streams_info` is kept as its text.
-fn failed_streams(ti: &TaskInstance, base: &str) -> Vec<EvidenceText> {
+fn failed_streams(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
+    let at = |field: &'static str, step: Option<Segment>| {
+        let path = base.clone().with_field(field);
+        match step {
+            Some(step) => path.with(step),
+            None => path,
+        }
+    };
     let mut audits = Vec::new();
     for (i, a) in ti.datasourceaudit.items() {
-        audits.push((format!("{base}.datasourceaudit[{i}]"), a));
+        audits.push((at("datasourceaudit", ti.datasourceaudit.step(i)), a));
     }
     for (i, r) in ti.rawdatasetaudit.items() {
         if let Some(a) = r.datasourceaudit.get() {
-            audits.push((format!("{base}.rawdatasetaudit[{i}].datasourceaudit"), &**a));
+            let path = at("rawdatasetaudit", ti.rawdatasetaudit.step(i));
+            audits.push((path.with_field("datasourceaudit"), &**a));
         }
     }
     let mut out = Vec::new();
     for (path, audit) in audits {
-        let path = format!("{path}.streams_info");
+        let path = path.with_field("streams_info");
         match audit.streams() {
             Ok(Some(streams)) => {
                 for stream in streams.0.iter().filter(|s| s.is_failed()) {
                     let step = match stream.position {
-                        Some(i) => Seg::Index(i),
-                        None => Seg::Key(stream.key.clone()),
+                        Some(i) => Segment::Index(i),
+                        None => Segment::Key(stream.key.as_str().into()),
                     };
-                    let step = render_path(&[step]);
                     out.push(EvidenceText {
-                        path: if step.starts_with('[') {
-                            format!("{path}{step}")
-                        } else {
-                            format!("{path}.{step}")
-                        },
+                        path: path.clone().with(step),
                         text: stream.text.clone(),
                     });
                 }

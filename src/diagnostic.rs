@@ -6,10 +6,13 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::json_path::JsonPath;
 
 /// What kind of oddity a [`Diagnostic`] reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum DiagnosticKind {
@@ -50,23 +53,24 @@ impl DiagnosticKind {
 }
 
 /// One recoverable oddity of the input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Diagnostic {
     /// What kind of oddity.
     pub kind: DiagnosticKind,
     /// JSON path where it was found (`pipelinerun.pipelinetaskinstances[2].start_time`).
-    pub path: String,
+    pub path: JsonPath,
     /// What was found and what was done about it.
     pub message: String,
 }
 
 impl Diagnostic {
     /// A diagnostic of `kind` at `path`.
-    pub fn new(kind: DiagnosticKind, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(kind: DiagnosticKind, path: JsonPath, message: impl Into<String>) -> Self {
         Diagnostic {
             kind,
-            path: path.into(),
+            path,
             message: message.into(),
         }
     }

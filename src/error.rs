@@ -39,7 +39,7 @@ pub enum Error {
     #[error("task instance at `{path}` has no id: expected a string or an integer, found {found}")]
     MissingId {
         /// JSON path of the task instance.
-        path: String,
+        path: crate::json_path::JsonPath,
         /// What its `id` field held.
         found: String,
     },

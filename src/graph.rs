@@ -22,6 +22,7 @@ use petgraph::visit::{Bfs, EdgeRef};
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::{Error, Result};
+use crate::json_path::JsonPath;
 use crate::model::{
     Connection, ConnectionType, ExecutionStatus, JobSummary, PipelineDatasource, StageType,
     TaskInstance, TriggerRule,
@@ -278,10 +279,10 @@ impl<'a> LineageGraph<'a> {
         });
         let mut edges: Vec<(u32, u32)> = Vec::with_capacity(edge_hint); // (parent, child)
         let mut mapped = vec![false; instance_count];
-        let mappers_path = mappers_path(summary);
+        let mappers_path = summary.mappers_path();
         // Paths are made only for a diagnostic: most ids are found.
         let mut placeholder = |id: &'a str,
-                               path: &dyn Fn() -> String,
+                               path: &dyn Fn() -> JsonPath,
                                stages: &mut Vec<Stage<'a>>,
                                diags: &mut Vec<Diagnostic>|
          -> u32 {
@@ -311,7 +312,7 @@ impl<'a> LineageGraph<'a> {
         };
         if let Some(mappers) = mappers {
             for (child_id, parents) in &mappers.entries {
-                let child_path = || format!("{mappers_path}{}", key_path(child_id.as_str()));
+                let child_path = || mappers_path.clone().with_key(child_id.as_str());
                 let child = placeholder(
                     child_id.as_str(),
                     &child_path,
@@ -327,7 +328,7 @@ impl<'a> LineageGraph<'a> {
                 for (i, parent_id) in parents.values() {
                     let parent = placeholder(
                         parent_id.as_str(),
-                        &|| format!("{}[{i}]", child_path()),
+                        &|| child_path().with_index(i),
                         &mut stages,
                         &mut diagnostics,
                     );
@@ -338,7 +339,7 @@ impl<'a> LineageGraph<'a> {
         match mappers {
             None if instance_count > 0 => diagnostics.push(Diagnostic::new(
                 DiagnosticKind::UnmappedStage,
-                mappers_path.trim_end_matches('.').to_owned(),
+                mappers_path.clone(),
                 "the response has no stage mappers; every stage is treated as a root",
             )),
             None => {}
@@ -635,7 +636,7 @@ fn stage_of<'a>(
         Some(text) => TriggerRule::parse(text.trim()).unwrap_or_else(|| {
             diags.push(Diagnostic::new(
                 DiagnosticKind::UnknownTriggerRule,
-                format!("{}.pipelinetask.trigger_rule", path()),
+                path().with_field("pipelinetask").with_field("trigger_rule"),
                 format!("stage {id} has trigger rule {text:?}, which is not a known rule; treated as ALL_SUCCESS"),
             ));
             TriggerRule::AllSuccess
@@ -647,7 +648,7 @@ fn stage_of<'a>(
         if c < s {
             diags.push(Diagnostic::new(
                 DiagnosticKind::InvertedTimestamps,
-                format!("{}.completion_time", path()),
+                path().with_field("completion_time"),
                 format!(
                     "stage {id} completed {} ms before it started; its duration counts as 0",
                     s.saturating_sub(c)
@@ -666,26 +667,6 @@ fn stage_of<'a>(
         completion,
         name: ti.name(),
         stage_type: ti.stage_type(),
-    }
-}
-
-fn mappers_path(summary: &JobSummary) -> String {
-    // The mappers sit where the stages sit: inside the run or beside it.
-    let stages = summary.task_instance_path(0);
-    let prefix = stages
-        .strip_suffix("pipelinetaskinstances[0]")
-        .unwrap_or("");
-    format!("{prefix}pipelinetaskinstancemappers")
-}
-
-/// `key` as a path step to append: `.key`, or `["odd key"]`.
-fn key_path(key: &str) -> String {
-    let step =
-        crate::model::lenient::render_path(&[crate::model::lenient::Seg::Key(key.to_owned())]);
-    if step.starts_with('[') {
-        step
-    } else {
-        format!(".{step}")
     }
 }
 

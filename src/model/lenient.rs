@@ -28,6 +28,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::json_path::{JsonPath, Segment};
+
 /// The kind of a JSON value, as found in the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -746,7 +748,10 @@ impl<T: IntoOwned> IntoOwned for Box<T> {
 impl<T: IntoOwned> IntoOwned for List<T> {
     type Owned = List<T::Owned>;
     fn into_owned(self) -> Self::Owned {
-        List(self.0.into_iter().map(IntoOwned::into_owned).collect())
+        List {
+            items: self.items.into_iter().map(IntoOwned::into_owned).collect(),
+            lone: self.lone,
+        }
     }
 }
 
@@ -933,18 +938,51 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// A JSON array of values of one type; also takes a lone object where the
 /// elements are records, because single audits and lists of audits both occur.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct List<T>(pub Vec<Lenient<T>>);
+pub struct List<T> {
+    items: Vec<Lenient<T>>,
+    /// Read from a lone object, not an array: its element has no index in
+    /// the input, so paths into it have none either.
+    lone: bool,
+}
 
 impl<T> Default for List<T> {
     fn default() -> Self {
-        List(Vec::new())
+        List::new(Vec::new())
     }
 }
 
 impl<T> List<T> {
+    /// A list read from an array.
+    pub fn new(items: Vec<Lenient<T>>) -> Self {
+        List { items, lone: false }
+    }
+
+    /// A list of one, read from a lone object where an array was expected.
+    pub fn lone(item: Lenient<T>) -> Self {
+        List {
+            items: vec![item],
+            lone: true,
+        }
+    }
+
+    /// Every element, readable or not.
+    pub fn as_slice(&self) -> &[Lenient<T>] {
+        &self.items
+    }
+
+    /// True when the input held one object here, not an array.
+    pub fn is_lone(&self) -> bool {
+        self.lone
+    }
+
+    /// The path step to element `index`: none for a lone object.
+    pub fn step(&self, index: usize) -> Option<Segment> {
+        (!self.lone).then_some(Segment::Index(index))
+    }
+
     /// The elements that were read as values, with their index in the array.
     pub fn values(&self) -> impl Iterator<Item = (usize, &T)> {
-        self.0
+        self.items
             .iter()
             .enumerate()
             .filter_map(|(i, v)| v.get().map(|v| (i, v)))
@@ -952,12 +990,12 @@ impl<T> List<T> {
 
     /// Number of elements, readable or not.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.items.len()
     }
 
     /// True when the array is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.items.is_empty()
     }
 }
 
@@ -966,6 +1004,15 @@ impl<T> Lenient<List<T>> {
     /// the array; nothing when the field is missing or not a list.
     pub fn items(&self) -> impl Iterator<Item = (usize, &T)> {
         self.get().into_iter().flat_map(List::values)
+    }
+
+    /// The path step to element `index` of a list field: none when the
+    /// input held a lone object there.
+    pub fn step(&self, index: usize) -> Option<Segment> {
+        match self.get() {
+            Some(list) => list.step(index),
+            None => Some(Segment::Index(index)),
+        }
     }
 }
 
@@ -999,13 +1046,13 @@ impl<'de, T: Read<'de>> Visitor<'de> for ListVisitor<T> {
                 break;
             }
         }
-        Ok(Lenient::Value(List(items)))
+        Ok(Lenient::Value(List::new(items)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         if T::RECORD {
             let one = T::read(de::value::MapAccessDeserializer::new(map))?;
-            return Ok(Lenient::Value(List(vec![one])));
+            return Ok(Lenient::Value(List::lone(one)));
         }
         let mut map = map;
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
@@ -1117,7 +1164,7 @@ impl<'a, T: Read<'a> + Clone + Walk> Walk for Lazy<'a, T> {
 /// The API grows fields (logs, nested audits) that carry failure text; a
 /// report must not lose it because the model has no name for the field.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Extra<'a>(pub Vec<(Vec<Seg>, Cow<'a, str>)>);
+pub struct Extra<'a>(pub Vec<(JsonPath, Cow<'a, str>)>);
 
 /// The keys whose string values are failure evidence wherever they occur.
 pub(crate) fn is_message_key(key: &str) -> bool {
@@ -1130,7 +1177,7 @@ pub(crate) fn skim_unknown<'de, A: MapAccess<'de>>(
     map: &mut A,
     extra: &mut Extra<'de>,
 ) -> Result<(), A::Error> {
-    let mut stack = vec![Seg::Key(key.to_owned())];
+    let mut stack = JsonPath::new().with_key(key);
     map.next_value_seed(Skim {
         stack: &mut stack,
         out: extra,
@@ -1139,7 +1186,7 @@ pub(crate) fn skim_unknown<'de, A: MapAccess<'de>>(
 }
 
 struct Skim<'a, 'de> {
-    stack: &'a mut Vec<Seg>,
+    stack: &'a mut JsonPath,
     out: &'a mut Extra<'de>,
     message_key: bool,
 }
@@ -1191,7 +1238,7 @@ impl<'de> Visitor<'de> for Skim<'_, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
             let message_key = is_message_key(&key.0);
-            self.stack.push(Seg::Key(key.0.into_owned()));
+            self.stack.push(Segment::Key(key.0.into()));
             map.next_value_seed(Skim {
                 stack: self.stack,
                 out: self.out,
@@ -1205,7 +1252,7 @@ impl<'de> Visitor<'de> for Skim<'_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
         loop {
-            self.stack.push(Seg::Index(index));
+            self.stack.push(Segment::Index(index));
             let more = seq
                 .next_element_seed(Skim {
                     stack: self.stack,
@@ -1225,60 +1272,17 @@ impl<'de> Visitor<'de> for Skim<'_, 'de> {
 // ---------------------------------------------------------------------------
 // Walking the typed tree with paths.
 
-/// One step of a JSON path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
-    /// An object key.
-    Key(String),
-    /// A field of the model, by its JSON name.
-    Field(&'static str),
-    /// An array index.
-    Index(usize),
-}
-
-/// Renders a path as `a.b[2].c`; keys that are not plain words are quoted
-/// (`a["odd key"]`).
-pub fn render_path<'a>(segs: impl IntoIterator<Item = &'a Seg>) -> String {
-    let mut out = String::new();
-    for seg in segs {
-        match seg {
-            Seg::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
-            Seg::Field(k) => push_key(&mut out, k),
-            Seg::Key(k) => push_key(&mut out, k),
-        }
-    }
-    out
-}
-
-fn push_key(out: &mut String, key: &str) {
-    let plain = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if plain {
-        if !out.is_empty() {
-            out.push('.');
-        }
-        out.push_str(key);
-    } else {
-        out.push('[');
-        out.push_str(&serde_json::Value::String(key.to_owned()).to_string());
-        out.push(']');
-    }
-}
-
 /// What a walk reports to.
 pub(crate) trait Sink {
     /// A field held a value of the wrong kind.
-    fn invalid(&mut self, _path: &[Seg], _invalid: &Invalid) {}
+    fn invalid(&mut self, _path: &JsonPath, _invalid: &Invalid) {}
     /// A text field `key` (the last segment of `path`) holds `text`.
-    fn text(&mut self, _path: &[Seg], _key: &str, _text: &str) {}
+    fn text(&mut self, _path: &JsonPath, _key: &str, _text: &str) {}
 }
 
 /// Carries the current path through a walk.
 pub(crate) struct Walker<'a> {
-    pub path: Vec<Seg>,
+    pub path: JsonPath,
     pub sink: &'a mut dyn Sink,
     /// Whether to read and walk [`Lazy`] records (the evidence walk does;
     /// the parser's diagnostics walk does not, see [`Lazy`]).
@@ -1288,7 +1292,7 @@ pub(crate) struct Walker<'a> {
 impl Walker<'_> {
     /// Walks `value` as the field `name` of the current record.
     pub fn field<T: Walk + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.path.push(Seg::Field(name));
+        self.path.push(Segment::Field(name));
         value.walk(self);
         self.path.pop();
     }
@@ -1311,8 +1315,15 @@ impl<T: Walk> Walk for Lenient<T> {
 
 impl<T: Walk> Walk for List<T> {
     fn walk(&self, w: &mut Walker<'_>) {
-        for (i, item) in self.0.iter().enumerate() {
-            w.path.push(Seg::Index(i));
+        if self.lone {
+            // A lone object read as a one-element list has no index in the input.
+            for item in &self.items {
+                item.walk(w);
+            }
+            return;
+        }
+        for (i, item) in self.items.iter().enumerate() {
+            w.path.push(Segment::Index(i));
             item.walk(w);
             w.path.pop();
         }
@@ -1327,8 +1338,8 @@ impl<T: Walk> Walk for Box<T> {
 
 impl Walk for Text<'_> {
     fn walk(&self, w: &mut Walker<'_>) {
-        let key = match w.path.last() {
-            Some(Seg::Field(k)) => *k,
+        let key = match w.path.segments().last() {
+            Some(Segment::Field(k)) => *k,
             _ => "",
         };
         w.sink.text(&w.path, key, &self.0);
@@ -1339,9 +1350,11 @@ impl Walk for Extra<'_> {
     fn walk(&self, w: &mut Walker<'_>) {
         for (rel, text) in &self.0 {
             let depth = w.path.len();
-            w.path.extend(rel.iter().cloned());
-            let key = match rel.last() {
-                Some(Seg::Key(k)) => k.as_str(),
+            for seg in rel.segments() {
+                w.path.push(seg.clone());
+            }
+            let key = match rel.segments().last() {
+                Some(Segment::Key(k)) => &**k,
                 _ => "",
             };
             w.sink.text(&w.path, key, text);
@@ -1595,16 +1608,5 @@ mod tests {
                 .map(|t| t.as_str()),
             Some("a \"b\"\né")
         );
-    }
-
-    #[test]
-    fn paths_render_like_accessors() {
-        let segs = [
-            Seg::Field("a"),
-            Seg::Index(2),
-            Seg::Key("b c".into()),
-            Seg::Field("d"),
-        ];
-        assert_eq!(render_path(&segs), "a[2][\"b c\"].d");
     }
 }

@@ -28,10 +28,8 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::error::{Error, Result};
-use lenient::{
-    render_path, IntoOwned, Invalid, JsonKind, Key, Lenient, List, Read, Scalar, Seg, Sink, Walk,
-    Walker,
-};
+use crate::json_path::JsonPath;
+use lenient::{IntoOwned, Invalid, JsonKind, Key, Lenient, List, Read, Scalar, Sink, Walk, Walker};
 
 pub use codes::{
     AliveStatus, ConnectionType, ExecutionStatus, MigrationStatus, RunType, StageType, TriggerRule,
@@ -59,7 +57,9 @@ pub struct JobSummary<'a> {
     response_status: Option<ResponseStatus<'a>>,
     run: PipelineRun<'a>,
     /// JSON path of the stage array, for messages.
-    stages_path: &'static str,
+    stages_path: JsonPath,
+    /// JSON path of the mappers (inside the run or beside it).
+    mappers_path: JsonPath,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -106,6 +106,7 @@ impl<'a> JobSummary<'a> {
             response_status: self.response_status.map(IntoOwned::into_owned),
             run: self.run.into_owned(),
             stages_path: self.stages_path,
+            mappers_path: self.mappers_path,
             diagnostics: self.diagnostics,
         }
     }
@@ -174,9 +175,9 @@ impl<'a> JobSummary<'a> {
         // Walk the run for wrong-kind values before stages and mappers found
         // beside it are moved in, so that each is reported with its own path.
         let root_path = if root.is_empty() {
-            vec![]
+            JsonPath::new()
         } else {
-            vec![Seg::Field(root)]
+            JsonPath::field(root)
         };
         // Nothing of the wrong kind was read (the common case): no walk.
         let any_invalid = lenient::invalid_seen() != invalid_before;
@@ -186,43 +187,49 @@ impl<'a> JobSummary<'a> {
 
         // Stages and mappers beside `pipelinerun` instead of inside it.
         let mut stages_path = if root.is_empty() {
-            "pipelinetaskinstances"
+            JsonPath::field("pipelinetaskinstances")
         } else {
-            "pipelinerun.pipelinetaskinstances"
+            JsonPath::field(root).with_field("pipelinetaskinstances")
         };
         if !top.instances.is_missing() && root == "pipelinerun" {
             if run.pipelinetaskinstances.is_missing() {
                 if any_invalid {
                     walk_diagnostics(
                         &top.instances,
-                        vec![Seg::Field("pipelinetaskinstances")],
+                        JsonPath::field("pipelinetaskinstances"),
                         &mut diagnostics,
                     );
                 }
                 run.pipelinetaskinstances = top.instances;
-                stages_path = "pipelinetaskinstances";
+                stages_path = JsonPath::field("pipelinetaskinstances");
             } else {
                 diagnostics.push(Diagnostic::new(
                     DiagnosticKind::AmbiguousInput,
-                    "pipelinetaskinstances",
+                    JsonPath::field("pipelinetaskinstances"),
                     "stages found both inside `pipelinerun` and beside it; the ones inside are used",
                 ));
             }
         }
+        let mut mappers_path = if root.is_empty() {
+            JsonPath::field("pipelinetaskinstancemappers")
+        } else {
+            JsonPath::field(root).with_field("pipelinetaskinstancemappers")
+        };
         if !top.mappers.is_missing() && root == "pipelinerun" {
             if run.pipelinetaskinstancemappers.is_missing() {
                 if any_invalid {
                     walk_diagnostics(
                         &top.mappers,
-                        vec![Seg::Field("pipelinetaskinstancemappers")],
+                        JsonPath::field("pipelinetaskinstancemappers"),
                         &mut diagnostics,
                     );
                 }
                 run.pipelinetaskinstancemappers = top.mappers;
+                mappers_path = JsonPath::field("pipelinetaskinstancemappers");
             } else {
                 diagnostics.push(Diagnostic::new(
                     DiagnosticKind::AmbiguousInput,
-                    "pipelinetaskinstancemappers",
+                    JsonPath::field("pipelinetaskinstancemappers"),
                     "mappers found both inside `pipelinerun` and beside it; the ones inside are used",
                 ));
             }
@@ -230,7 +237,7 @@ impl<'a> JobSummary<'a> {
 
         // A task instance without an id cannot be a stage.
         if let Some(list) = run.pipelinetaskinstances.get() {
-            for (i, item) in list.0.iter().enumerate() {
+            for (i, item) in list.as_slice().iter().enumerate() {
                 if let Lenient::Value(ti) = item {
                     if ti.id.get().is_none() {
                         let found = match ti.id.invalid() {
@@ -238,7 +245,10 @@ impl<'a> JobSummary<'a> {
                             None => "no `id` field".to_owned(),
                         };
                         return Err(Error::MissingId {
-                            path: format!("{stages_path}[{i}]"),
+                            path: match list.step(i) {
+                                Some(step) => stages_path.clone().with(step),
+                                None => stages_path.clone(),
+                            },
                             found,
                         });
                     }
@@ -247,16 +257,13 @@ impl<'a> JobSummary<'a> {
         }
 
         if let (true, Some(status)) = (any_invalid, &response_status) {
-            walk_diagnostics(
-                status,
-                vec![Seg::Field("response_status")],
-                &mut diagnostics,
-            );
+            walk_diagnostics(status, JsonPath::field("response_status"), &mut diagnostics);
         }
         Ok(JobSummary {
             response_status,
             run,
             stages_path,
+            mappers_path,
             diagnostics,
         })
     }
@@ -286,9 +293,19 @@ impl<'a> JobSummary<'a> {
         self.run.pipelinetaskinstancemappers.get()
     }
 
-    /// JSON path of the task instance at `index` (`pipelinerun.pipelinetaskinstances[3]`).
-    pub fn task_instance_path(&self, index: usize) -> String {
-        format!("{}[{index}]", self.stages_path)
+    /// JSON path of the task instance at `index`
+    /// (`pipelinerun.pipelinetaskinstances[3]`; no index when the input
+    /// held one task instance object instead of an array).
+    pub fn task_instance_path(&self, index: usize) -> JsonPath {
+        match self.run.pipelinetaskinstances.step(index) {
+            Some(step) => self.stages_path.clone().with(step),
+            None => self.stages_path.clone(),
+        }
+    }
+
+    /// JSON path of the stage mappers, inside the run or beside it.
+    pub fn mappers_path(&self) -> &JsonPath {
+        &self.mappers_path
     }
 }
 
@@ -328,10 +345,10 @@ fn check_api_status(status: &ResponseStatus) -> Result<()> {
 }
 
 /// Wrong-kind values anywhere in `value`, as diagnostics with their paths.
-fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: Vec<Seg>, out: &mut Vec<Diagnostic>) {
+fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: JsonPath, out: &mut Vec<Diagnostic>) {
     struct Collect<'a>(&'a mut Vec<Diagnostic>);
     impl Sink for Collect<'_> {
-        fn invalid(&mut self, path: &[Seg], invalid: &Invalid) {
+        fn invalid(&mut self, path: &JsonPath, invalid: &Invalid) {
             let kind = if invalid.expected == lenient::Timestamp::EXPECTED {
                 DiagnosticKind::UnreadableTimestamp
             } else {
@@ -339,7 +356,7 @@ fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: Vec<Seg>, out: &mut Vec<D
             };
             self.0.push(Diagnostic::new(
                 kind,
-                render_path(path),
+                path.clone(),
                 format!("{invalid}; treated as missing"),
             ));
         }
@@ -554,7 +571,7 @@ mod tests {
         let json = r#"[{"id": "1", "datasetaudit": {"id": "7", "dataset": {"id": "9"}}},
                        null, 5, [1], {"id": "2", "datasetaudit": "no"}, {}]"#;
         let list: Lenient<lenient::List<TaskInstance>> = serde_json::from_str(json).unwrap();
-        let items = &list.get().unwrap().0;
+        let items = list.get().unwrap().as_slice();
         assert_eq!(items.len(), 6);
         let first = items[0].get().unwrap();
         assert_eq!(first.id.get().unwrap().as_str(), "1");

@@ -9,7 +9,7 @@ use super::codes::{AliveStatus, ExecutionStatus, StageType};
 use super::data::{DatasetAudit, DatasetExportAudit, DatasourceAudit, RawDatasetAudit};
 use super::embedded::{self, ClientMeta};
 use super::lenient::{
-    record, Id, Int, IntoOwned, JsonKind, JsonText, Key, Lazy, Lenient, List, Read, Seg, Text,
+    record, Id, Int, IntoOwned, JsonKind, JsonText, Key, Lazy, Lenient, List, Read, Text,
     Timestamp, Walk, Walker,
 };
 use super::run::{Pipeline, PipelineRun, User};
@@ -203,7 +203,8 @@ impl IntoOwned for Mappers<'_> {
 impl Walk for Mappers<'_> {
     fn walk(&self, w: &mut Walker<'_>) {
         for (child, parents) in &self.entries {
-            w.path.push(Seg::Key(child.0.clone().into_owned()));
+            w.path
+                .push(crate::json_path::Segment::Key(child.0.as_ref().into()));
             parents.walk(w);
             w.path.pop();
         }

@@ -309,7 +309,7 @@ fn an_unknown_trigger_rule_is_all_success_with_a_diagnostic() {
         .collect();
     assert_eq!(d.len(), 1);
     assert_eq!(
-        d[0].path,
+        d[0].path.to_string(),
         "pipelinerun.pipelinetaskinstances[1].pipelinetask.trigger_rule"
     );
 }
@@ -332,8 +332,8 @@ fn a_mapper_id_without_a_task_instance_becomes_a_placeholder() {
         .collect();
     assert_eq!(unknown.len(), 1);
     assert_eq!(
-        unknown[0].path,
-        "pipelinerun.pipelinetaskinstancemappers.2[1]"
+        unknown[0].path.to_string(),
+        "pipelinerun.pipelinetaskinstancemappers[\"2\"][1]"
     );
 }
 
@@ -352,10 +352,12 @@ fn duplicate_ids_keep_the_first_and_unmapped_stages_are_roots() {
     let doc = parse(&doc);
     let g = LineageGraph::build(&doc).unwrap();
     assert_eq!(g.stages().len(), 3);
+    let paths: Vec<String> = g.diagnostics().iter().map(|d| d.path.to_string()).collect();
     let kinds: Vec<(&str, &str)> = g
         .diagnostics()
         .iter()
-        .map(|d| (d.kind.as_str(), d.path.as_str()))
+        .zip(&paths)
+        .map(|(d, p)| (d.kind.as_str(), p.as_str()))
         .collect();
     assert_eq!(
         kinds,
@@ -444,7 +446,7 @@ fn evidence_holds_every_message_at_any_depth_and_failed_streams() {
     let ev = cause::evidence(&g, 0);
     assert_eq!(ev.texts.len(), 1);
     assert_eq!(
-        ev.texts[0].path,
+        ev.texts[0].path.to_string(),
         "pipelinerun.pipelinetaskinstances[0].logs[0].message"
     );
     assert_eq!(ev.texts[0].text, "disk full on worker 3");
@@ -477,9 +479,10 @@ fn failed_streams_are_quoted_as_written_in_the_order_written() {
         let got: Vec<(String, &str)> = ev
             .texts
             .iter()
-            .map(|t| (t.path.clone(), t.text.as_str()))
+            .map(|t| (t.path.to_string(), t.text.as_str()))
             .collect();
-        let base = "pipelinerun.pipelinetaskinstances[0].datasourceaudit[0].streams_info";
+        // The audit is one object, not an array: no `[0]` in its path.
+        let base = "pipelinerun.pipelinetaskinstances[0].datasourceaudit.streams_info";
         let want: Vec<(String, &str)> = want
             .into_iter()
             .map(|(step, text)| (format!("{base}{step}"), text))
@@ -519,10 +522,12 @@ fn messages_inside_records_read_on_demand_are_still_evidence() {
     }}));
     let g = LineageGraph::build(&doc).unwrap();
     let ev = cause::evidence(&g, ix(&g, "10"));
+    let paths: Vec<String> = ev.texts.iter().map(|t| t.path.to_string()).collect();
     let texts: Vec<(&str, &str)> = ev
         .texts
         .iter()
-        .map(|t| (t.path.as_str(), t.text.as_str()))
+        .zip(&paths)
+        .map(|(t, p)| (p.as_str(), t.text.as_str()))
         .collect();
     assert!(
         texts.contains(&(
