@@ -8,7 +8,7 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use dataprep_lineage::report::{json, text};
+use dataprep_lineage::report;
 use dataprep_lineage::{Analysis, Causes, JobSummary, LineageGraph, Order, Timing};
 use std::hint::black_box;
 
@@ -82,7 +82,8 @@ fn end_to_end(c: &mut Criterion) {
                 let s = JobSummary::from_slice(black_box(bytes)).unwrap();
                 let graph = LineageGraph::build(&s).unwrap();
                 let a = Analysis::new(&graph);
-                json::to_string(&json::why(&a)).len() + text::why(&a, Default::default()).len()
+                report::Why::new(&a).to_json().len()
+                    + report::Why::new(&a).to_text(Default::default()).len()
             })
         });
         g.bench_with_input(BenchmarkId::new("critical_path", n), &bytes, |b, bytes| {
@@ -90,7 +91,7 @@ fn end_to_end(c: &mut Criterion) {
                 let s = JobSummary::from_slice(black_box(bytes)).unwrap();
                 let graph = LineageGraph::build(&s).unwrap();
                 let a = Analysis::new(&graph);
-                json::to_string(&json::critical_path(&a)).len()
+                report::CriticalPath::new(&a).to_json().len()
             })
         });
     }

@@ -11,7 +11,7 @@
 //! Stages: `floor` (serde_json skipping the bytes), `parse`, `build` (parse +
 //! build), `why` and `critical-path` (parse → build → analyse → render).
 
-use dataprep_lineage::report::{json, text};
+use dataprep_lineage::report;
 use dataprep_lineage::{Analysis, JobSummary, LineageGraph};
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -79,11 +79,15 @@ fn steps(path: &str, bytes: &[u8], iterations: u32) -> ExitCode {
         lap(2);
         let analysis = Analysis::new(&graph);
         lap(3);
-        black_box(json::to_string(&json::why(&analysis)).len());
+        black_box(report::Why::new(&analysis).to_json().len());
         lap(4);
-        black_box(text::why(&analysis, Default::default()).len());
+        black_box(
+            report::Why::new(&analysis)
+                .to_text(Default::default())
+                .len(),
+        );
         lap(5);
-        black_box(json::to_string(&json::critical_path(&analysis)).len());
+        black_box(report::CriticalPath::new(&analysis).to_json().len());
         lap(6);
         drop(analysis);
         drop(graph);
@@ -117,10 +121,12 @@ fn run(stage: &str, bytes: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
     let analysis = Analysis::new(&graph);
     let len = match stage {
         "why" => {
-            json::to_string(&json::why(&analysis)).len()
-                + text::why(&analysis, Default::default()).len()
+            report::Why::new(&analysis).to_json().len()
+                + report::Why::new(&analysis)
+                    .to_text(Default::default())
+                    .len()
         }
-        "critical-path" => json::to_string(&json::critical_path(&analysis)).len(),
+        "critical-path" => report::CriticalPath::new(&analysis).to_json().len(),
         other => return Err(format!("unknown stage {other:?}").into()),
     };
     black_box(len);

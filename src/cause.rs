@@ -11,12 +11,14 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 use crate::graph::{DataIx, EdgeKind, LineageGraph, Node, StageIx};
 use crate::json_path::{JsonPath, Segment};
 use crate::model::lenient::{Sink, Walk, Walker};
-use crate::model::{ExecutionStatus, JobSummary, JsonText, TaskInstance};
+use crate::model::{ExecutionStatus, JobSummary, JsonText, TaskInstance, Timestamp};
 
 /// Culprits, root causes and blocked stages of a run.
 #[derive(Debug, Clone)]
@@ -209,13 +211,28 @@ pub fn blast_radius(graph: &LineageGraph<'_>, stage: StageIx) -> BlastRadius {
     radius
 }
 
+/// Where a piece of evidence came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EvidenceKind {
+    /// A `message` or `error_message` string.
+    Message,
+    /// A `streams_info` entry whose status is not `SUCCESS`, as written.
+    Stream,
+}
+
 /// One piece of failure text from the response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EvidenceText {
     /// JSON path of the text in the response.
     pub path: JsonPath,
     /// The text, verbatim.
     pub text: String,
+    /// A message, or a failed stream entry.
+    pub kind: EvidenceKind,
 }
 
 /// What the response says about a failed stage.
@@ -267,6 +284,7 @@ fn messages(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
                 self.out.push(EvidenceText {
                     path: path.clone(),
                     text: text.to_owned(),
+                    kind: EvidenceKind::Message,
                 });
             }
         }
@@ -314,6 +332,7 @@ fn failed_streams(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
                     out.push(EvidenceText {
                         path: path.clone().with(step),
                         text: stream.text.clone(),
+                        kind: EvidenceKind::Stream,
                     });
                 }
             }
@@ -327,6 +346,7 @@ fn failed_streams(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
                 out.push(EvidenceText {
                     path,
                     text: format!("{raw} ({e})"),
+                    kind: EvidenceKind::Stream,
                 });
             }
         }
@@ -335,7 +355,46 @@ fn failed_streams(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
 }
 
 /// Why the run as a whole ended as it did, beside any stage's failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+///
+/// `Display` gives the sentence the reports print; the JSON carries `kind`
+/// and `detail` (that sentence) beside the fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RunCause {
+    /// A user stopped the run.
+    Stopped {
+        /// Who: the display name, with the e-mail address when it differs.
+        by: Option<String>,
+        /// When, epoch ms.
+        at: Option<i64>,
+    },
+    /// The system killed the run.
+    Killed {
+        /// When, epoch ms.
+        at: Option<i64>,
+    },
+    /// The data-quality gate held an export back.
+    QualityGate {
+        /// The export stage's id.
+        stage: String,
+        /// The export stage's name.
+        name: Option<String>,
+        /// The export target (the connection's name), when known.
+        target: Option<String>,
+        /// Valid values.
+        valid: Option<i64>,
+        /// Invalid values.
+        invalid: Option<i64>,
+        /// Missing values.
+        missing: Option<i64>,
+    },
+    /// The run failed and no stage explains it.
+    Unexplained,
+}
+
+/// The kind of a [`RunCause`], as the JSON names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RunCauseKind {
@@ -349,23 +408,211 @@ pub enum RunCauseKind {
     Unexplained,
 }
 
-/// A run-level cause, with a sentence that says who, when, or how much.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RunCause {
-    /// What happened.
-    pub kind: RunCauseKind,
-    /// The details, for people.
-    pub detail: String,
+impl RunCauseKind {
+    /// The kind in words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            RunCauseKind::Stopped => "stopped",
+            RunCauseKind::Killed => "killed",
+            RunCauseKind::QualityGate => "quality gate",
+            RunCauseKind::Unexplained => "unexplained",
+        }
+    }
 }
 
-/// The run-level causes (SPEC section 4), reported whether or not a stage failed.
+impl RunCause {
+    /// What kind of cause this is.
+    pub fn kind(&self) -> RunCauseKind {
+        match self {
+            RunCause::Stopped { .. } => RunCauseKind::Stopped,
+            RunCause::Killed { .. } => RunCauseKind::Killed,
+            RunCause::QualityGate { .. } => RunCauseKind::QualityGate,
+            RunCause::Unexplained => RunCauseKind::Unexplained,
+        }
+    }
+}
+
+impl fmt::Display for RunCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunCause::Stopped { by, at } => match (by, at) {
+                (Some(w), Some(t)) => write!(f, "the run was stopped by {w} at {}", Timestamp(*t)),
+                (Some(w), None) => {
+                    write!(
+                        f,
+                        "the run was stopped by {w} (the response does not say when)"
+                    )
+                }
+                (None, Some(t)) => write!(
+                    f,
+                    "the run was stopped at {} (the response does not say by whom)",
+                    Timestamp(*t)
+                ),
+                (None, None) => {
+                    f.write_str("the run was stopped (the response does not say by whom or when)")
+                }
+            },
+            RunCause::Killed { at: Some(t) } => {
+                write!(f, "the run was killed by the system at {}", Timestamp(*t))
+            }
+            RunCause::Killed { at: None } => f.write_str("the run was killed by the system"),
+            RunCause::QualityGate {
+                stage,
+                name,
+                valid,
+                invalid,
+                missing,
+                ..
+            } => {
+                let count = |c: &Option<i64>| c.map_or_else(|| "?".to_owned(), |c| c.to_string());
+                match name {
+                    Some(n) => write!(f, "export {n} ({stage})")?,
+                    None => write!(f, "export {stage}")?,
+                }
+                write!(
+                    f,
+                    " was held back by the data-quality gate (stop export if quality < 100%): {} valid, {} invalid, {} missing",
+                    count(valid),
+                    count(invalid),
+                    count(missing)
+                )
+            }
+            RunCause::Unexplained => {
+                f.write_str("the run failed, but no stage failed: the response does not say why")
+            }
+        }
+    }
+}
+
+/// A run-level cause as JSON: `kind`, `detail` (the sentence), and the
+/// fields of its kind.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RunCauseJson {
+    /// What happened.
+    pub kind: RunCauseKind,
+    /// The cause in one sentence, for people.
+    pub detail: String,
+    /// `stopped`: who stopped the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// `stopped`, `killed`: when, epoch ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<i64>,
+    /// `quality_gate`: the export stage's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// `quality_gate`: the export stage's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `quality_gate`: the export target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// `quality_gate`: valid values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<i64>,
+    /// `quality_gate`: invalid values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid: Option<i64>,
+    /// `quality_gate`: missing values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<i64>,
+}
+
+impl From<RunCause> for RunCauseJson {
+    fn from(c: RunCause) -> Self {
+        let mut j = RunCauseJson {
+            kind: c.kind(),
+            detail: c.to_string(),
+            by: None,
+            at_ms: None,
+            stage: None,
+            name: None,
+            target: None,
+            valid: None,
+            invalid: None,
+            missing: None,
+        };
+        match c {
+            RunCause::Stopped { by, at } => {
+                j.by = by;
+                j.at_ms = at;
+            }
+            RunCause::Killed { at } => j.at_ms = at,
+            RunCause::QualityGate {
+                stage,
+                name,
+                target,
+                valid,
+                invalid,
+                missing,
+            } => {
+                j.stage = Some(stage);
+                j.name = name;
+                j.target = target;
+                j.valid = valid;
+                j.invalid = invalid;
+                j.missing = missing;
+            }
+            RunCause::Unexplained => {}
+        }
+        j
+    }
+}
+
+impl From<RunCauseJson> for RunCause {
+    fn from(j: RunCauseJson) -> Self {
+        match j.kind {
+            RunCauseKind::Stopped => RunCause::Stopped {
+                by: j.by,
+                at: j.at_ms,
+            },
+            RunCauseKind::Killed => RunCause::Killed { at: j.at_ms },
+            RunCauseKind::QualityGate => RunCause::QualityGate {
+                stage: j.stage.unwrap_or_default(),
+                name: j.name,
+                target: j.target,
+                valid: j.valid,
+                invalid: j.invalid,
+                missing: j.missing,
+            },
+            RunCauseKind::Unexplained => RunCause::Unexplained,
+        }
+    }
+}
+
+impl Serialize for RunCause {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        RunCauseJson::from(self.clone()).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RunCause {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RunCauseJson::deserialize(d).map(RunCause::from)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for RunCause {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RunCause".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        RunCauseJson::json_schema(g)
+    }
+}
+
+/// The run-level causes, reported whether or not a stage failed
+/// (`docs/semantics.md#run-level-causes`).
 pub fn run_causes(graph: &LineageGraph<'_>, causes: &Causes) -> Vec<RunCause> {
     let summary: &JobSummary = graph.summary();
     let run = summary.run();
     let status = run.execution_status.value();
     let mut out = Vec::new();
     if status == Some(ExecutionStatus::Stopped) {
-        let who = run.modified_by.get().and_then(|u| {
+        let by = run.modified_by.get().and_then(|u| {
             let name = u.display_name()?;
             Some(
                 match u
@@ -379,70 +626,51 @@ pub fn run_causes(graph: &LineageGraph<'_>, causes: &Causes) -> Vec<RunCause> {
                 },
             )
         });
-        let when = run.modified_time.value();
-        let detail = match (who, when) {
-            (Some(w), Some(t)) => format!("the run was stopped by {w} at {t}"),
-            (Some(w), None) => {
-                format!("the run was stopped by {w} (the response does not say when)")
-            }
-            (None, Some(t)) => {
-                format!("the run was stopped at {t} (the response does not say by whom)")
-            }
-            (None, None) => {
-                "the run was stopped (the response does not say by whom or when)".to_owned()
-            }
-        };
-        out.push(RunCause {
-            kind: RunCauseKind::Stopped,
-            detail,
+        out.push(RunCause::Stopped {
+            by,
+            at: run.modified_time.value().map(|t| t.0),
         });
     }
     if status == Some(ExecutionStatus::Killed) {
-        let detail = match run.modified_time.value() {
-            Some(t) => format!("the run was killed by the system at {t}"),
-            None => "the run was killed by the system".to_owned(),
-        };
-        out.push(RunCause {
-            kind: RunCauseKind::Killed,
-            detail,
+        out.push(RunCause::Killed {
+            at: run.modified_time.value().map(|t| t.0),
         });
     }
     if run.skips_invalid_exports() {
+        // One cause per export stage that did not succeed and has a metric
+        // with invalid values: an export that succeeded was not held back,
+        // whatever its counts.
         for stage in graph.topological_order() {
             let s = &graph.stages()[stage];
             let Some(ti) = s.instance else { continue };
-            for (_, ea) in ti.datasetexportaudit.items() {
-                let Some(metric) = ea.datasetexportauditmetric.get() else {
-                    continue;
-                };
-                let Ok(Some(q)) = metric.quality() else {
-                    continue;
-                };
-                if q.invalid.is_some_and(|i| i > 0) {
-                    let count =
-                        |c: Option<i64>| c.map_or_else(|| "?".to_owned(), |c| c.to_string());
-                    let name = s
-                        .name()
-                        .map(|n| format!("{n} ({})", s.id))
-                        .unwrap_or_else(|| s.id.to_owned());
-                    out.push(RunCause {
-                        kind: RunCauseKind::QualityGate,
-                        detail: format!(
-                            "export {name} was held back by the data-quality gate (stop export if quality < 100%): {} valid, {} invalid, {} missing",
-                            count(q.valid),
-                            count(q.invalid),
-                            count(q.missing)
-                        ),
-                    });
-                }
+            if s.is_success() {
+                continue;
+            }
+            let held = ti.datasetexportaudit.items().find_map(|(_, ea)| {
+                let q = ea.datasetexportauditmetric.get()?.quality().ok()??;
+                q.invalid.is_some_and(|i| i > 0).then_some((ea, q))
+            });
+            if let Some((ea, q)) = held {
+                let target = ea
+                    .datasetexport
+                    .get()
+                    .and_then(|e| e.datasink.get())
+                    .and_then(|d| d.connection.get())
+                    .and_then(|c| c.name.get())
+                    .map(|n| n.as_str().to_owned());
+                out.push(RunCause::QualityGate {
+                    stage: s.id.to_owned(),
+                    name: s.name().map(str::to_owned),
+                    target,
+                    valid: q.valid,
+                    invalid: q.invalid,
+                    missing: q.missing,
+                });
             }
         }
     }
     if status == Some(ExecutionStatus::Failed) && causes.root_causes().is_empty() {
-        out.push(RunCause {
-            kind: RunCauseKind::Unexplained,
-            detail: "the run failed, but no stage failed: the response does not say why".to_owned(),
-        });
+        out.push(RunCause::Unexplained);
     }
     out
 }

@@ -7,8 +7,10 @@
 //! which edges. Node names in the output are generated (`s0`, `d0`), never
 //! taken from the input.
 
-use crate::graph::{status_label, DataKind, EdgeKind, LineageGraph, Node};
-use crate::report::{human_duration, Analysis};
+use crate::analysis::Analysis;
+use crate::graph::{DataKind, EdgeKind, LineageGraph, Node};
+use crate::report::human_duration;
+use crate::status::Status;
 
 /// Which nodes a diagram shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,8 +38,8 @@ pub struct DiagramNode {
     pub name: String,
     /// Label lines, unescaped (the writers escape).
     pub lines: Vec<String>,
-    /// Status word (`success`, `failed`, …).
-    pub status: &'static str,
+    /// The node's outcome.
+    pub status: Status,
     /// Shape family.
     pub shape: Shape,
     /// A root cause of the run.
@@ -90,7 +92,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
         } else {
             st.stage_type().map_or("stage", |t| t.label())
         };
-        let mut facts = format!("{kind} · {}", st.status_label());
+        let mut facts = format!("{kind} · {}", st.status());
         let d = a.timing.duration(s);
         if d > 0 {
             facts.push_str(&format!(" · {}", human_duration(d)));
@@ -102,7 +104,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
         nodes.push(DiagramNode {
             name: format!("s{i}"),
             lines,
-            status: st.status_label(),
+            status: st.status(),
             shape: Shape::Stage,
             root_cause: root[s],
             critical: a.timing.is_critical(s),
@@ -125,7 +127,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
             nodes.push(DiagramNode {
                 name: format!("d{i}"),
                 lines,
-                status: status_label(node.status),
+                status: Status::of(node.status),
                 shape: Shape::Data(node.kind),
                 root_cause: false,
                 critical: false,
@@ -166,34 +168,15 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
     let title = match pipeline {
         Some(p) => format!(
             "{p} — run {id} — {}",
-            status_label(run.execution_status.value())
+            Status::of(run.execution_status.value())
         ),
-        None => format!("run {id} — {}", status_label(run.execution_status.value())),
+        None => format!("run {id} — {}", Status::of(run.execution_status.value())),
     };
     Diagram {
         title,
         nodes,
         edges,
     }
-}
-
-/// The statuses, in legend order, with their fill and border colours.
-pub const STATUS_COLOURS: [(&str, &str, &str); 7] = [
-    ("success", "#d4edda", "#2e7d32"),
-    ("failed", "#f8d7da", "#c62828"),
-    ("stopped", "#e1bee7", "#6a1b9a"),
-    ("killed", "#ffcdd2", "#7f0000"),
-    ("running", "#fff3cd", "#f9a825"),
-    ("created", "#eeeeee", "#9e9e9e"),
-    ("unknown", "#ffffff", "#757575"),
-];
-
-/// Fill and border colour of a status word.
-pub fn colours(status: &str) -> (&'static str, &'static str) {
-    STATUS_COLOURS
-        .iter()
-        .find(|(s, _, _)| *s == status)
-        .map_or(("#ffffff", "#757575"), |&(_, f, b)| (f, b))
 }
 
 /// Colour of critical-path edges and borders.

@@ -5,11 +5,12 @@
 //! stage name may hold quotes, backslashes, newlines or `"]; x -> y [`. Every
 //! label goes through [`escape`]; node names are generated (`s0`, `d0`).
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
-use crate::diagram::{self, Diagram, Shape, View, CRITICAL, STATUS_COLOURS};
+use crate::analysis::Analysis;
+use crate::diagram::{self, Diagram, Shape, View, CRITICAL};
 use crate::graph::{DataKind, EdgeKind};
-use crate::report::Analysis;
+use crate::status::Status;
 
 /// Escapes text for a double-quoted DOT string used as a label: `"` and `\`
 /// are escaped, `&` is written `&amp;` (Graphviz decodes entities in labels),
@@ -35,19 +36,27 @@ pub fn escape(text: &str) -> String {
 
 /// The run's diagram as DOT.
 pub fn render(a: &Analysis<'_, '_>, view: View) -> String {
-    write(&diagram::layout(a, view), view)
+    crate::report::text::to_string(|out| write(out, a, view))
 }
 
-fn write(d: &Diagram, view: View) -> String {
-    let mut out = String::new();
-    out.push_str("digraph lineage {\n");
-    let _ = writeln!(
+/// Writes the run's diagram as DOT into `out`.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn write(out: &mut dyn Write, a: &Analysis<'_, '_>, view: View) -> io::Result<()> {
+    write_diagram(out, &diagram::layout(a, view), view)
+}
+
+fn write_diagram(out: &mut dyn Write, d: &Diagram, view: View) -> io::Result<()> {
+    out.write_all("digraph lineage {\n".as_bytes())?;
+    writeln!(
         out,
         "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=\"{}\"];",
         escape(&d.title)
-    );
-    out.push_str("  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", penwidth=1.2];\n");
-    out.push_str("  edge [color=\"#616161\", arrowsize=0.7];\n");
+    )?;
+    out.write_all("  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", penwidth=1.2];\n".as_bytes())?;
+    out.write_all("  edge [color=\"#616161\", arrowsize=0.7];\n".as_bytes())?;
 
     let data_group = |kind: DataKind| match kind {
         DataKind::Source => Some(("sources", "Sources")),
@@ -56,7 +65,7 @@ fn write(d: &Diagram, view: View) -> String {
     };
     let mut groups: Vec<(&str, &str, Vec<String>)> = Vec::new();
     for n in &d.nodes {
-        let (fill, border) = diagram::colours(n.status);
+        let (fill, border) = (n.status.fill(), n.status.border());
         let label: Vec<String> = n.lines.iter().map(|l| escape(l)).collect();
         let mut attrs = format!(
             "label=\"{}\", fillcolor=\"{fill}\", color=\"{border}\"",
@@ -69,13 +78,13 @@ fn write(d: &Diagram, view: View) -> String {
             Shape::Data(DataKind::Dataset) => attrs.push_str(", shape=folder, style=filled"),
             Shape::Data(DataKind::ExportTarget) => attrs.push_str(", shape=box3d, style=filled"),
         }
-        if n.status == "unknown" && n.shape == Shape::Stage {
+        if n.status == Status::Unknown && n.shape == Shape::Stage {
             attrs.push_str(", style=\"rounded,filled,dashed\"");
         }
         if n.root_cause {
             attrs.push_str(", penwidth=3, peripheries=2");
         } else if n.critical {
-            let _ = write!(attrs, ", penwidth=2.5, color=\"{CRITICAL}\"");
+            attrs.push_str(&format!(", penwidth=2.5, color=\"{CRITICAL}\""));
         }
         let line = format!("{} [{attrs}];", n.name);
         match n.shape {
@@ -87,20 +96,20 @@ fn write(d: &Diagram, view: View) -> String {
                 }
             }
             _ => {
-                let _ = writeln!(out, "  {line}");
+                writeln!(out, "  {line}")?;
             }
         }
     }
     for (id, title, lines) in &groups {
-        let _ = writeln!(out, "  subgraph cluster_{id} {{");
-        let _ = writeln!(
+        writeln!(out, "  subgraph cluster_{id} {{")?;
+        writeln!(
             out,
             "    label=\"{title}\"; style=\"rounded,dashed\"; color=\"#9e9e9e\"; fontsize=10;"
-        );
+        )?;
         for l in lines {
-            let _ = writeln!(out, "    {l}");
+            writeln!(out, "    {l}")?;
         }
-        out.push_str("  }\n");
+        out.write_all("  }\n".as_bytes())?;
     }
     for e in &d.edges {
         let from = &d.nodes[e.from].name;
@@ -113,40 +122,44 @@ fn write(d: &Diagram, view: View) -> String {
             attrs.push(format!("color=\"{CRITICAL}\", penwidth=2.5"));
         }
         if attrs.is_empty() {
-            let _ = writeln!(out, "  {from} -> {to};");
+            writeln!(out, "  {from} -> {to};")?;
         } else {
-            let _ = writeln!(out, "  {from} -> {to} [{}];", attrs.join(", "));
+            writeln!(out, "  {from} -> {to} [{}];", attrs.join(", "))?;
         }
     }
 
     // Legend: one swatch per status, plus the marks.
-    out.push_str("  subgraph cluster_legend {\n");
-    out.push_str("    label=\"Legend\"; style=\"rounded\"; color=\"#bdbdbd\"; fontsize=10;\n");
-    out.push_str("    node [fontsize=9, width=0, height=0, margin=\"0.08,0.04\"];\n");
-    for (i, (status, fill, border)) in STATUS_COLOURS.iter().enumerate() {
-        let _ = writeln!(
+    out.write_all("  subgraph cluster_legend {\n".as_bytes())?;
+    out.write_all(
+        "    label=\"Legend\"; style=\"rounded\"; color=\"#bdbdbd\"; fontsize=10;\n".as_bytes(),
+    )?;
+    out.write_all("    node [fontsize=9, width=0, height=0, margin=\"0.08,0.04\"];\n".as_bytes())?;
+    for (i, status) in Status::ALL.iter().enumerate() {
+        writeln!(
             out,
-            "    legend{i} [label=\"{status}\", fillcolor=\"{fill}\", color=\"{border}\"];"
-        );
+            "    legend{i} [label=\"{status}\", fillcolor=\"{}\", color=\"{}\"];",
+            status.fill(),
+            status.border()
+        )?;
     }
-    out.push_str("    legend_root [label=\"root cause\", fillcolor=\"#ffffff\", color=\"#212121\", penwidth=3, peripheries=2];\n");
-    let _ = writeln!(out, "    legend_critical [label=\"critical path\", fillcolor=\"#ffffff\", color=\"{CRITICAL}\", penwidth=2.5];");
+    out.write_all("    legend_root [label=\"root cause\", fillcolor=\"#ffffff\", color=\"#212121\", penwidth=3, peripheries=2];\n".as_bytes())?;
+    writeln!(out, "    legend_critical [label=\"critical path\", fillcolor=\"#ffffff\", color=\"{CRITICAL}\", penwidth=2.5];")?;
     if view == View::Lineage {
-        out.push_str(
-            "    legend_data [label=\"data flow (dashed edge)\", shape=plaintext, style=\"\"];\n",
-        );
+        out.write_all(
+            "    legend_data [label=\"data flow (dashed edge)\", shape=plaintext, style=\"\"];\n"
+                .as_bytes(),
+        )?;
     }
-    let names: Vec<String> = (0..STATUS_COLOURS.len())
+    let names: Vec<String> = (0..Status::ALL.len())
         .map(|i| format!("legend{i}"))
         .collect();
-    let _ = writeln!(
+    writeln!(
         out,
         "    {} -> legend_root -> legend_critical [style=invis];",
         names.join(" -> ")
-    );
-    out.push_str("  }\n");
-    out.push_str("}\n");
-    out
+    )?;
+    out.write_all("  }\n".as_bytes())?;
+    out.write_all("}\n".as_bytes())
 }
 
 #[cfg(test)]

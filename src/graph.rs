@@ -27,6 +27,7 @@ use crate::model::{
     Connection, ConnectionType, ExecutionStatus, JobSummary, PipelineDatasource, StageType,
     TaskInstance, TriggerRule,
 };
+use crate::status::Status;
 
 /// A stage's position in [`LineageGraph::stages`].
 pub type StageIx = usize;
@@ -88,29 +89,31 @@ impl<'a> Stage<'a> {
         self.status == Some(ExecutionStatus::Success)
     }
 
-    /// The status word used in every output: `success`, `running`,
-    /// `created`, `failed`, `stopped`, `killed` or `unknown`.
-    pub fn status_label(&self) -> &'static str {
-        status_label(self.status)
+    /// The outcome as every output names it (`Unknown` when the response
+    /// does not say, always for placeholders).
+    pub fn status(&self) -> Status {
+        Status::of(self.status)
     }
 }
 
-/// The status word for an optional status (`unknown` when absent).
-pub fn status_label(status: Option<ExecutionStatus>) -> &'static str {
-    status.map_or("unknown", ExecutionStatus::label)
-}
-
 /// What a data node is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DataKind {
     /// A pipeline datasource an import reads.
+    #[serde(rename = "source")]
     Source,
     /// The raw dataset an import produces.
+    #[serde(rename = "raw dataset")]
     RawDataset,
     /// A dataset a transform produces and an export reads.
+    #[serde(rename = "dataset")]
     Dataset,
     /// A datasink (with its connection) an export writes to.
+    #[serde(rename = "export target")]
     ExportTarget,
 }
 
@@ -419,6 +422,17 @@ impl<'a> LineageGraph<'a> {
         })
     }
 
+    /// The stage at `ix`: its id, name, type and status.
+    pub fn stage(&self, ix: StageIx) -> &Stage<'a> {
+        &self.stages[ix]
+    }
+
+    /// Every stage's index, in graph order (use
+    /// [`topological_order`](Self::topological_order) for the spec's order).
+    pub fn stage_indices(&self) -> impl ExactSizeIterator<Item = StageIx> {
+        0..self.stages.len()
+    }
+
     /// The parsed response the graph was built from.
     pub fn summary(&self) -> &'a JobSummary<'a> {
         self.summary
@@ -438,6 +452,30 @@ impl<'a> LineageGraph<'a> {
     /// The stage with id `id`.
     pub fn stage_by_id(&self, id: &str) -> Option<StageIx> {
         self.by_id.get(id).map(|&s| s as usize)
+    }
+
+    /// The stages whose name is exactly `name`, in topological order.
+    pub fn stages_named(&self, name: &str) -> Vec<StageIx> {
+        self.topological_order()
+            .filter(|&s| self.stages[s].name == Some(name))
+            .collect()
+    }
+
+    /// The stage an id or else an exact name designates: `Ok(None)` when
+    /// none does, `Err` with every match (topological order) when a name
+    /// (that is no id) is shared by several stages.
+    pub fn find_stage(
+        &self,
+        id_or_name: &str,
+    ) -> std::result::Result<Option<StageIx>, Vec<StageIx>> {
+        if let Some(s) = self.stage_by_id(id_or_name) {
+            return Ok(Some(s));
+        }
+        match self.stages_named(id_or_name).as_slice() {
+            [] => Ok(None),
+            [one] => Ok(Some(*one)),
+            many => Err(many.to_vec()),
+        }
     }
 
     /// The stage's parents (the stages it depends on), in no particular order.

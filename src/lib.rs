@@ -31,25 +31,30 @@
 //! as safe as a five-stage one.
 #![deny(missing_docs)]
 
+pub mod analysis;
 pub mod cause;
 pub mod diagnostic;
 pub mod diagram;
 pub mod dot;
 pub mod error;
+pub mod fingerprint;
 pub mod graph;
 pub mod json_path;
 pub mod mermaid;
 pub mod model;
 pub mod order;
 pub mod report;
+pub mod status;
 pub mod timing;
 
+pub use analysis::Analysis;
 pub use cause::Causes;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use error::{Error, Result};
+pub use fingerprint::Fingerprint;
 pub use graph::LineageGraph;
 pub use json_path::JsonPath;
 pub use model::JobSummary;
 pub use order::Order;
-pub use report::Analysis;
+pub use status::Status;
 pub use timing::Timing;

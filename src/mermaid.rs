@@ -4,11 +4,12 @@
 //! character Mermaid could read as syntax is written as an entity code
 //! (`#34;`) in a single pass, so a name like `end --> %% x` stays a name.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
-use crate::diagram::{self, Shape, View, CRITICAL, STATUS_COLOURS};
+use crate::analysis::Analysis;
+use crate::diagram::{self, Shape, View, CRITICAL};
 use crate::graph::{DataKind, EdgeKind};
-use crate::report::Analysis;
+use crate::status::Status;
 
 /// Escapes text for a double-quoted Mermaid label: syntax characters become
 /// decimal entity codes (`"` → `#34;`), a newline becomes `<br/>`, other
@@ -19,7 +20,7 @@ pub fn escape(text: &str) -> String {
         match c {
             '"' | '#' | '&' | '<' | '>' | '[' | ']' | '{' | '}' | '(' | ')' | '|' | '%' | '`'
             | ';' | '\\' => {
-                let _ = write!(out, "#{};", c as u32);
+                out.push_str(&format!("#{};", c as u32));
             }
             '\n' => out.push_str("<br/>"),
             c if c.is_control() => out.push(' '),
@@ -31,10 +32,18 @@ pub fn escape(text: &str) -> String {
 
 /// The run's diagram as a Mermaid flowchart.
 pub fn render(a: &Analysis<'_, '_>, view: View) -> String {
+    crate::report::text::to_string(|out| write(out, a, view))
+}
+
+/// Writes the run's diagram as a Mermaid flowchart into `out`.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn write(out: &mut dyn Write, a: &Analysis<'_, '_>, view: View) -> io::Result<()> {
     let d = diagram::layout(a, view);
-    let mut out = String::new();
-    let _ = writeln!(out, "---\ntitle: \"{}\"\n---", escape(&d.title));
-    out.push_str("flowchart LR\n");
+    writeln!(out, "---\ntitle: \"{}\"\n---", escape(&d.title))?;
+    out.write_all("flowchart LR\n".as_bytes())?;
     for n in &d.nodes {
         let label: Vec<String> = n.lines.iter().map(|l| escape(l)).collect();
         let label = label.join("<br/>");
@@ -45,14 +54,14 @@ pub fn render(a: &Analysis<'_, '_>, view: View) -> String {
             Shape::Data(DataKind::Dataset) => ("[\"", "\"]"),
             Shape::Data(DataKind::ExportTarget) => ("[[\"", "\"]]"),
         };
-        let mut class = n.status.to_owned();
+        let mut class = n.status.label().to_owned();
         if n.root_cause {
             class.push_str(",rootcause");
         } else if n.critical {
             class.push_str(",critical");
         }
-        let _ = writeln!(out, "  {}{open}{label}{close}", n.name);
-        let _ = writeln!(out, "  class {} {class}", n.name);
+        writeln!(out, "  {}{open}{label}{close}", n.name)?;
+        writeln!(out, "  class {} {class}", n.name)?;
     }
     let mut critical_links = Vec::new();
     for (i, e) in d.edges.iter().enumerate() {
@@ -61,34 +70,36 @@ pub fn render(a: &Analysis<'_, '_>, view: View) -> String {
         } else {
             "-.->"
         };
-        let _ = writeln!(
+        writeln!(
             out,
             "  {} {arrow} {}",
             d.nodes[e.from].name, d.nodes[e.to].name
-        );
+        )?;
         if e.critical {
             critical_links.push(i.to_string());
         }
     }
-    for (status, fill, border) in STATUS_COLOURS {
-        let _ = writeln!(
+    for status in Status::ALL {
+        writeln!(
             out,
-            "  classDef {status} fill:{fill},stroke:{border},color:#212121"
-        );
+            "  classDef {status} fill:{},stroke:{},color:#212121",
+            status.fill(),
+            status.border()
+        )?;
     }
-    out.push_str("  classDef rootcause stroke:#b71c1c,stroke-width:4px\n");
-    let _ = writeln!(
+    out.write_all("  classDef rootcause stroke:#b71c1c,stroke-width:4px\n".as_bytes())?;
+    writeln!(
         out,
         "  classDef critical stroke:{CRITICAL},stroke-width:3px"
-    );
+    )?;
     if !critical_links.is_empty() {
-        let _ = writeln!(
+        writeln!(
             out,
             "  linkStyle {} stroke:{CRITICAL},stroke-width:3px",
             critical_links.join(",")
-        );
+        )?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,15 +1,17 @@
 //! Command-line interface: arguments, input, output and exit codes.
 
-use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::fmt;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use dataprep_lineage::diagram::View;
+use dataprep_lineage::report::markdown::MarkdownOptions;
 use dataprep_lineage::report::text::{one_line, TextOptions};
-use dataprep_lineage::report::{json, text, Analysis};
-use dataprep_lineage::{dot, mermaid, Error, JobSummary, LineageGraph};
+use dataprep_lineage::report::{self, json, markdown, schema, text};
+use dataprep_lineage::{dot, mermaid, Analysis, Error, JobSummary, LineageGraph};
 
 /// The analysis was printed, whatever the run's own outcome.
 pub const EXIT_OK: u8 = 0;
@@ -17,6 +19,55 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INPUT: u8 = 1;
 /// The command line was wrong (unknown flag, missing file argument, unknown `--stage` id).
 pub const EXIT_USAGE: u8 = 2;
+
+/// Why the command did not print its report; each knows its exit status.
+#[derive(Debug)]
+enum CliError {
+    /// The input could not be read or analysed (exit 1).
+    Input { file: String, error: Error },
+    /// The input could not be read at all (exit 1).
+    Read { file: String, error: io::Error },
+    /// The command line asked for something the input does not have (exit 2).
+    Usage { message: String, hint: String },
+    /// The report could not be written (exit 1).
+    Output(io::Error),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input { .. } | CliError::Read { .. } | CliError::Output(_) => EXIT_INPUT,
+            CliError::Usage { .. } => EXIT_USAGE,
+        }
+    }
+
+    /// What to do next, when there is something to say.
+    fn hint(&self) -> Option<&str> {
+        match self {
+            CliError::Input { error, .. } => match error {
+                Error::Syntax { .. } => Some("the file must be the JSON body of a Job Summary API response"),
+                Error::NoRun { .. } => Some("a Job Summary API response looks like {\"pipelinerun\": {...}, \"response_status\": {...}}"),
+                Error::Api { .. } => Some("the API call itself failed; check the run id and your access, then fetch the summary again"),
+                Error::Cycle { .. } => Some("pipelinetaskinstancemappers maps each child stage to its parents; one of these entries is wrong"),
+                Error::MissingId { .. } => Some("every entry of pipelinetaskinstances needs an `id`"),
+                _ => None,
+            },
+            CliError::Usage { hint, .. } => Some(hint),
+            CliError::Read { .. } | CliError::Output(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Input { file, error } => write!(f, "{file}: {error}"),
+            CliError::Read { file, error } => write!(f, "cannot read {file}: {error}"),
+            CliError::Usage { message, .. } => f.write_str(message),
+            CliError::Output(e) => write!(f, "cannot write the report: {e}"),
+        }
+    }
+}
 
 const ABOUT: &str = "Explain a Zoho DataPrep pipeline run from its Job Summary API response: \
 why it failed, why it took so long, and what the pipeline looks like.";
@@ -27,6 +78,8 @@ Examples:
   curl -s \"$JOB_SUMMARY_URL\" | dataprep-lineage summary -
   dataprep-lineage critical-path run.json --format json
   dataprep-lineage dot run.json --view lineage | dot -Tsvg > run.svg
+
+  dataprep-lineage why run.json --format markdown --diagram   # for a chat message or a PR comment
 
 FILE is the JSON body of a Job Summary API response, or - for standard input.
 Warnings about odd input go to standard error (--quiet hides them).
@@ -61,13 +114,16 @@ enum Command {
     /// held back by the data-quality gate).
     #[command(
         after_help = "Examples:\n  dataprep-lineage why fixtures/failed_transform_blocks_exports.json\n  \
-        dataprep-lineage why run.json --stage 14057000007569523   # what held this stage back?"
+        dataprep-lineage why fixtures/failed_transform_blocks_exports.json --stage \"Archive to S3 data lake\"   # what held this stage back?\n  \
+        dataprep-lineage why fixtures/failed_transform_blocks_exports.json --stage 14057000007570224"
     )]
     Why {
         #[command(flatten)]
         input: Input,
-        /// Trace one stage instead: its culprits and the shortest dependency path from each.
-        #[arg(long, value_name = "ID")]
+        /// Trace one stage instead: its culprits and the shortest dependency
+        /// path from each. Takes the stage's id, or its exact name when that
+        /// is unique in the run.
+        #[arg(long, value_name = "ID|NAME")]
         stage: Option<String>,
     },
 
@@ -96,6 +152,16 @@ enum Command {
     /// The pipeline as a Mermaid flowchart (renders on GitHub in a ```mermaid block).
     #[command(after_help = "Example:\n  dataprep-lineage mermaid run.json > run.mmd")]
     Mermaid(Diagram),
+
+    /// The JSON Schema of a subcommand's `--format json` output (also in the
+    /// repository's schema/ folder). Every JSON output carries
+    /// "schema_version": 1.
+    #[command(after_help = "Example:\n  dataprep-lineage schema why > why.schema.json")]
+    Schema {
+        /// why, why-stage (why --stage), summary, order or critical-path.
+        #[arg(value_parser = schema::SUBCOMMANDS)]
+        subcommand: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -104,9 +170,14 @@ struct Input {
     #[arg(value_name = "FILE")]
     file: PathBuf,
 
-    /// text for people, json for tools.
+    /// text for people, json for tools, markdown for chat, issues and pull requests.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+
+    /// With --format markdown: add the pipeline as a Mermaid diagram
+    /// (stages, or lineage with the data) in a ```mermaid block.
+    #[arg(long, value_enum, value_name = "VIEW", num_args = 0..=1, default_missing_value = "stages")]
+    diagram: Option<ViewArg>,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +195,7 @@ struct Diagram {
 enum Format {
     Text,
     Json,
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -149,41 +221,52 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    ExitCode::from(execute(&cli))
+    match execute(&cli) {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        // `| head` closed the pipe: what was wanted was printed.
+        Err(CliError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::from(EXIT_OK)
+        }
+        Err(e) => {
+            // Errors quote the input (API messages, stage ids): no control
+            // character of it reaches the terminal.
+            eprintln!("error: {}", one_line(&e.to_string()));
+            if let Some(h) = e.hint() {
+                eprintln!("hint: {}", one_line(h));
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
 }
 
-fn execute(cli: &Cli) -> u8 {
+fn execute(cli: &Cli) -> Result<(), CliError> {
     let file = match &cli.command {
         Command::Summary(i)
         | Command::Order(i)
         | Command::CriticalPath(i)
         | Command::Why { input: i, .. } => &i.file,
         Command::Dot(d) | Command::Mermaid(d) => &d.file,
-    };
-    let name = if file.as_os_str() == "-" {
-        "<stdin>".to_owned()
-    } else {
-        file.display().to_string()
-    };
-
-    let bytes = match read_input(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {name}: {e}");
-            return EXIT_INPUT;
+        Command::Schema { subcommand } => {
+            let text = schema::for_subcommand(subcommand)
+                .map(|s| schema::to_pretty_string(&s))
+                .unwrap_or_default();
+            return write_stdout(|out| out.write_all(text.as_bytes()));
         }
     };
-    let summary = match JobSummary::from_slice(&bytes) {
-        Ok(s) => s,
-        Err(e) => return input_error(&name, &e),
+    let name = display_name(file);
+    let bytes = read_input(file).map_err(|error| CliError::Read {
+        file: name.clone(),
+        error,
+    })?;
+    let input_error = |error| CliError::Input {
+        file: name.clone(),
+        error,
     };
-    let graph = match LineageGraph::build(&summary) {
-        Ok(g) => g,
-        Err(e) => return input_error(&name, &e),
-    };
+    let summary = JobSummary::from_slice(&bytes).map_err(input_error)?;
+    let graph = LineageGraph::build(&summary).map_err(input_error)?;
     if !cli.quiet {
         let stderr = io::stderr();
-        let mut err = stderr.lock();
+        let mut err = BufWriter::new(stderr.lock());
         for d in graph.diagnostics() {
             let _ = writeln!(err, "warning: {}", one_line(&format!("{name}: {d}")));
         }
@@ -193,47 +276,105 @@ fn execute(cli: &Cli) -> u8 {
     let opts = TextOptions {
         color: use_color(cli.color),
     };
-    let output = match &cli.command {
-        Command::Summary(i) => match i.format {
-            Format::Text => text::summary(&analysis, opts),
-            Format::Json => json::to_string(&json::summary(&analysis)),
-        },
-        Command::Why { input, stage: None } => match input.format {
-            Format::Text => text::why(&analysis, opts),
-            Format::Json => json::to_string(&json::why(&analysis)),
-        },
+    match &cli.command {
+        Command::Summary(i) => {
+            let r = report::Summary::new(&analysis);
+            let md = markdown_options(&analysis, i);
+            write_stdout(|out| match i.format {
+                Format::Text => text::summary(out, &r, opts),
+                Format::Json => json::write(out, &r),
+                Format::Markdown => markdown::summary(out, &r, &md),
+            })
+        }
+        Command::Why { input, stage: None } => {
+            let r = report::Why::new(&analysis);
+            let md = markdown_options(&analysis, input);
+            write_stdout(|out| match input.format {
+                Format::Text => text::why(out, &r, opts),
+                Format::Json => json::write(out, &r),
+                Format::Markdown => markdown::why(out, &r, &md),
+            })
+        }
         Command::Why {
             input,
-            stage: Some(id),
+            stage: Some(wanted),
         } => {
-            let result = match input.format {
-                Format::Text => text::trace(&analysis, id, opts),
-                Format::Json => json::trace(&analysis, id).map(|t| json::to_string(&t)),
-            };
-            match result {
-                Ok(out) => out,
-                Err(e) => {
-                    eprintln!("error: {}", one_line(&format!("{name}: {e}")));
-                    eprintln!(
-                        "hint: `dataprep-lineage order {}` lists the stage ids of this run",
-                        file.display()
-                    );
-                    return EXIT_USAGE;
-                }
-            }
+            let s = resolve_stage(&graph, wanted, file)?;
+            let r = report::Trace::new(&analysis, s);
+            write_stdout(|out| match input.format {
+                Format::Text => text::trace(out, &r, opts),
+                Format::Json => json::write(out, &r),
+                Format::Markdown => markdown::trace(out, &r),
+            })
         }
-        Command::Order(i) => match i.format {
-            Format::Text => text::order(&analysis, opts),
-            Format::Json => json::to_string(&json::order(&analysis)),
-        },
-        Command::CriticalPath(i) => match i.format {
-            Format::Text => text::critical_path(&analysis, opts),
-            Format::Json => json::to_string(&json::critical_path(&analysis)),
-        },
-        Command::Dot(d) => dot::render(&analysis, view(d.view)),
-        Command::Mermaid(d) => mermaid::render(&analysis, view(d.view)),
-    };
-    write_stdout(&output)
+        Command::Order(i) => {
+            let r = report::Order::new(&analysis);
+            write_stdout(|out| match i.format {
+                Format::Text => text::order(out, &r, opts),
+                Format::Json => json::write(out, &r),
+                Format::Markdown => markdown::order(out, &r),
+            })
+        }
+        Command::CriticalPath(i) => {
+            let r = report::CriticalPath::new(&analysis);
+            let md = markdown_options(&analysis, i);
+            write_stdout(|out| match i.format {
+                Format::Text => text::critical_path(out, &r, opts),
+                Format::Json => json::write(out, &r),
+                Format::Markdown => markdown::critical_path(out, &r, &md),
+            })
+        }
+        Command::Dot(d) => write_stdout(|out| dot::write(out, &analysis, view(d.view))),
+        Command::Mermaid(d) => write_stdout(|out| mermaid::write(out, &analysis, view(d.view))),
+        Command::Schema { .. } => Ok(()),
+    }
+}
+
+fn markdown_options(a: &Analysis<'_, '_>, input: &Input) -> MarkdownOptions {
+    MarkdownOptions {
+        diagram: input.diagram.map(|v| mermaid::render(a, view(v))),
+    }
+}
+
+/// The stage `--stage` names: an id, or else a unique exact name.
+fn resolve_stage(
+    graph: &LineageGraph<'_>,
+    wanted: &str,
+    file: &Path,
+) -> Result<dataprep_lineage::graph::StageIx, CliError> {
+    match graph.find_stage(wanted) {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(CliError::Usage {
+            message: format!(
+                "{}: no stage with id or name `{wanted}` in this run",
+                display_name(file)
+            ),
+            hint: format!(
+                "`dataprep-lineage order {}` lists the stage ids and names of this run",
+                file.display()
+            ),
+        }),
+        Err(many) => {
+            let ids: Vec<&str> = many.iter().map(|&s| graph.stage(s).id).collect();
+            Err(CliError::Usage {
+                message: format!(
+                    "{}: {} stages are named `{wanted}` (ids {})",
+                    display_name(file),
+                    ids.len(),
+                    ids.join(", ")
+                ),
+                hint: "pass one of their ids to --stage".to_owned(),
+            })
+        }
+    }
+}
+
+fn display_name(file: &Path) -> String {
+    if file.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        file.display().to_string()
+    }
 }
 
 fn view(v: ViewArg) -> View {
@@ -243,7 +384,7 @@ fn view(v: ViewArg) -> View {
     }
 }
 
-fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
+fn read_input(file: &Path) -> io::Result<Vec<u8>> {
     if file.as_os_str() == "-" {
         let mut bytes = Vec::new();
         io::stdin().lock().read_to_end(&mut bytes)?;
@@ -251,24 +392,6 @@ fn read_input(file: &PathBuf) -> io::Result<Vec<u8>> {
     } else {
         std::fs::read(file)
     }
-}
-
-fn input_error(name: &str, e: &Error) -> u8 {
-    // Errors quote the input (API messages, stage ids): no control character
-    // of it reaches the terminal.
-    eprintln!("error: {}", one_line(&format!("{name}: {e}")));
-    let hint = match e {
-        Error::Syntax { .. } => Some("the file must be the JSON body of a Job Summary API response"),
-        Error::NoRun { .. } => Some("a Job Summary API response looks like {\"pipelinerun\": {...}, \"response_status\": {...}}"),
-        Error::Api { .. } => Some("the API call itself failed; check the run id and your access, then fetch the summary again"),
-        Error::Cycle { .. } => Some("pipelinetaskinstancemappers maps each child stage to its parents; one of these entries is wrong"),
-        Error::MissingId { .. } => Some("every entry of pipelinetaskinstances needs an `id`"),
-        _ => None,
-    };
-    if let Some(h) = hint {
-        eprintln!("hint: {h}");
-    }
-    EXIT_INPUT
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -281,16 +404,11 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Writes the report; a closed pipe (`| head`) is not an error.
-fn write_stdout(text: &str) -> u8 {
+/// Renders the report straight into a buffered standard output.
+fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), CliError> {
     let stdout = io::stdout();
-    let mut out = stdout.lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
-            eprintln!("error: cannot write the report: {e}");
-            EXIT_INPUT
-        }
-    }
+    let mut out = BufWriter::new(stdout.lock());
+    render(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Output)
 }

@@ -1,72 +1,801 @@
-//! Reports: the analyses put into words (text, for people) and into JSON (for
-//! tools).
+//! Reports: one owned view model per question, drawn by each format.
 //!
-//! [`Analysis`] runs every analysis once over a built graph; the renderers in
-//! [`json`] and [`text`] only read it. JSON keys come out in a fixed, logical
-//! order (the structs' field order), ids as strings, and nothing is ordered by
-//! a hash map.
+//! # Design
+//!
+//! Each report — [`Why`], [`Summary`], [`CriticalPath`], [`Order`] and
+//! [`Trace`] (`why --stage`) — is a plain struct built once from an
+//! [`Analysis`] and holding every fact the report shows: the renderers in
+//! [`text`] (for people), [`markdown`] (for chat, issues and pull requests)
+//! and [`json`] (for tools) draw from that struct and derive nothing, so the
+//! three formats cannot disagree (as in tokei, one value both serialised and
+//! printed). The structs own their data: a bot can keep a report after the
+//! response, the summary and the graph are gone, and a Rust tool can read
+//! our JSON back into them (`Deserialize`). JSON keys come out in field
+//! order; every JSON report starts with `schema_version`, and its shape is
+//! published as a JSON Schema (`schema/<subcommand>.json`, see [`schema`]).
+//!
+//! Ids are strings as written in the response; lists are in the order the
+//! analyses define (topological for stages) — never a hash map's order.
 
 pub mod json;
+pub mod markdown;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod text;
 
-use crate::cause::{self, Causes, Evidence, RunCause};
-use crate::graph::{LineageGraph, StageIx};
-use crate::order::Order;
-use crate::timing::Timing;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Every analysis of one run, computed once.
-#[derive(Debug, Clone)]
-pub struct Analysis<'g, 'a> {
-    /// The graph analysed.
-    pub graph: &'g LineageGraph<'a>,
-    /// Topological order and levels.
-    pub order: Order,
-    /// Culprits and root causes.
-    pub causes: Causes,
-    /// Durations and critical path.
-    pub timing: Timing,
-    /// Run-level causes.
-    pub run_causes: Vec<RunCause>,
+use crate::analysis::{fingerprint_of, Analysis};
+use crate::cause::{EvidenceText, RunCause};
+use crate::diagnostic::Diagnostic;
+use crate::fingerprint::Fingerprint;
+use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
+use crate::status::Status;
+
+/// The version of the JSON reports' shape. It changes when a key is removed
+/// or changes meaning; new keys may appear within a version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
-impl<'g, 'a> Analysis<'g, 'a> {
-    /// Runs every analysis on `graph`. O(V + E).
-    pub fn new(graph: &'g LineageGraph<'a>) -> Self {
-        let order = Order::of(graph);
-        let causes = Causes::analyse(graph);
-        let timing = Timing::analyse(graph);
-        let run_causes = cause::run_causes(graph, &causes);
-        Analysis {
-            graph,
-            order,
-            causes,
-            timing,
-            run_causes,
+fn schema_version() -> u32 {
+    SCHEMA_VERSION
+}
+
+/// The run, as every report names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RunInfo {
+    /// Run id.
+    pub id: Option<String>,
+    /// The run's outcome.
+    pub status: Status,
+    /// Pipeline name.
+    pub pipeline: Option<String>,
+    /// Workspace name.
+    pub workspace: Option<String>,
+    /// How the run was started (`manual`, `schedule`, …).
+    pub run_type: Option<String>,
+    /// Start, epoch ms.
+    pub created_ms: Option<i64>,
+    /// Completion, epoch ms.
+    pub completed_ms: Option<i64>,
+    /// Wall time in ms (for a run still going: so far).
+    pub wall_ms: Option<i64>,
+}
+
+impl RunInfo {
+    /// The run of an analysis.
+    pub fn of(a: &Analysis<'_, '_>) -> Self {
+        let run = a.graph.summary().run();
+        let pipeline = run.pipeline();
+        RunInfo {
+            id: run.id.get().map(|i| i.as_str().to_owned()),
+            status: Status::of(run.execution_status.value()),
+            pipeline: pipeline
+                .and_then(|p| p.name.get())
+                .map(|t| t.as_str().to_owned()),
+            workspace: pipeline
+                .and_then(|p| p.project.get())
+                .and_then(|p| p.name.get())
+                .map(|t| t.as_str().to_owned()),
+            run_type: run.run_type.value().map(|t| t.label().to_owned()),
+            created_ms: run.created_time.value().map(|t| t.0),
+            completed_ms: run.completion_time.value().map(|t| t.0),
+            wall_ms: a.wall_time(),
+        }
+    }
+}
+
+/// A stage as the reports name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StageRef {
+    /// Stage id.
+    pub id: String,
+    /// Stage name.
+    pub name: Option<String>,
+    /// Its outcome.
+    pub status: Status,
+    /// Stage type (`import`, `transform`, `export`, …).
+    pub stage_type: Option<String>,
+    /// A stand-in for an id the mappers name but no task instance has.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub placeholder: bool,
+}
+
+impl StageRef {
+    /// The stage `s` of `graph`.
+    pub fn of(graph: &LineageGraph<'_>, s: StageIx) -> Self {
+        let st = graph.stage(s);
+        StageRef {
+            id: st.id.to_owned(),
+            name: st.name().map(str::to_owned),
+            status: st.status(),
+            stage_type: st.stage_type().map(|t| t.label().to_owned()),
+            placeholder: st.is_placeholder(),
         }
     }
 
-    /// The evidence of each root cause, in root-cause order.
-    pub fn evidence(&self) -> Vec<(StageIx, Evidence)> {
-        self.causes
-            .root_causes()
-            .iter()
-            .map(|&s| (s, cause::evidence(self.graph, s)))
-            .collect()
-    }
-
-    /// Run wall time: completion (or, for a run still going, the latest
-    /// timestamp of the document) minus creation.
-    pub fn wall_time(&self) -> Option<i64> {
-        let run = self.graph.summary().run();
-        let start = run.created_time.value()?.0;
-        let end = run
-            .completion_time
-            .value()
-            .map(|t| t.0)
-            .or(self.timing.latest_timestamp())?;
-        Some(end.saturating_sub(start))
+    /// The name, or the id for a stage without one.
+    pub fn name_or_id(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
     }
 }
+
+/// A data node a stage reads or writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DataRef {
+    /// What the node is.
+    pub kind: DataKind,
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// The connection's name.
+    pub connection: Option<String>,
+    /// The connection's type.
+    pub connection_type: Option<String>,
+    /// Its outcome, when the response says.
+    pub status: Status,
+}
+
+impl DataRef {
+    /// The data node `d` of `graph`.
+    pub fn of(graph: &LineageGraph<'_>, d: DataIx) -> Self {
+        let node = &graph.data_nodes()[d];
+        DataRef {
+            kind: node.kind,
+            id: node.id.to_owned(),
+            name: node.name.map(str::to_owned),
+            connection: node.connection_name().map(str::to_owned),
+            connection_type: node.connection_type().map(|t| t.label().to_owned()),
+            status: Status::of(node.status),
+        }
+    }
+}
+
+/// Everything downstream of a root cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BlastRadius {
+    /// Descendant stage ids, in topological order.
+    pub stages: Vec<String>,
+    /// Descendant data nodes.
+    pub data: Vec<DataRef>,
+}
+
+/// One root cause of `why`: the stage, what the response says about it,
+/// what it touched, and what it held back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RootCause {
+    /// The stage.
+    #[serde(flatten)]
+    pub stage: StageRef,
+    /// Trigger rule in force.
+    pub trigger_rule: String,
+    /// Start, epoch ms.
+    pub started_ms: Option<i64>,
+    /// Completion, epoch ms.
+    pub completed_ms: Option<i64>,
+    /// Every failure text the response holds for the stage, in document
+    /// order (messages, then failed stream entries).
+    pub evidence: Vec<EvidenceText>,
+    /// The error fingerprint: the same value for the same failure with other
+    /// numbers in its messages; null when the stage has no message.
+    pub fingerprint: Option<Fingerprint>,
+    /// Retries attempted.
+    pub retry_count: Option<i64>,
+    /// Operator that ran the stage.
+    pub operator_id: Option<String>,
+    /// Data the stage read.
+    pub reads: Vec<DataRef>,
+    /// Data the stage wrote.
+    pub writes: Vec<DataRef>,
+    /// Ids of the stages this root cause blocked, in topological order.
+    pub blocked: Vec<String>,
+    /// The same stages, with name, type and status.
+    pub blocked_stages: Vec<StageRef>,
+    /// Everything downstream.
+    pub blast_radius: BlastRadius,
+}
+
+impl RootCause {
+    fn of(a: &Analysis<'_, '_>, s: StageIx) -> Self {
+        let g = a.graph;
+        let st = g.stage(s);
+        let ev = a.evidence(s);
+        let radius = a.blast_radius(s);
+        let blocked = a.blocked(s);
+        RootCause {
+            stage: StageRef::of(g, s),
+            trigger_rule: st.trigger_rule.name().to_owned(),
+            started_ms: st.start,
+            completed_ms: st.completion,
+            fingerprint: fingerprint_of(&ev),
+            evidence: ev.texts,
+            retry_count: ev.retry_count,
+            operator_id: ev.operator_id,
+            reads: ev.reads.iter().map(|&d| DataRef::of(g, d)).collect(),
+            writes: ev.writes.iter().map(|&d| DataRef::of(g, d)).collect(),
+            blocked: blocked.iter().map(|&b| g.stage(b).id.to_owned()).collect(),
+            blocked_stages: blocked.iter().map(|&b| StageRef::of(g, b)).collect(),
+            blast_radius: BlastRadius {
+                stages: radius
+                    .stages
+                    .iter()
+                    .map(|&d| g.stage(d).id.to_owned())
+                    .collect(),
+                data: radius.data.iter().map(|&d| DataRef::of(g, d)).collect(),
+            },
+        }
+    }
+}
+
+/// A stage on the critical path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PathStep {
+    /// The stage.
+    #[serde(flatten)]
+    pub stage: StageRef,
+    /// Its duration in ms.
+    pub duration_ms: i64,
+    /// Its earliest finish in ms from the run's start.
+    pub earliest_finish_ms: i64,
+}
+
+/// A stage of the observed chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ObservedStep {
+    /// The stage.
+    #[serde(flatten)]
+    pub stage: StageRef,
+    /// How long it waited after the stage before it (the first: after the
+    /// run was created), in ms; null where a time is missing.
+    pub wait_ms: Option<i64>,
+    /// When it completed, epoch ms.
+    pub completed_ms: Option<i64>,
+}
+
+/// The chain that actually finished last, with the waits between.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Observed {
+    /// Stage ids, first stage first.
+    pub path: Vec<String>,
+    /// Wait before each stage in ms, or null where a time is missing.
+    pub waits_ms: Vec<Option<i64>>,
+    /// The same stages with their waits and completion times.
+    pub steps: Vec<ObservedStep>,
+}
+
+impl Observed {
+    fn of(a: &Analysis<'_, '_>) -> Self {
+        let g = a.graph;
+        let chain = a.timing.observed_chain();
+        Observed {
+            path: chain.iter().map(|&s| g.stage(s).id.to_owned()).collect(),
+            waits_ms: a.timing.waits().to_vec(),
+            steps: chain
+                .iter()
+                .zip(a.timing.waits())
+                .map(|(&s, &wait)| ObservedStep {
+                    stage: StageRef::of(g, s),
+                    wait_ms: wait,
+                    completed_ms: g.stage(s).completion,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The critical path as `why` and `summary` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PathSummary {
+    /// The largest earliest finish: the work on the critical path, in ms.
+    pub makespan_ms: i64,
+    /// Run wall time, when known.
+    pub wall_ms: Option<i64>,
+    /// The critical path, stage ids first stage first.
+    pub path: Vec<String>,
+    /// The same stages with their durations and earliest finishes.
+    pub steps: Vec<PathStep>,
+    /// The chain that completed last.
+    pub observed: Observed,
+}
+
+fn path_steps(a: &Analysis<'_, '_>) -> Vec<PathStep> {
+    a.timing
+        .critical_path()
+        .iter()
+        .map(|&s| PathStep {
+            stage: StageRef::of(a.graph, s),
+            duration_ms: a.timing.duration(s),
+            earliest_finish_ms: a.timing.earliest_finish(s),
+        })
+        .collect()
+}
+
+fn path_ids(a: &Analysis<'_, '_>) -> Vec<String> {
+    a.timing
+        .critical_path()
+        .iter()
+        .map(|&s| a.graph.stage(s).id.to_owned())
+        .collect()
+}
+
+impl PathSummary {
+    fn of(a: &Analysis<'_, '_>) -> Self {
+        PathSummary {
+            makespan_ms: a.timing.makespan(),
+            wall_ms: a.wall_time(),
+            path: path_ids(a),
+            steps: path_steps(a),
+            observed: Observed::of(a),
+        }
+    }
+}
+
+/// `why`: the root causes with their evidence, data and what they blocked;
+/// run-level causes; the critical path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Why {
+    /// Always [`SCHEMA_VERSION`].
+    #[serde(default = "schema_version")]
+    pub schema_version: u32,
+    /// The run.
+    pub run: RunInfo,
+    /// Root causes, in topological order.
+    pub root_causes: Vec<RootCause>,
+    /// Run-level causes.
+    pub run_causes: Vec<RunCause>,
+    /// The critical path and the observed chain.
+    pub critical_path: PathSummary,
+    /// What was odd about the input.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Why {
+    /// The `why` report of an analysis.
+    pub fn new(a: &Analysis<'_, '_>) -> Self {
+        Why {
+            schema_version: SCHEMA_VERSION,
+            run: RunInfo::of(a),
+            root_causes: a
+                .root_causes()
+                .iter()
+                .map(|&s| RootCause::of(a, s))
+                .collect(),
+            run_causes: a.run_causes.clone(),
+            critical_path: PathSummary::of(a),
+            diagnostics: a.graph.diagnostics().to_vec(),
+        }
+    }
+}
+
+/// Stage counts by status, in a fixed order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StatusCounts {
+    /// Succeeded.
+    pub success: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Stopped.
+    pub stopped: usize,
+    /// Killed.
+    pub killed: usize,
+    /// Running.
+    pub running: usize,
+    /// Not started.
+    pub created: usize,
+    /// Unknown or missing status.
+    pub unknown: usize,
+}
+
+impl StatusCounts {
+    fn slot(&mut self, s: Status) -> &mut usize {
+        match s {
+            Status::Success => &mut self.success,
+            Status::Failed => &mut self.failed,
+            Status::Stopped => &mut self.stopped,
+            Status::Killed => &mut self.killed,
+            Status::Running => &mut self.running,
+            Status::Created => &mut self.created,
+            Status::Unknown => &mut self.unknown,
+        }
+    }
+
+    /// The count of one status.
+    pub fn get(&self, s: Status) -> usize {
+        match s {
+            Status::Success => self.success,
+            Status::Failed => self.failed,
+            Status::Stopped => self.stopped,
+            Status::Killed => self.killed,
+            Status::Running => self.running,
+            Status::Created => self.created,
+            Status::Unknown => self.unknown,
+        }
+    }
+
+    /// Each status with its count, in [`Status::ALL`] order.
+    pub fn by_status(&self) -> [(Status, usize); 7] {
+        Status::ALL.map(|s| (s, self.get(s)))
+    }
+
+    /// Every stage counted.
+    pub fn total(&self) -> usize {
+        self.by_status().iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// A root cause in the summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RootCauseBrief {
+    /// The stage.
+    #[serde(flatten)]
+    pub stage: StageRef,
+    /// The first failure text, if any.
+    pub first_evidence: Option<String>,
+    /// How many stages it blocked.
+    pub blocked: usize,
+    /// The error fingerprint.
+    pub fingerprint: Option<Fingerprint>,
+}
+
+/// `summary`: one screen with the run, its stages, root causes, run-level
+/// causes and critical path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Summary {
+    /// Always [`SCHEMA_VERSION`].
+    #[serde(default = "schema_version")]
+    pub schema_version: u32,
+    /// The run.
+    pub run: RunInfo,
+    /// Stage counts by status.
+    pub stages: StatusCounts,
+    /// Root causes.
+    pub root_causes: Vec<RootCauseBrief>,
+    /// Run-level causes.
+    pub run_causes: Vec<RunCause>,
+    /// The critical path.
+    pub critical_path: PathSummary,
+    /// What was odd about the input.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Summary {
+    /// The `summary` report of an analysis.
+    pub fn new(a: &Analysis<'_, '_>) -> Self {
+        let g = a.graph;
+        let mut counts = StatusCounts::default();
+        for s in g.stage_indices() {
+            *counts.slot(g.stage(s).status()) += 1;
+        }
+        let root_causes = a
+            .root_causes()
+            .iter()
+            .map(|&s| {
+                let ev = a.evidence(s);
+                RootCauseBrief {
+                    stage: StageRef::of(g, s),
+                    fingerprint: fingerprint_of(&ev),
+                    first_evidence: ev.texts.into_iter().next().map(|t| t.text),
+                    blocked: a.blocked(s).len(),
+                }
+            })
+            .collect();
+        Summary {
+            schema_version: SCHEMA_VERSION,
+            run: RunInfo::of(a),
+            stages: counts,
+            root_causes,
+            run_causes: a.run_causes.clone(),
+            critical_path: PathSummary::of(a),
+            diagnostics: g.diagnostics().to_vec(),
+        }
+    }
+}
+
+/// One stage of `critical-path`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StageTiming {
+    /// The stage.
+    #[serde(flatten)]
+    pub stage: StageRef,
+    /// Duration in ms.
+    pub duration_ms: i64,
+    /// Earliest finish in ms from the start.
+    pub earliest_finish_ms: i64,
+    /// Latest finish in ms that does not delay the run.
+    pub latest_finish_ms: i64,
+    /// Slack in ms.
+    pub slack_ms: i64,
+    /// On the critical path.
+    pub critical: bool,
+}
+
+/// `critical-path`: the path, every stage's timing, and the observed chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CriticalPath {
+    /// Always [`SCHEMA_VERSION`].
+    #[serde(default = "schema_version")]
+    pub schema_version: u32,
+    /// The run.
+    pub run: RunInfo,
+    /// The largest earliest finish.
+    pub makespan_ms: i64,
+    /// Run wall time, when known.
+    pub wall_ms: Option<i64>,
+    /// The critical path, stage ids first stage first.
+    pub path: Vec<String>,
+    /// The same stages with their durations and earliest finishes.
+    pub path_steps: Vec<PathStep>,
+    /// Every stage, in topological order.
+    pub stages: Vec<StageTiming>,
+    /// The chain that completed last.
+    pub observed: Observed,
+}
+
+impl CriticalPath {
+    /// The `critical-path` report of an analysis.
+    pub fn new(a: &Analysis<'_, '_>) -> Self {
+        let t = &a.timing;
+        CriticalPath {
+            schema_version: SCHEMA_VERSION,
+            run: RunInfo::of(a),
+            makespan_ms: t.makespan(),
+            wall_ms: a.wall_time(),
+            path: path_ids(a),
+            path_steps: path_steps(a),
+            stages: a
+                .order
+                .stages()
+                .iter()
+                .map(|&s| StageTiming {
+                    stage: StageRef::of(a.graph, s),
+                    duration_ms: t.duration(s),
+                    earliest_finish_ms: t.earliest_finish(s),
+                    latest_finish_ms: t.latest_finish(s),
+                    slack_ms: t.slack(s),
+                    critical: t.is_critical(s),
+                })
+                .collect(),
+            observed: Observed::of(a),
+        }
+    }
+
+    /// The critical path as `why` and `summary` show it.
+    pub fn path_summary(&self) -> PathSummary {
+        PathSummary {
+            makespan_ms: self.makespan_ms,
+            wall_ms: self.wall_ms,
+            path: self.path.clone(),
+            steps: self.path_steps.clone(),
+            observed: self.observed.clone(),
+        }
+    }
+}
+
+/// A stage of `order`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct OrderedStage {
+    /// The stage.
+    #[serde(flatten)]
+    pub stage: StageRef,
+    /// 0 for a root, else 1 + the largest level of its parents.
+    pub level: u32,
+}
+
+/// `order`: the stages in the order they can run, with their levels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Order {
+    /// Always [`SCHEMA_VERSION`].
+    #[serde(default = "schema_version")]
+    pub schema_version: u32,
+    /// Stage ids in topological order.
+    pub order: Vec<String>,
+    /// Level of each stage, keyed by id, in topological order.
+    pub levels: Levels,
+    /// Every stage in topological order, with name, status and level.
+    pub stages: Vec<OrderedStage>,
+}
+
+impl Order {
+    /// The `order` report of an analysis.
+    pub fn new(a: &Analysis<'_, '_>) -> Self {
+        let g = a.graph;
+        let stages: Vec<OrderedStage> = a
+            .order
+            .stages()
+            .iter()
+            .map(|&s| OrderedStage {
+                stage: StageRef::of(g, s),
+                level: a.order.level(s),
+            })
+            .collect();
+        Order {
+            schema_version: SCHEMA_VERSION,
+            order: stages.iter().map(|s| s.stage.id.clone()).collect(),
+            levels: Levels(
+                stages
+                    .iter()
+                    .map(|s| (s.stage.id.clone(), s.level))
+                    .collect(),
+            ),
+            stages,
+        }
+    }
+}
+
+/// Stage id → level, serialised as a JSON object in topological order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Levels(pub Vec<(String, u32)>);
+
+impl Serialize for Levels {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (id, level) in &self.0 {
+            map.serialize_entry(id, level)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Levels {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Levels;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of stage id to level")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Levels, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, u32>()? {
+                    out.push(entry);
+                }
+                Ok(Levels(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Levels {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Levels".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "stage id → level, in topological order",
+            "additionalProperties": {"type": "integer", "minimum": 0}
+        })
+    }
+}
+
+/// A culprit of a traced stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Culprit {
+    /// The culprit (a root cause).
+    #[serde(flatten)]
+    pub stage: StageRef,
+    /// A shortest dependency path from the culprit to the stage, ids in order.
+    pub path: Vec<String>,
+    /// The same stages, with name, type and status.
+    pub path_stages: Vec<StageRef>,
+}
+
+/// `why --stage`: what held one stage back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Trace {
+    /// Always [`SCHEMA_VERSION`].
+    #[serde(default = "schema_version")]
+    pub schema_version: u32,
+    /// The traced stage's id.
+    pub stage: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// Its outcome.
+    pub status: Status,
+    /// Its type.
+    pub stage_type: Option<String>,
+    /// Its culprits, in topological order (itself, when it is a root cause).
+    pub culprits: Vec<Culprit>,
+}
+
+impl Trace {
+    /// The trace of stage `s` (resolve an id or a name with
+    /// [`LineageGraph::stage_by_id`] first).
+    pub fn new(a: &Analysis<'_, '_>, s: StageIx) -> Self {
+        let g = a.graph;
+        let me = StageRef::of(g, s);
+        Trace {
+            schema_version: SCHEMA_VERSION,
+            stage: me.id,
+            name: me.name,
+            status: me.status,
+            stage_type: me.stage_type,
+            culprits: a
+                .trace(s)
+                .into_iter()
+                .map(|t| Culprit {
+                    stage: StageRef::of(g, t.culprit),
+                    path: t.path.iter().map(|&p| g.stage(p).id.to_owned()).collect(),
+                    path_stages: t.path.iter().map(|&p| StageRef::of(g, p)).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The traced stage, as the reports name it.
+    pub fn stage_ref(&self) -> StageRef {
+        StageRef {
+            id: self.stage.clone(),
+            name: self.name.clone(),
+            status: self.status,
+            stage_type: self.stage_type.clone(),
+            placeholder: false,
+        }
+    }
+}
+
+/// `to_text`, `to_markdown` and `to_json` on a report: each renderer into
+/// a `String`, for callers that do not stream.
+macro_rules! to_strings {
+    ($ty:ident, $text:path, $md:expr) => {
+        impl $ty {
+            /// The report as text, for people.
+            pub fn to_text(&self, opts: text::TextOptions) -> String {
+                text::to_string(|w| $text(w, self, opts))
+            }
+
+            /// The report as GitHub-flavoured Markdown.
+            pub fn to_markdown(&self, opts: &markdown::MarkdownOptions) -> String {
+                text::to_string(|w| ($md)(w, self, opts))
+            }
+
+            /// The report as pretty JSON.
+            pub fn to_json(&self) -> String {
+                json::to_string(self)
+            }
+        }
+    };
+}
+
+to_strings!(Why, text::why, markdown::why);
+to_strings!(Summary, text::summary, markdown::summary);
+to_strings!(CriticalPath, text::critical_path, markdown::critical_path);
+to_strings!(Order, text::order, |w, r, _: &markdown::MarkdownOptions| {
+    markdown::order(w, r)
+});
+to_strings!(Trace, text::trace, |w, r, _: &markdown::MarkdownOptions| {
+    markdown::trace(w, r)
+});
 
 /// A duration for people: `450ms`, `34s`, `3m 12s`, `1h 02m`, `2d 3h`.
 pub fn human_duration(ms: i64) -> String {

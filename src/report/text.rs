@@ -9,13 +9,16 @@
 //! shown as an escape ([`one_line`]). Colour is the caller's choice (the CLI
 //! turns it on only for a terminal without `NO_COLOR`).
 
-use std::fmt::{self, Write as _};
+use std::fmt;
+use std::io::{self, Write};
 
-use super::{human_duration, Analysis};
-use crate::cause::{self, RunCauseKind};
-use crate::error::{Error, Result};
-use crate::graph::{status_label, DataIx, LineageGraph, Stage};
-use crate::model::{ExecutionStatus, Timestamp};
+use super::{
+    human_duration, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary, Trace,
+    Why,
+};
+use crate::graph::DataKind;
+use crate::model::Timestamp;
+use crate::status::Status;
 
 /// How to render text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,15 +50,8 @@ impl Paint {
         self.wrap("2", text)
     }
 
-    fn status<'l>(&self, label: &'l str) -> Painted<&'l str> {
-        let code = match label {
-            "success" => "32",
-            "failed" | "killed" => "31",
-            "stopped" => "35",
-            "running" => "33",
-            _ => "2",
-        };
-        self.wrap(code, label)
+    fn status(&self, status: Status) -> Painted<&'static str> {
+        self.wrap(status.ansi(), status.label())
     }
 }
 
@@ -146,135 +142,159 @@ impl fmt::Display for Block<'_> {
     }
 }
 
+/// One line of a multi-line text: tabs kept, every other control character
+/// shown as an escape.
+pub(crate) fn one_line_keep_tabs(line: &str) -> impl fmt::Display + '_ {
+    KeepTabs(line)
+}
+
+struct KeepTabs<'t>(&'t str);
+
+impl fmt::Display for KeepTabs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (j, part) in self.0.split('\t').enumerate() {
+            if j > 0 {
+                f.write_str("\t")?;
+            }
+            one_line(part).fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
 /// `"name" (kind, id N)`, or `stage N (kind, id N)` for a stage without a name.
-fn stage_title<'s>(stage: &'s Stage<'_>) -> StageTitle<'s> {
+fn stage_title(stage: &StageRef) -> StageTitle<'_> {
     StageTitle(stage)
 }
 
 /// See [`stage_title`].
-struct StageTitle<'s>(&'s Stage<'s>);
+struct StageTitle<'s>(&'s StageRef);
 
 impl fmt::Display for StageTitle<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let stage = self.0;
-        match stage.name() {
+        match &stage.name {
             Some(n) => write!(f, "\"{}\"", one_line(n))?,
-            None => write!(f, "stage {}", one_line(stage.id))?,
+            None => write!(f, "stage {}", one_line(&stage.id))?,
         }
-        let kind = match (stage.is_placeholder(), stage.stage_type()) {
+        let kind = match (stage.placeholder, &stage.stage_type) {
             (true, _) => "placeholder",
-            (false, Some(t)) => t.label(),
+            (false, Some(t)) => t,
             (false, None) => "stage",
         };
-        write!(f, " ({kind}, id {})", one_line(stage.id))
+        write!(f, " ({kind}, id {})", one_line(&stage.id))
     }
 }
 
-fn time(ms: i64) -> String {
-    Timestamp(ms).to_string()
+fn time(ms: i64) -> Timestamp {
+    Timestamp(ms)
 }
 
-fn headline(out: &mut String, a: &Analysis<'_, '_>, p: &Paint) {
-    let run = a.graph.summary().run();
-    let pipeline = run.pipeline();
-    let id = run.id.get().map_or("(no id)", |i| i.as_str());
-    let mut first = format!("Run {}", one_line(id));
-    if let Some(name) = pipeline.and_then(|p| p.name.get()) {
-        let _ = write!(first, " of pipeline \"{}\"", one_line(name.as_str()));
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
-    if let Some(ws) = pipeline
-        .and_then(|p| p.project.get())
-        .and_then(|p| p.name.get())
-    {
-        let _ = write!(first, " in workspace \"{}\"", one_line(ws.as_str()));
-    }
-    let _ = writeln!(out, "{}", p.bold(&first));
-    let mut facts = vec![p
-        .status(status_label(run.execution_status.value()))
-        .to_string()];
-    if let Some(t) = run.run_type.value() {
-        facts.push(format!("{} run", t.label()));
-    }
-    if let Some(t) = run.created_time.value() {
-        facts.push(format!("started {t}"));
-    }
-    match (a.wall_time(), run.execution_status.value()) {
-        (Some(w), Some(ExecutionStatus::Running)) => {
-            facts.push(format!("running for {} so far", human_duration(w)))
+}
+
+/// `Run N of pipeline "P" in workspace "W"`: the first line of a report.
+struct RunTitle<'r>(&'r RunInfo);
+
+impl fmt::Display for RunTitle<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let run = self.0;
+        write!(
+            f,
+            "Run {}",
+            one_line(run.id.as_deref().unwrap_or("(no id)"))
+        )?;
+        if let Some(p) = &run.pipeline {
+            write!(f, " of pipeline \"{}\"", one_line(p))?;
         }
-        (Some(w), _) => facts.push(format!("wall time {}", human_duration(w))),
+        if let Some(w) = &run.workspace {
+            write!(f, " in workspace \"{}\"", one_line(w))?;
+        }
+        Ok(())
+    }
+}
+
+fn headline(out: &mut dyn Write, run: &RunInfo, p: &Paint) -> io::Result<()> {
+    writeln!(out, "{}", p.bold(RunTitle(run)))?;
+    write!(out, "  {}", p.status(run.status))?;
+    if let Some(t) = &run.run_type {
+        write!(out, " · {t} run")?;
+    }
+    if let Some(t) = run.created_ms {
+        write!(out, " · started {}", time(t))?;
+    }
+    match (run.wall_ms, run.status) {
+        (Some(w), Status::Running) => write!(out, " · running for {} so far", human_duration(w))?,
+        (Some(w), _) => write!(out, " · wall time {}", human_duration(w))?,
         _ => {}
     }
-    let _ = writeln!(out, "  {}", facts.join(" · "));
+    writeln!(out)
 }
 
-fn data_line(g: &LineageGraph<'_>, d: DataIx) -> String {
-    let node = &g.data_nodes()[d];
-    let mut line = match node.name {
-        Some(n) => format!("{} \"{}\"", node.kind.label(), one_line(n)),
-        None => format!("{} {}", node.kind.label(), one_line(node.id)),
-    };
-    let conn = node
-        .connection
-        .and_then(|c| c.name.get())
-        .map(|t| t.as_str());
-    match (conn, node.connection_type()) {
-        (Some(c), Some(t)) if Some(c) != node.name => {
-            let _ = write!(line, " via {} [{}]", one_line(c), t.label());
+/// `dataset "name" via connection [type]`.
+struct DataLine<'d>(&'d DataRef);
+
+impl fmt::Display for DataLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let node = self.0;
+        match &node.name {
+            Some(n) => write!(f, "{} \"{}\"", node.kind.label(), one_line(n))?,
+            None => write!(f, "{} {}", node.kind.label(), one_line(&node.id))?,
         }
-        (_, Some(t)) => {
-            let _ = write!(line, " [{}]", t.label());
+        let conn = node.connection.as_deref();
+        let differs = conn.is_some() && conn != node.name.as_deref();
+        match (conn, &node.connection_type) {
+            (Some(c), Some(t)) if differs => write!(f, " via {} [{}]", one_line(c), one_line(t)),
+            (_, Some(t)) => write!(f, " [{}]", one_line(t)),
+            (Some(c), None) if differs => write!(f, " via {}", one_line(c)),
+            _ => Ok(()),
         }
-        (Some(c), None) if Some(c) != node.name => {
-            let _ = write!(line, " via {}", one_line(c));
-        }
-        _ => {}
     }
-    line
 }
 
 /// The `why` report: root causes with their evidence, data and blast radius,
-/// then run-level causes.
-pub fn why(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
+/// then run-level causes and the critical path.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
     let p = Paint { color: opts.color };
-    let g = a.graph;
-    let mut out = String::new();
-    headline(&mut out, a, &p);
-    out.push('\n');
+    headline(out, &r.run, &p)?;
+    writeln!(out)?;
 
-    let evidence = a.evidence();
-    let run_status = g.summary().run().execution_status.value();
-    if evidence.is_empty() {
-        let line = match run_status {
-            Some(ExecutionStatus::Success) => "No stage failed: the run succeeded.",
-            Some(ExecutionStatus::Running) => "No stage has failed so far: the run is still going.",
+    if r.root_causes.is_empty() {
+        let line = match r.run.status {
+            Status::Success => "No stage failed: the run succeeded.",
+            Status::Running => "No stage has failed so far: the run is still going.",
             _ => "No stage failed, stopped or was killed.",
         };
-        let _ = writeln!(out, "{line}");
+        writeln!(out, "{line}")?;
     } else {
-        let n = evidence.len();
-        let _ = writeln!(
+        let n = r.root_causes.len();
+        writeln!(
             out,
             "{}",
-            p.bold(&format!(
-                "Why it failed: {n} root cause{}",
-                if n == 1 { "" } else { "s" }
-            ))
-        );
+            p.bold(format_args!("Why it failed: {n} root cause{}", plural(n)))
+        )?;
     }
 
-    for (i, (s, ev)) in evidence.iter().enumerate() {
-        let st = &g.stages()[*s];
-        out.push('\n');
-        let _ = writeln!(
+    for (i, rc) in r.root_causes.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(
             out,
             "{}. {} {}",
             i + 1,
-            p.bold(&stage_title(st)),
-            p.status(st.status_label())
-        );
+            p.bold(stage_title(&rc.stage)),
+            p.status(rc.stage.status)
+        )?;
         let mut when = Vec::new();
-        match (st.start, st.completion) {
+        match (rc.started_ms, rc.completed_ms) {
             (Some(s0), Some(s1)) => when.push(format!(
                 "ran {} → {} ({})",
                 time(s0),
@@ -285,205 +305,190 @@ pub fn why(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
             (None, Some(s1)) => when.push(format!("ended {}", time(s1))),
             (None, None) => {}
         }
-        match ev.retry_count {
+        match rc.retry_count {
             Some(0) | None => {}
             Some(1) => when.push("after 1 retry".to_owned()),
             Some(r) => when.push(format!("after {r} retries")),
         }
         if !when.is_empty() {
-            let _ = writeln!(out, "   {}", when.join(", "));
+            writeln!(out, "   {}", when.join(", "))?;
         }
-        if let Some(op) = &ev.operator_id {
-            let _ = writeln!(out, "   operator {}", one_line(op));
+        if let Some(op) = &rc.operator_id {
+            writeln!(out, "   operator {}", one_line(op))?;
         }
-        if st.trigger_rule != crate::model::TriggerRule::AllSuccess {
-            let _ = writeln!(out, "   trigger rule {}", st.trigger_rule.name());
+        if rc.trigger_rule != "ALL_SUCCESS" {
+            writeln!(out, "   trigger rule {}", rc.trigger_rule)?;
         }
-        if ev.texts.is_empty() {
-            let _ = writeln!(out, "   The response holds no message for this stage.");
+        if rc.evidence.is_empty() {
+            writeln!(out, "   The response holds no message for this stage.")?;
         } else {
-            let _ = writeln!(out, "   What the response says:");
-            for t in &ev.texts {
-                let _ = writeln!(out, "     • {}", block(&t.text, 7));
-                let _ = writeln!(out, "       {}", p.dim(&format!("at {}", t.path)));
-            }
-        }
-        if !ev.reads.is_empty() || !ev.writes.is_empty() {
-            let _ = writeln!(out, "   Data:");
-            for &d in &ev.reads {
-                let _ = writeln!(out, "     reads  {}", data_line(g, d));
-            }
-            for &d in &ev.writes {
-                let _ = writeln!(out, "     writes {}", data_line(g, d));
-            }
-        }
-        let blocked = a.causes.blocked(*s);
-        if blocked.is_empty() {
-            let _ = writeln!(out, "   Blocked nothing downstream.");
-        } else {
-            let _ = writeln!(
-                out,
-                "   Blocked downstream ({} stage{}):",
-                blocked.len(),
-                if blocked.len() == 1 { "" } else { "s" }
-            );
-            for &b in blocked {
-                let bs = &g.stages()[b];
-                let _ = writeln!(
+            writeln!(out, "   What the response says:")?;
+            for t in &rc.evidence {
+                writeln!(out, "     • {}", block(&t.text, 7))?;
+                writeln!(
                     out,
-                    "     • {} — {}",
-                    stage_title(bs),
-                    p.status(bs.status_label())
-                );
+                    "       {}",
+                    p.dim(format_args!("at {}", one_line(&t.path.to_string())))
+                )?;
             }
         }
-        let radius = cause::blast_radius(g, *s);
-        let targets: Vec<String> = radius
+        if !rc.reads.is_empty() || !rc.writes.is_empty() {
+            writeln!(out, "   Data:")?;
+            for d in &rc.reads {
+                writeln!(out, "     reads  {}", DataLine(d))?;
+            }
+            for d in &rc.writes {
+                writeln!(out, "     writes {}", DataLine(d))?;
+            }
+        }
+        if rc.blocked_stages.is_empty() {
+            writeln!(out, "   Blocked nothing downstream.")?;
+        } else {
+            let n = rc.blocked_stages.len();
+            writeln!(out, "   Blocked downstream ({n} stage{}):", plural(n))?;
+            for b in &rc.blocked_stages {
+                writeln!(out, "     • {} — {}", stage_title(b), p.status(b.status))?;
+            }
+        }
+        let mut targets = rc
+            .blast_radius
             .data
             .iter()
-            .filter(|&&d| g.data_nodes()[d].kind == crate::graph::DataKind::ExportTarget)
-            .map(|&d| data_line(g, d))
-            .collect();
-        if !targets.is_empty() {
-            let _ = writeln!(out, "   Exports downstream: {}", targets.join("; "));
+            .filter(|d| d.kind == DataKind::ExportTarget)
+            .peekable();
+        if targets.peek().is_some() {
+            write!(out, "   Exports downstream: ")?;
+            for (i, d) in targets.enumerate() {
+                if i > 0 {
+                    write!(out, "; ")?;
+                }
+                write!(out, "{}", DataLine(d))?;
+            }
+            writeln!(out)?;
         }
     }
 
-    if !a.run_causes.is_empty() {
-        out.push('\n');
-        let _ = writeln!(out, "{}", p.bold("Run-level causes:"));
-        for c in &a.run_causes {
-            let kind = match c.kind {
-                RunCauseKind::Stopped => "stopped",
-                RunCauseKind::Killed => "killed",
-                RunCauseKind::QualityGate => "quality gate",
-                RunCauseKind::Unexplained => "unexplained",
-            };
-            let _ = writeln!(out, "  • {}: {}", p.bold(kind), one_line(&c.detail));
+    if !r.run_causes.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", p.bold("Run-level causes:"))?;
+        for c in &r.run_causes {
+            writeln!(
+                out,
+                "  • {}: {}",
+                p.bold(c.kind().label()),
+                one_line(&c.to_string())
+            )?;
         }
     }
-    out.push('\n');
-    critical_section(&mut out, a, &p);
-    out
+    writeln!(out)?;
+    critical_section(out, &r.critical_path, &p)
 }
 
-/// The `why --stage ID` report: the stage's culprits and a path from each.
+/// The `why --stage` report: the stage's culprits and a path from each.
 ///
 /// # Errors
 ///
-/// [`Error::UnknownStage`] when the run has no stage with id `id`.
-pub fn trace(a: &Analysis<'_, '_>, id: &str, opts: TextOptions) -> Result<String> {
+/// What writing to `out` returns.
+pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()> {
     let p = Paint { color: opts.color };
-    let g = a.graph;
-    let s = g
-        .stage_by_id(id)
-        .ok_or_else(|| Error::UnknownStage { id: id.to_owned() })?;
-    let st = &g.stages()[s];
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} {}",
-        p.bold(&stage_title(st)),
-        p.status(st.status_label())
-    );
-    let traces = a.causes.trace(g, s);
-    if traces.is_empty() {
-        let _ = writeln!(
+    let me = r.stage_ref();
+    writeln!(out, "{} {}", p.bold(stage_title(&me)), p.status(r.status))?;
+    if r.culprits.is_empty() {
+        writeln!(
             out,
             "Nothing upstream held this stage back, and it did not fail itself."
-        );
-        return Ok(out);
+        )?;
+        return Ok(());
     }
-    for t in &traces {
-        if t.culprit == s {
-            let _ = writeln!(out, "  is a root cause itself: it failed on its own.");
+    for c in &r.culprits {
+        if c.stage.id == r.stage {
+            writeln!(out, "  is a root cause itself: it failed on its own.")?;
             continue;
         }
-        let c = &g.stages()[t.culprit];
-        let _ = writeln!(
+        writeln!(
             out,
             "  held back by {} {}",
-            stage_title(c),
-            p.status(c.status_label())
-        );
-        let names: Vec<String> = t
-            .path
-            .iter()
-            .map(|&x| {
-                g.stages()[x].name().map_or_else(
-                    || one_line(g.stages()[x].id).to_string(),
-                    |n| one_line(n).to_string(),
-                )
-            })
-            .collect();
-        let _ = writeln!(out, "    path: {}", names.join(" → "));
+            stage_title(&c.stage),
+            p.status(c.stage.status)
+        )?;
+        write!(out, "    path: ")?;
+        for (i, s) in c.path_stages.iter().enumerate() {
+            if i > 0 {
+                write!(out, " → ")?;
+            }
+            write!(out, "{}", one_line(s.name_or_id()))?;
+        }
+        writeln!(out)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The `order` report: stages in topological order with their levels.
-pub fn order(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn order(out: &mut dyn Write, r: &Order, opts: TextOptions) -> io::Result<()> {
     let p = Paint { color: opts.color };
-    let g = a.graph;
-    let rows: Vec<[String; 5]> = a
-        .order
-        .stages()
+    let n = r.stages.len();
+    writeln!(
+        out,
+        "{n} stage{} in topological order (parents first; ties by smallest id)\n",
+        plural(n)
+    )?;
+    let rows: Vec<[String; 5]> = r
+        .stages
         .iter()
         .enumerate()
-        .map(|(i, &s)| {
-            let st = &g.stages()[s];
+        .map(|(i, s)| {
             [
                 (i + 1).to_string(),
-                a.order.level(s).to_string(),
-                one_line(st.id).to_string(),
-                st.name()
+                s.level.to_string(),
+                one_line(&s.stage.id).to_string(),
+                s.stage
+                    .name
+                    .as_deref()
                     .map_or_else(|| "—".to_owned(), |n| one_line(n).to_string()),
-                st.status_label().to_owned(),
+                s.stage.status.label().to_owned(),
             ]
         })
         .collect();
-    let mut out = format!(
-        "{} stage{} in topological order (parents first; ties by smallest id)\n\n",
-        rows.len(),
-        if rows.len() == 1 { "" } else { "s" }
-    );
+    let statuses: Vec<Status> = r.stages.iter().map(|s| s.stage.status).collect();
     table(
-        &mut out,
+        out,
         &["#", "level", "id", "name", "status"],
         &rows,
+        Some((4, &statuses)),
         &p,
-        4,
-    );
-    out
+        3,
+    )
 }
 
 /// The `critical-path` report: the path, every stage's timing, and the
 /// observed chain with its waits.
-pub fn critical_path(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -> io::Result<()> {
     let p = Paint { color: opts.color };
-    let g = a.graph;
-    let t = &a.timing;
-    let mut out = String::new();
-    headline(&mut out, a, &p);
-    out.push('\n');
-    critical_section(&mut out, a, &p);
+    headline(out, &r.run, &p)?;
+    writeln!(out)?;
+    critical_section(out, &r.path_summary(), &p)?;
 
-    out.push('\n');
-    let _ = writeln!(out, "{}", p.bold("Every stage (topological order):"));
-    let rows: Vec<[String; 6]> = a
-        .order
-        .stages()
+    writeln!(out)?;
+    writeln!(out, "{}", p.bold("Every stage (topological order):"))?;
+    let rows: Vec<[String; 6]> = r
+        .stages
         .iter()
-        .map(|&s| {
-            let st = &g.stages()[s];
+        .map(|s| {
             [
-                st.name()
-                    .map_or_else(|| one_line(st.id).to_string(), |n| one_line(n).to_string()),
-                st.status_label().to_owned(),
-                human_duration(t.duration(s)),
-                human_duration(t.earliest_finish(s)),
-                human_duration(t.slack(s)),
-                if t.is_critical(s) {
+                one_line(s.stage.name_or_id()).to_string(),
+                s.stage.status.label().to_owned(),
+                human_duration(s.duration_ms),
+                human_duration(s.earliest_finish_ms),
+                human_duration(s.slack_ms),
+                if s.critical {
                     "critical".to_owned()
                 } else {
                     String::new()
@@ -491,8 +496,9 @@ pub fn critical_path(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
             ]
         })
         .collect();
+    let statuses: Vec<Status> = r.stages.iter().map(|s| s.stage.status).collect();
     table(
-        &mut out,
+        out,
         &[
             "stage",
             "status",
@@ -502,141 +508,147 @@ pub fn critical_path(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
             "",
         ],
         &rows,
+        Some((1, &statuses)),
         &p,
-        1,
-    );
-    out
+        0,
+    )
 }
 
-fn critical_section(out: &mut String, a: &Analysis<'_, '_>, p: &Paint) {
-    let g = a.graph;
-    let t = &a.timing;
-    let mut line = format!("Critical path: {} of work", human_duration(t.makespan()));
-    if let Some(w) = a.wall_time() {
-        let _ = write!(line, " against {} of wall time", human_duration(w));
-        if w > t.makespan() {
-            let _ = write!(
-                line,
+fn critical_section(out: &mut dyn Write, c: &PathSummary, p: &Paint) -> io::Result<()> {
+    let mut line = format!("Critical path: {} of work", human_duration(c.makespan_ms));
+    if let Some(w) = c.wall_ms {
+        line.push_str(&format!(" against {} of wall time", human_duration(w)));
+        if w > c.makespan_ms {
+            line.push_str(&format!(
                 " ({} spent waiting)",
-                human_duration(w.saturating_sub(t.makespan()))
-            );
+                human_duration(w.saturating_sub(c.makespan_ms))
+            ));
         }
     }
-    let _ = writeln!(out, "{}", p.bold(&line));
-    if t.critical_path().is_empty() {
-        let _ = writeln!(out, "  (no stages)");
+    writeln!(out, "{}", p.bold(&line))?;
+    if c.steps.is_empty() {
+        writeln!(out, "  (no stages)")?;
     }
-    for (i, &s) in t.critical_path().iter().enumerate() {
-        let st = &g.stages()[s];
-        let _ = writeln!(
+    for (i, s) in c.steps.iter().enumerate() {
+        writeln!(
             out,
             "  {}. {} — {}, {}, finishes at +{}",
             i + 1,
-            stage_title(st),
-            p.status(st.status_label()),
-            human_duration(t.duration(s)),
-            human_duration(t.earliest_finish(s))
-        );
+            stage_title(&s.stage),
+            p.status(s.stage.status),
+            human_duration(s.duration_ms),
+            human_duration(s.earliest_finish_ms)
+        )?;
     }
-    let chain = t.observed_chain();
-    if !chain.is_empty() {
-        let _ = writeln!(
+    if !c.observed.steps.is_empty() {
+        writeln!(
             out,
             "{}",
             p.bold("Observed chain (what actually finished last):")
-        );
-        for (i, &s) in chain.iter().enumerate() {
-            let st = &g.stages()[s];
-            let wait = match t.waits()[i] {
+        )?;
+        for (i, s) in c.observed.steps.iter().enumerate() {
+            let wait = match s.wait_ms {
                 Some(w) => format!("waited {}", human_duration(w)),
                 None => "wait unknown".to_owned(),
             };
-            let done = st.completion.map(time).unwrap_or_default();
-            let _ = writeln!(
+            let done = s
+                .completed_ms
+                .map(|t| time(t).to_string())
+                .unwrap_or_default();
+            writeln!(
                 out,
                 "  {}. {} — {wait}, completed {done}",
                 i + 1,
-                stage_title(st)
-            );
+                stage_title(&s.stage)
+            )?;
         }
     }
+    Ok(())
 }
 
 /// The `summary` report: one screen with the run, its stages, root causes,
 /// run-level causes and critical path.
-pub fn summary(a: &Analysis<'_, '_>, opts: TextOptions) -> String {
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Result<()> {
     let p = Paint { color: opts.color };
-    let g = a.graph;
-    let mut out = String::new();
-    headline(&mut out, a, &p);
-
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for label in [
-        "success", "failed", "stopped", "killed", "running", "created", "unknown",
-    ] {
-        let n = g
-            .stages()
-            .iter()
-            .filter(|s| s.status_label() == label)
-            .count();
+    headline(out, &r.run, &p)?;
+    let total = r.stages.total();
+    write!(out, "  {total} stage{}", plural(total))?;
+    let mut first = true;
+    for (status, n) in r.stages.by_status() {
         if n > 0 {
-            counts.push((label, n));
+            write!(
+                out,
+                "{}{n} {}",
+                if first { ": " } else { ", " },
+                p.status(status)
+            )?;
+            first = false;
         }
     }
-    let parts: Vec<String> = counts
-        .iter()
-        .map(|(l, n)| format!("{n} {}", p.status(l)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "  {} stage{}{}{}",
-        g.stages().len(),
-        if g.stages().len() == 1 { "" } else { "s" },
-        if parts.is_empty() { "" } else { ": " },
-        parts.join(", ")
-    );
-    out.push('\n');
+    writeln!(out)?;
+    writeln!(out)?;
 
-    let evidence = a.evidence();
-    if evidence.is_empty() {
-        let _ = writeln!(out, "Root causes: none");
+    if r.root_causes.is_empty() {
+        writeln!(out, "Root causes: none")?;
     } else {
-        let _ = writeln!(out, "{}", p.bold("Root causes:"));
-        for (s, ev) in &evidence {
-            let st = &g.stages()[*s];
-            let blocked = a.causes.blocked(*s).len();
-            let _ = writeln!(
+        writeln!(out, "{}", p.bold("Root causes:"))?;
+        for rc in &r.root_causes {
+            writeln!(
                 out,
-                "  • {} {} — blocked {blocked} stage{}",
-                stage_title(st),
-                p.status(st.status_label()),
-                if blocked == 1 { "" } else { "s" }
-            );
-            if let Some(first) = ev.texts.first() {
-                let _ = writeln!(out, "    {}", block(&first.text, 4));
+                "  • {} {} — blocked {} stage{}",
+                stage_title(&rc.stage),
+                p.status(rc.stage.status),
+                rc.blocked,
+                plural(rc.blocked)
+            )?;
+            if let Some(first) = &rc.first_evidence {
+                writeln!(out, "    {}", block(first, 4))?;
             }
         }
     }
-    if !a.run_causes.is_empty() {
-        let _ = writeln!(out, "{}", p.bold("Run-level causes:"));
-        for c in &a.run_causes {
-            let _ = writeln!(out, "  • {}", one_line(&c.detail));
+    if !r.run_causes.is_empty() {
+        writeln!(out, "{}", p.bold("Run-level causes:"))?;
+        for c in &r.run_causes {
+            writeln!(out, "  • {}", one_line(&c.to_string()))?;
         }
     }
-    out.push('\n');
-    critical_section(&mut out, a, &p);
-    out
+    writeln!(out)?;
+    critical_section(out, &r.critical_path, &p)
 }
 
-/// Left-aligned columns, two spaces apart; `wrap_at` is the column whose
-/// cells are cut at 48 characters (names).
+/// Renders a report into a `String` with one of the writers above.
+///
+/// ```
+/// # use dataprep_lineage::{Analysis, JobSummary, LineageGraph, report::{self, text}};
+/// # let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/run_stopped_by_user.json")).unwrap();
+/// # let summary = JobSummary::from_slice(&bytes).unwrap();
+/// # let graph = LineageGraph::build(&summary).unwrap();
+/// let why = report::Why::new(&Analysis::new(&graph));
+/// let out = text::to_string(|w| text::why(w, &why, Default::default()));
+/// assert!(out.contains("stopped"));
+/// ```
+pub fn to_string(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
+    let mut buf = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = render(&mut buf);
+    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Left-aligned columns, two spaces apart; `cut_at` is the column whose
+/// cells are cut at 48 characters (the name); `status_col` names the column
+/// painted with each row's status.
 fn table<const N: usize>(
-    out: &mut String,
+    out: &mut dyn Write,
     header: &[&str; N],
     rows: &[[String; N]],
+    status_col: Option<(usize, &[Status])>,
     p: &Paint,
-    wrap_at: usize,
-) {
+    cut_at: usize,
+) -> io::Result<()> {
     let cut = |s: &str| -> String {
         if s.chars().count() > 48 {
             let mut c: String = s.chars().take(47).collect();
@@ -650,7 +662,7 @@ fn table<const N: usize>(
         .iter()
         .map(|r| {
             std::array::from_fn(|i| {
-                if i == wrap_at {
+                if i == cut_at {
                     cut(&r[i])
                 } else {
                     r[i].clone()
@@ -667,27 +679,45 @@ fn table<const N: usize>(
             widths[i] = widths[i].max(c.chars().count());
         }
     }
-    let line = |cells: &[String; N], status_col: Option<usize>| -> String {
+    let line = |out: &mut dyn Write,
+                cells: &[String; N],
+                status: Option<(usize, Status)>|
+     -> io::Result<()> {
         let mut l = String::new();
         for (i, c) in cells.iter().enumerate() {
             let pad = widths[i] - c.chars().count();
-            let shown = if Some(i) == status_col {
-                p.status(c).to_string()
-            } else {
-                c.clone()
-            };
-            l.push_str(&shown);
+            match status {
+                Some((col, s)) if col == i => l.push_str(&p.status(s).to_string()),
+                _ => l.push_str(c),
+            }
             if i + 1 < N {
                 l.push_str(&" ".repeat(pad + 2));
             }
         }
-        l.trim_end().to_owned()
+        writeln!(out, "{}", l.trim_end())
     };
     let head: [String; N] = std::array::from_fn(|i| header[i].to_owned());
-    let _ = writeln!(out, "{}", p.bold(&line(&head, None)));
-    let status_col = header.iter().position(|h| *h == "status");
-    for r in &rows {
-        let _ = writeln!(out, "{}", line(r, status_col));
+    writeln!(out, "{}", p.bold(TrimEnd(&head, &widths)))?;
+    for (row, r) in rows.iter().enumerate() {
+        let status = status_col.and_then(|(col, st)| st.get(row).map(|&s| (col, s)));
+        line(out, r, status)?;
+    }
+    Ok(())
+}
+
+/// A header row, padded and trimmed like the other rows.
+struct TrimEnd<'a, const N: usize>(&'a [String; N], &'a [usize; N]);
+
+impl<const N: usize> fmt::Display for TrimEnd<'_, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut l = String::new();
+        for (i, c) in self.0.iter().enumerate() {
+            l.push_str(c);
+            if i + 1 < N {
+                l.push_str(&" ".repeat(self.1[i] - c.chars().count() + 2));
+            }
+        }
+        f.write_str(l.trim_end())
     }
 }
 
@@ -722,8 +752,11 @@ mod tests {
     fn paint_wraps_only_with_colour() {
         let on = Paint { color: true };
         let off = Paint { color: false };
-        assert_eq!(on.status("failed").to_string(), "\x1b[31mfailed\x1b[0m");
-        assert_eq!(off.status("failed").to_string(), "failed");
+        assert_eq!(
+            on.status(Status::Failed).to_string(),
+            "\x1b[31mfailed\x1b[0m"
+        );
+        assert_eq!(off.status(Status::Failed).to_string(), "failed");
         assert_eq!(on.bold(one_line("x\ty")).to_string(), "\x1b[1mx\\ty\x1b[0m");
     }
 }

@@ -140,7 +140,7 @@ fn an_unknown_stage_is_a_usage_error() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("no stage with id `42` in this run"),
+        stderr(&o).contains("no stage with id or name `42` in this run"),
         "{}",
         stderr(&o)
     );

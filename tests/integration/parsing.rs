@@ -398,11 +398,10 @@ fn records_read_on_demand_keep_their_wrong_kinds_for_whoever_reads_them() {
 
 #[test]
 fn owned_summaries_from_reader_and_fromstr_report_exactly_what_borrowed_ones_do() {
-    use dataprep_lineage::report::json;
     use dataprep_lineage::{Analysis, LineageGraph};
     let why = |s: &JobSummary<'_>| {
         let g = LineageGraph::build(s).unwrap();
-        json::to_string(&json::why(&Analysis::new(&g)))
+        dataprep_lineage::report::Why::new(&Analysis::new(&g)).to_json()
     };
     for path in fixtures() {
         let bytes = std::fs::read(&path).unwrap();

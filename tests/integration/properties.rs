@@ -219,7 +219,7 @@ proptest! {
                 prop_assert_eq!(a.causes.culprits(g, r), vec![r]);
                 for &b in a.causes.blocked(r) {
                     prop_assert!(!g.stages()[b].is_success());
-                    prop_assert!(dataprep_lineage::cause::blast_radius(g, r).stages.contains(&b));
+                    prop_assert!(a.blast_radius(r).stages.contains(&b));
                 }
             }
             Ok(())
@@ -294,8 +294,8 @@ proptest! {
         if let Ok(s) = JobSummary::from_slice(&bytes) {
             if let Ok(g) = LineageGraph::build(&s) {
                 let a = Analysis::new(&g);
-                let _ = dataprep_lineage::report::json::to_string(&dataprep_lineage::report::json::why(&a));
-                let _ = dataprep_lineage::report::text::summary(&a, Default::default());
+                let _ = dataprep_lineage::report::Why::new(&a).to_json();
+                let _ = dataprep_lineage::report::Summary::new(&a).to_text(Default::default());
                 let _ = dataprep_lineage::dot::render(&a, dataprep_lineage::diagram::View::Lineage);
                 let _ = dataprep_lineage::mermaid::render(&a, dataprep_lineage::diagram::View::Lineage);
             }
@@ -357,7 +357,7 @@ fn structured_mutation_deletes_and_retypes_fields_without_panicking() {
             if let Ok(s) = JobSummary::from_str(crate::support::leak(&d)) {
                 if let Ok(g) = LineageGraph::build(&s) {
                     let a = Analysis::new(&g);
-                    let _ = dataprep_lineage::report::text::why(&a, Default::default());
+                    let _ = dataprep_lineage::report::Why::new(&a).to_text(Default::default());
                 }
             }
         }
@@ -402,12 +402,12 @@ proptest! {
         let summary = JobSummary::from_str(crate::support::leak(&doc)).unwrap();
         let graph = LineageGraph::build(&summary).unwrap();
         let a = Analysis::new(&graph);
-        let why_json = dataprep_lineage::report::json::to_string(&dataprep_lineage::report::json::why(&a));
+        let why_json = dataprep_lineage::report::Why::new(&a).to_json();
         let parsed: Value = serde_json::from_str(&why_json).unwrap();
         let texts: Vec<String> = parsed["root_causes"].as_array().unwrap().iter()
             .flat_map(|r| r["evidence"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap().to_owned()))
             .collect();
-        let text = dataprep_lineage::report::text::why(&a, Default::default());
+        let text = dataprep_lineage::report::Why::new(&a).to_text(Default::default());
         for s in &sentinels {
             prop_assert!(texts.contains(s), "{s:?} missing from JSON evidence {texts:?}");
             prop_assert!(text.contains(s.as_str()), "{s:?} missing from the text report");

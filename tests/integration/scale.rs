@@ -1,6 +1,6 @@
 //! Deep and wide graphs: every analysis must work without recursion.
 
-use dataprep_lineage::report::{json, text};
+use dataprep_lineage::report;
 use dataprep_lineage::{dot, Analysis, JobSummary, LineageGraph};
 
 /// The benchmarks' generator, shared so that tests and benches build the
@@ -24,8 +24,10 @@ fn a_200_000_stage_chain() {
     assert_eq!(a.timing.critical_path().len(), n);
     let trace = a.causes.trace(&graph, graph.stage_by_id("199999").unwrap());
     assert_eq!(trace[0].path.len(), n - 3);
-    assert!(!json::to_string(&json::why(&a)).is_empty());
-    assert!(!text::critical_path(&a, Default::default()).is_empty());
+    assert!(!report::Why::new(&a).to_json().is_empty());
+    assert!(!report::CriticalPath::new(&a)
+        .to_text(Default::default())
+        .is_empty());
     assert!(dot::render(&a, dataprep_lineage::diagram::View::Stages).len() > n);
 }
 

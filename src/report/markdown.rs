@@ -1,0 +1,585 @@
+//! Markdown reports (GitHub-flavoured), for chat, issues and pull requests.
+//!
+//! What a bot posts after a run: a heading with the verdict, each root
+//! cause with its evidence in code blocks, tables for the blocked stages and
+//! the critical path, and, when asked, the Mermaid diagram in a fenced
+//! `mermaid` block (GitHub and GitLab draw it). Drawn from the same report
+//! structs as the text and JSON, so the three say the same.
+//!
+//! The response is untrusted text: every name, id and message is escaped
+//! ([`escape`]) or put in a code block whose fence is longer than any run of
+//! backticks inside it ([`code_block`]), so nothing from the input can open a
+//! link, an image, a table cell or raw HTML.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use super::{
+    human_duration, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary, Trace,
+    Why,
+};
+use crate::graph::DataKind;
+use crate::model::Timestamp;
+use crate::status::Status;
+
+/// How to render Markdown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    /// A Mermaid diagram (from [`crate::mermaid`]) to include in a fenced
+    /// `mermaid` block.
+    pub diagram: Option<String>,
+}
+
+/// Inline text from the response, escaped for Markdown: ASCII punctuation
+/// that Markdown reads as syntax gets a backslash, line breaks and other
+/// control characters become spaces, so the text stays on its line and in its
+/// table cell.
+///
+/// ```
+/// use dataprep_lineage::report::markdown::escape;
+/// assert_eq!(escape("a|b *c* <x>").to_string(), r"a\|b \*c\* \<x\>");
+/// ```
+pub fn escape(text: &str) -> Escaped<'_> {
+    Escaped(text)
+}
+
+/// See [`escape`].
+#[derive(Debug, Clone, Copy)]
+pub struct Escaped<'t>(&'t str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '!' | '&'
+                | '{' | '}' | '(' | ')' | '"' | '$' => write!(f, "\\{c}")?,
+                c if c.is_control() => f.write_str(" ")?,
+                c => write!(f, "{c}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An inline code span holding `text`, with a fence longer than any run of
+/// backticks in it; control characters become spaces.
+fn code(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let fence = "`".repeat(longest_backtick_run(&clean) + 1);
+    let pad = if clean.starts_with('`') || clean.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{clean}{pad}{fence}")
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        if c == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest
+}
+
+/// A fenced code block holding `text` verbatim (line breaks kept), with a
+/// fence longer than any run of backticks inside and at least three.
+pub fn code_block(out: &mut dyn Write, info: &str, text: &str) -> io::Result<()> {
+    let fence = "`".repeat((longest_backtick_run(text) + 1).max(3));
+    writeln!(out, "{fence}{info}")?;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        // Other control characters (an ANSI escape) are shown, not sent.
+        writeln!(out, "{}", super::text::one_line_keep_tabs(line))?;
+    }
+    writeln!(out, "{fence}")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `**name** (type, id `N`)`.
+struct Title<'s>(&'s StageRef);
+
+impl fmt::Display for Title<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        match &s.name {
+            Some(n) => write!(f, "**{}**", escape(n))?,
+            None => write!(f, "stage {}", code(&s.id))?,
+        }
+        let kind = match (s.placeholder, &s.stage_type) {
+            (true, _) => "placeholder",
+            (false, Some(t)) => t,
+            (false, None) => "stage",
+        };
+        write!(f, " ({}, id {})", escape(kind), code(&s.id))
+    }
+}
+
+/// A stage's name (or id) for a table cell.
+struct Cell<'s>(&'s StageRef);
+
+impl fmt::Display for Cell<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.name {
+            Some(n) => write!(f, "{}", escape(n)),
+            None => write!(f, "{}", code(&self.0.id)),
+        }
+    }
+}
+
+fn stage_type(s: &StageRef) -> &str {
+    match (s.placeholder, &s.stage_type) {
+        (true, _) => "placeholder",
+        (false, Some(t)) => t,
+        (false, None) => "—",
+    }
+}
+
+struct Data<'d>(&'d DataRef);
+
+impl fmt::Display for Data<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        write!(f, "{} ", d.kind.label())?;
+        match &d.name {
+            Some(n) => write!(f, "**{}**", escape(n))?,
+            None => write!(f, "{}", code(&d.id))?,
+        }
+        if let Some(c) = d
+            .connection
+            .as_deref()
+            .filter(|c| Some(*c) != d.name.as_deref())
+        {
+            write!(f, " via {}", escape(c))?;
+        }
+        if let Some(t) = &d.connection_type {
+            write!(f, " \\[{}\\]", escape(t))?;
+        }
+        Ok(())
+    }
+}
+
+fn run_title(out: &mut dyn Write, run: &RunInfo, verdict: &str) -> io::Result<()> {
+    write!(
+        out,
+        "### Run {}",
+        code(run.id.as_deref().unwrap_or("(no id)"))
+    )?;
+    if let Some(p) = &run.pipeline {
+        write!(out, " of {}", escape(p))?;
+    }
+    writeln!(out, ": {verdict}")?;
+    writeln!(out)?;
+    let mut facts = vec![format!("**{}**", run.status)];
+    if let Some(w) = &run.workspace {
+        facts.push(format!("workspace {}", escape(w)));
+    }
+    if let Some(t) = &run.run_type {
+        facts.push(format!("{} run", escape(t)));
+    }
+    if let Some(t) = run.created_ms {
+        facts.push(format!("started {}", Timestamp(t)));
+    }
+    match (run.wall_ms, run.status) {
+        (Some(w), Status::Running) => {
+            facts.push(format!("running for {} so far", human_duration(w)))
+        }
+        (Some(w), _) => facts.push(format!("wall time {}", human_duration(w))),
+        _ => {}
+    }
+    writeln!(out, "{}", facts.join(" · "))?;
+    writeln!(out)
+}
+
+fn verdict(run: &RunInfo, root_causes: usize) -> String {
+    match (run.status, root_causes) {
+        (_, n) if n > 0 => format!("{} — {n} root cause{}", run.status, plural(n)),
+        (Status::Success, _) => "succeeded".to_owned(),
+        (Status::Running, _) => "still running, nothing failed so far".to_owned(),
+        (s, _) => format!("{s}, no stage failed"),
+    }
+}
+
+/// The `why` report in Markdown.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<()> {
+    run_title(out, &r.run, &verdict(&r.run, r.root_causes.len()))?;
+    for (i, rc) in r.root_causes.iter().enumerate() {
+        writeln!(
+            out,
+            "#### {}. {} — {}",
+            i + 1,
+            Title(&rc.stage),
+            rc.stage.status
+        )?;
+        writeln!(out)?;
+        let mut facts = Vec::new();
+        if let (Some(s0), Some(s1)) = (rc.started_ms, rc.completed_ms) {
+            facts.push(format!(
+                "ran {} → {} ({})",
+                Timestamp(s0),
+                Timestamp(s1),
+                human_duration(s1.saturating_sub(s0))
+            ));
+        }
+        match rc.retry_count {
+            Some(0) | None => {}
+            Some(n) => facts.push(format!("{n} retr{}", if n == 1 { "y" } else { "ies" })),
+        }
+        if let Some(op) = &rc.operator_id {
+            facts.push(format!("operator {}", code(op)));
+        }
+        if rc.trigger_rule != "ALL_SUCCESS" {
+            facts.push(format!("trigger rule {}", code(&rc.trigger_rule)));
+        }
+        if let Some(fp) = rc.fingerprint {
+            facts.push(format!("fingerprint {}", code(&fp.to_string())));
+        }
+        if !facts.is_empty() {
+            writeln!(out, "{}", facts.join(" · "))?;
+            writeln!(out)?;
+        }
+        if rc.evidence.is_empty() {
+            writeln!(out, "The response holds no message for this stage.")?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "What the response says:")?;
+            writeln!(out)?;
+            for t in &rc.evidence {
+                writeln!(out, "at {}:", code(&t.path.to_string()))?;
+                writeln!(out)?;
+                code_block(out, "text", &t.text)?;
+                writeln!(out)?;
+            }
+        }
+        if !rc.reads.is_empty() || !rc.writes.is_empty() {
+            for d in &rc.reads {
+                writeln!(out, "- reads {}", Data(d))?;
+            }
+            for d in &rc.writes {
+                writeln!(out, "- writes {}", Data(d))?;
+            }
+            writeln!(out)?;
+        }
+        if rc.blocked_stages.is_empty() {
+            writeln!(out, "Blocked nothing downstream.")?;
+            writeln!(out)?;
+        } else {
+            let n = rc.blocked_stages.len();
+            writeln!(out, "Blocked downstream ({n} stage{}):", plural(n))?;
+            writeln!(out)?;
+            writeln!(out, "| stage | type | id | status |")?;
+            writeln!(out, "|---|---|---|---|")?;
+            for b in &rc.blocked_stages {
+                writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    Cell(b),
+                    escape(stage_type(b)),
+                    code(&b.id),
+                    b.status
+                )?;
+            }
+            writeln!(out)?;
+        }
+        let targets: Vec<&DataRef> = rc
+            .blast_radius
+            .data
+            .iter()
+            .filter(|d| d.kind == DataKind::ExportTarget)
+            .collect();
+        if !targets.is_empty() {
+            writeln!(out, "Exports downstream:")?;
+            writeln!(out)?;
+            for d in targets {
+                writeln!(out, "- {}", Data(d))?;
+            }
+            writeln!(out)?;
+        }
+    }
+    run_causes(out, &r.run_causes)?;
+    critical_section(out, &r.critical_path)?;
+    diagram(out, opts)
+}
+
+fn run_causes(out: &mut dyn Write, causes: &[crate::cause::RunCause]) -> io::Result<()> {
+    if causes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "#### Run-level causes")?;
+    writeln!(out)?;
+    for c in causes {
+        writeln!(
+            out,
+            "- **{}**: {}",
+            c.kind().label(),
+            escape(&c.to_string())
+        )?;
+    }
+    writeln!(out)
+}
+
+fn critical_section(out: &mut dyn Write, c: &PathSummary) -> io::Result<()> {
+    write!(
+        out,
+        "#### Critical path: {} of work",
+        human_duration(c.makespan_ms)
+    )?;
+    if let Some(w) = c.wall_ms {
+        write!(out, " against {} of wall time", human_duration(w))?;
+    }
+    writeln!(out)?;
+    writeln!(out)?;
+    if c.steps.is_empty() {
+        writeln!(out, "No stages.")?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "| # | stage | type | status | duration | finishes at |"
+        )?;
+        writeln!(out, "|---:|---|---|---|---:|---:|")?;
+        for (i, s) in c.steps.iter().enumerate() {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | +{} |",
+                i + 1,
+                Cell(&s.stage),
+                escape(stage_type(&s.stage)),
+                s.stage.status,
+                human_duration(s.duration_ms),
+                human_duration(s.earliest_finish_ms)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if !c.observed.steps.is_empty() {
+        writeln!(out, "Observed chain (what actually finished last):")?;
+        writeln!(out)?;
+        writeln!(out, "| # | stage | waited | completed |")?;
+        writeln!(out, "|---:|---|---:|---|")?;
+        for (i, s) in c.observed.steps.iter().enumerate() {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                i + 1,
+                Cell(&s.stage),
+                s.wait_ms
+                    .map_or_else(|| "unknown".to_owned(), human_duration),
+                s.completed_ms
+                    .map_or_else(String::new, |t| Timestamp(t).to_string())
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn diagram(out: &mut dyn Write, opts: &MarkdownOptions) -> io::Result<()> {
+    if let Some(d) = &opts.diagram {
+        code_block(out, "mermaid", d.trim_end())?;
+    }
+    Ok(())
+}
+
+/// The `summary` report in Markdown.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::Result<()> {
+    run_title(out, &r.run, &verdict(&r.run, r.root_causes.len()))?;
+    let total = r.stages.total();
+    let parts: Vec<String> = r
+        .stages
+        .by_status()
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    writeln!(out, "{total} stage{}: {}", plural(total), parts.join(", "))?;
+    writeln!(out)?;
+    if r.root_causes.is_empty() {
+        writeln!(out, "Root causes: none.")?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "| root cause | type | status | blocked | first message |"
+        )?;
+        writeln!(out, "|---|---|---|---:|---|")?;
+        for rc in &r.root_causes {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                Cell(&rc.stage),
+                escape(stage_type(&rc.stage)),
+                rc.stage.status,
+                rc.blocked,
+                rc.first_evidence
+                    .as_deref()
+                    .map_or_else(String::new, |t| escape(&cut(t)).to_string())
+            )?;
+        }
+        writeln!(out)?;
+    }
+    run_causes(out, &r.run_causes)?;
+    critical_section(out, &r.critical_path)?;
+    diagram(out, opts)
+}
+
+/// A quoted text cut for a table cell.
+fn cut(text: &str) -> String {
+    const MAX: usize = 300;
+    if text.chars().count() <= MAX {
+        return text.to_owned();
+    }
+    let mut c: String = text.chars().take(MAX - 1).collect();
+    c.push('…');
+    c
+}
+
+/// The `critical-path` report in Markdown.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn critical_path(
+    out: &mut dyn Write,
+    r: &CriticalPath,
+    opts: &MarkdownOptions,
+) -> io::Result<()> {
+    run_title(out, &r.run, "where the time went")?;
+    critical_section(out, &r.path_summary())?;
+    writeln!(out, "#### Every stage (topological order)")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "| stage | status | duration | earliest finish | slack | critical |"
+    )?;
+    writeln!(out, "|---|---|---:|---:|---:|---|")?;
+    for s in &r.stages {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            Cell(&s.stage),
+            s.stage.status,
+            human_duration(s.duration_ms),
+            human_duration(s.earliest_finish_ms),
+            human_duration(s.slack_ms),
+            if s.critical { "yes" } else { "" }
+        )?;
+    }
+    writeln!(out)?;
+    diagram(out, opts)
+}
+
+/// The `order` report in Markdown.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn order(out: &mut dyn Write, r: &Order) -> io::Result<()> {
+    let n = r.stages.len();
+    writeln!(
+        out,
+        "{n} stage{} in topological order (parents first; ties by smallest id):",
+        plural(n)
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| # | level | id | name | status |")?;
+    writeln!(out, "|---:|---:|---|---|---|")?;
+    for (i, s) in r.stages.iter().enumerate() {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            i + 1,
+            s.level,
+            code(&s.stage.id),
+            s.stage
+                .name
+                .as_deref()
+                .map_or_else(|| "—".to_owned(), |n| escape(n).to_string()),
+            s.stage.status
+        )?;
+    }
+    Ok(())
+}
+
+/// The `why --stage` report in Markdown.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn trace(out: &mut dyn Write, r: &Trace) -> io::Result<()> {
+    let me = r.stage_ref();
+    writeln!(out, "#### {} — {}", Title(&me), r.status)?;
+    writeln!(out)?;
+    if r.culprits.is_empty() {
+        writeln!(
+            out,
+            "Nothing upstream held this stage back, and it did not fail itself."
+        )?;
+        return Ok(());
+    }
+    for c in &r.culprits {
+        if c.stage.id == r.stage {
+            writeln!(out, "- is a root cause itself: it failed on its own.")?;
+            continue;
+        }
+        let path: Vec<String> = c.path_stages.iter().map(|s| Cell(s).to_string()).collect();
+        writeln!(
+            out,
+            "- held back by {} ({}): {}",
+            Title(&c.stage),
+            c.stage.status,
+            path.join(" → ")
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_and_blocks_outlast_backticks() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+        let mut out = Vec::new();
+        code_block(&mut out, "text", "x ```` y\nz").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "`````text\nx ```` y\nz\n`````\n"
+        );
+    }
+
+    #[test]
+    fn escaped_text_stays_on_its_line() {
+        assert_eq!(escape("a\nb").to_string(), "a b");
+        assert_eq!(
+            escape("[x](javascript:1)").to_string(),
+            r"\[x\]\(javascript:1\)"
+        );
+    }
+}
