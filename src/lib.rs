@@ -3,26 +3,29 @@
 //! **why did it take so long**, and **what does this pipeline look like**.
 //!
 //! Data flows one way: bytes → [`model`] (a tolerant typed model, with
-//! [`Diagnostic`]s for what was odd) → [`graph`] (stages and data nodes,
-//! proven acyclic) → analyses ([`order`], [`cause`], [`timing`], bundled in
-//! [`Analysis`]) → outputs ([`report`] text and JSON, [`dot`], [`mermaid`]).
+//! [`Diagnostic`]s for what was odd, each at a [`JsonPath`]) → [`graph`]
+//! (stages and data nodes, proven acyclic) → [`Analysis`] (order, culprits
+//! and root causes, timing, run-level causes; evidence, blast radius, traces
+//! and [`Fingerprint`]s on demand) → [`report`] (one owned view model per
+//! question, drawn as text, Markdown or JSON) and [`diagram`] ([`dot`],
+//! [`mermaid`]). What each analysis means is written down in
+//! `docs/semantics.md`.
 //!
 //! ```
-//! use dataprep_lineage::{Analysis, JobSummary, LineageGraph};
+//! use dataprep_lineage::{report, Analysis, JobSummary, LineageGraph};
 //!
 //! let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/failed_transform_blocks_exports.json");
 //! let bytes = std::fs::read(path)?; // read it whole: the summary borrows its text
 //! let summary = JobSummary::from_slice(&bytes)?;
 //! let graph = LineageGraph::build(&summary)?;
-//! let analysis = Analysis::new(&graph);
+//! let why = report::Why::new(&Analysis::new(&graph)); // owned: outlives the bytes
 //!
-//! for &stage in analysis.causes.root_causes() {
-//!     let s = &graph.stages()[stage];
-//!     let evidence = dataprep_lineage::cause::evidence(&graph, stage);
-//!     println!("{} ({}) {}: {}", s.name().unwrap_or(s.id), s.id, s.status_label(), evidence.texts[0].text);
-//!     assert_eq!(s.name(), Some("Join contacts with orders"));
-//!     assert_eq!(analysis.causes.blocked(stage).len(), 2);
+//! for cause in &why.root_causes {
+//!     let said = cause.evidence.first().map_or("(no message)", |e| e.text.as_str());
+//!     println!("{} ({}) {}: {said}", cause.stage.name_or_id(), cause.stage.id, cause.stage.status);
 //! }
+//! assert_eq!(why.root_causes[0].stage.name.as_deref(), Some("Join contacts with orders"));
+//! assert_eq!(why.root_causes[0].blocked.len(), 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

@@ -174,9 +174,16 @@ struct Input {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
-    /// With --format markdown: add the pipeline as a Mermaid diagram
-    /// (stages, or lineage with the data) in a ```mermaid block.
-    #[arg(long, value_enum, value_name = "VIEW", num_args = 0..=1, default_missing_value = "stages")]
+    /// With --format markdown: add the pipeline as a Mermaid diagram in a
+    /// ```mermaid block (--diagram: stages; --diagram=lineage: with the data).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "VIEW",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "stages"
+    )]
     diagram: Option<ViewArg>,
 }
 

@@ -51,8 +51,12 @@ impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for c in self.0.chars() {
             match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '!' | '&'
-                | '{' | '}' | '(' | ')' | '"' | '$' => write!(f, "\\{c}")?,
+                // Enough to keep text inert: with `[` `]` escaped no link or
+                // image can open, with `<` `&` no HTML or entity, with `|` no
+                // table cell; `(`, `!` and `"` are then harmless and kept.
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '&' => {
+                    write!(f, "\\{c}")?
+                }
                 c if c.is_control() => f.write_str(" ")?,
                 c => write!(f, "{c}")?,
             }
@@ -579,7 +583,7 @@ mod tests {
         assert_eq!(escape("a\nb").to_string(), "a b");
         assert_eq!(
             escape("[x](javascript:1)").to_string(),
-            r"\[x\]\(javascript:1\)"
+            r"\[x\](javascript:1)"
         );
     }
 }

@@ -8,5 +8,6 @@ mod escaping;
 mod outputs;
 mod parsing;
 mod properties;
+mod reports;
 mod scale;
 mod support;

@@ -6,11 +6,20 @@ use std::process::{Command, Stdio};
 
 use crate::support::{fixtures, stem};
 
-const REPORTS: [(&str, &[&str]); 12] = [
+const REPORTS: [(&str, &[&str]); 15] = [
     ("summary_text", &["summary"]),
     ("summary_json", &["summary", "--format", "json"]),
     ("why_text", &["why"]),
     ("why_json", &["why", "--format", "json"]),
+    (
+        "why_markdown",
+        &["why", "--format", "markdown", "--diagram"],
+    ),
+    ("summary_markdown", &["summary", "--format", "markdown"]),
+    (
+        "critical_path_markdown",
+        &["critical-path", "--format", "markdown"],
+    ),
     ("order_text", &["order"]),
     ("order_json", &["order", "--format", "json"]),
     ("critical_path_text", &["critical-path"]),
@@ -71,6 +80,15 @@ fn traces_of_blocked_stages() {
     insta::assert_snapshot!(
         "why_stage_json",
         output(&["why", "--format", "json", "--stage", &id], &file)
+    );
+    insta::assert_snapshot!(
+        "why_stage_markdown",
+        output(&["why", "--format", "markdown", "--stage", &id], &file)
+    );
+    // A unique name does what the id does.
+    assert_eq!(
+        output(&["why", "--stage", "Publish to Zoho Analytics"], &file),
+        output(&["why", "--stage", &id], &file)
     );
 }
 
