@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Compares two builds of examples/profile.rs step by step, as BENCHMARKS.md's
+# Compares two builds of benches/tools/profile.rs step by step, as BENCHMARKS.md's
 # "Second round" table does: the two binaries run `steps` alternately, ROUNDS
 # times, and each step keeps its minimum over all rounds (on a shared VM the
 # minimum is the figure least disturbed by neighbours).
 #
 #   git worktree add /tmp/before 532b727
-#   cp examples/profile.rs /tmp/before/examples/profile.rs
+#   cp benches/tools/profile.rs /tmp/before/benches/tools/profile.rs
 #   (cd /tmp/before && CARGO_TARGET_DIR=/tmp/before-target cargo build --release --example profile)
 #   cargo build --release --example profile
 #   benches/compare_steps.sh /tmp/before-target/release/examples/profile \

@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{DataIx, EdgeKind, LineageGraph, Node, StageIx};
+use crate::graph::{DataIx, LineageGraph, Node, StageIx};
 use crate::json_path::{JsonPath, Segment};
 use crate::model::lenient::{Sink, Walk, Walker};
 use crate::model::{ExecutionStatus, JobSummary, JsonText, TaskInstance, Timestamp};
@@ -196,7 +196,7 @@ impl Causes {
 }
 
 /// Every stage and data node downstream of `stage`.
-pub fn blast_radius(graph: &LineageGraph<'_>, stage: StageIx) -> BlastRadius {
+pub(crate) fn blast_radius(graph: &LineageGraph<'_>, stage: StageIx) -> BlastRadius {
     let mut radius = BlastRadius::default();
     for node in graph.descendants(Node::Stage(stage)) {
         match node {
@@ -254,11 +254,11 @@ pub struct Evidence {
 }
 
 /// Collects the evidence of `stage` (normally a root cause).
-pub fn evidence(graph: &LineageGraph<'_>, stage: StageIx) -> Evidence {
+pub(crate) fn evidence(graph: &LineageGraph<'_>, stage: StageIx) -> Evidence {
     let s = &graph.stages()[stage];
     let mut ev = Evidence {
-        reads: graph.data_of(stage, EdgeKind::Reads),
-        writes: graph.data_of(stage, EdgeKind::Writes),
+        reads: graph.reads(stage),
+        writes: graph.writes(stage),
         ..Evidence::default()
     };
     let Some(ti) = s.instance else { return ev };

@@ -20,6 +20,9 @@ pub enum Error {
         column: usize,
         /// What was wrong there.
         message: String,
+        /// The error of the reader that found it.
+        #[source]
+        source: SyntaxSource,
     },
     /// The API answered with an error instead of a run.
     #[error("the API returned an error (status code {}){}", .status_code.map_or_else(|| "missing".to_owned(), |c| c.to_string()), ApiMessages(.messages))]
@@ -61,15 +64,21 @@ pub enum Error {
         /// What was wrong there.
         message: String,
     },
-    /// A stage id was asked for that the run does not have.
-    #[error("no stage with id `{id}` in this run")]
-    UnknownStage {
-        /// The id asked for.
-        id: String,
-    },
     /// Reading the input failed.
     #[error("could not read the input: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// What found a syntax error: the JSON reader, or the UTF-8 check before it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SyntaxSource {
+    /// serde_json's error.
+    #[error(transparent)]
+    Json(serde_json::Error),
+    /// The input is not UTF-8.
+    #[error(transparent)]
+    Utf8(std::str::Utf8Error),
 }
 
 /// The crate's result type.
@@ -129,6 +138,7 @@ impl Error {
             line,
             column: before.len() - line_start + 1,
             message: "invalid UTF-8 (the input must be UTF-8 JSON)".to_owned(),
+            source: SyntaxSource::Utf8(*e),
         }
     }
 
@@ -142,6 +152,7 @@ impl Error {
             // of a line (an empty file); the column promised here is 1-based.
             column: e.column().max(1),
             message: strip_position(&e),
+            source: SyntaxSource::Json(e),
         }
     }
 }

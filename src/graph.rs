@@ -531,8 +531,18 @@ impl<'a> LineageGraph<'a> {
         out
     }
 
+    /// The data nodes `stage` reads, in graph order.
+    pub fn reads(&self, stage: StageIx) -> Vec<DataIx> {
+        self.data_of(stage, EdgeKind::Reads)
+    }
+
+    /// The data nodes `stage` writes, in graph order.
+    pub fn writes(&self, stage: StageIx) -> Vec<DataIx> {
+        self.data_of(stage, EdgeKind::Writes)
+    }
+
     /// The data nodes a stage reads (`Reads`) or writes (`Writes`).
-    pub fn data_of(&self, stage: StageIx, kind: EdgeKind) -> Vec<DataIx> {
+    fn data_of(&self, stage: StageIx, kind: EdgeKind) -> Vec<DataIx> {
         // A stage reads along its incoming edges and writes along its outgoing ones.
         let direction = match kind {
             EdgeKind::Reads => petgraph::Direction::Incoming,

@@ -41,7 +41,11 @@ pub(crate) fn decode<T: for<'de> Deserialize<'de>>(
 /// An integer written as a number or a digit string; anything else is `None`.
 fn loose_int<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<i64>, D::Error> {
     Ok(match Value::deserialize(d)? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        // As `Int` reads it: a whole number written as a float is that
+        // number; 2.5 is no integer.
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| super::lenient::whole_number(&n.to_string())),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     })
@@ -176,21 +180,7 @@ impl<'de> Deserialize<'de> for Streams {
                 Ok(Streams(entries))
             }
             // Anything else holds no stream.
-            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Streams, E> {
-                Ok(Streams::default())
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Streams, E> {
-                Ok(Streams::default())
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Streams, E> {
-                Ok(Streams::default())
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Streams, E> {
-                Ok(Streams::default())
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Streams, E> {
-                Ok(Streams::default())
-            }
+            crate::model::lenient::scalar_arms!(_kind, _text => Streams::default());
             fn visit_unit<E: de::Error>(self) -> std::result::Result<Streams, E> {
                 Ok(Streams::default())
             }

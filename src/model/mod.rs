@@ -467,21 +467,7 @@ impl<'de> Visitor<'de> for TopVisitor {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Self::not_object(JsonKind::Array))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Top<'de>, E> {
-        Ok(Self::not_object(JsonKind::Bool))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Top<'de>, E> {
-        Ok(Self::not_object(JsonKind::Number))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Top<'de>, E> {
-        Ok(Self::not_object(JsonKind::Number))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Top<'de>, E> {
-        Ok(Self::not_object(JsonKind::Number))
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Top<'de>, E> {
-        Ok(Self::not_object(JsonKind::String))
-    }
+    lenient::scalar_arms!(kind, _text => Self::not_object(kind));
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Top<'de>, E> {
         Ok(Self::not_object(JsonKind::Null))
     }

@@ -161,21 +161,7 @@ impl<'de> Read<'de> for Mappers<'de> {
                 while seq.next_element::<de::IgnoredAny>()?.is_some() {}
                 Ok(wrong(JsonKind::Array))
             }
-            fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
-                Ok(wrong(JsonKind::Bool))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
-                Ok(wrong(JsonKind::Number))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
-                Ok(wrong(JsonKind::Number))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
-                Ok(wrong(JsonKind::Number))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
-                Ok(wrong(JsonKind::String))
-            }
+            crate::model::lenient::scalar_arms!(kind, _text => wrong(kind));
             fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
                 Ok(Lenient::Missing)
             }

@@ -357,6 +357,7 @@ fn invalid_utf8_is_a_syntax_error_at_its_position() {
             line,
             column,
             ref message,
+            ..
         } => {
             assert_eq!((line, column), (2, 21));
             assert!(message.contains("UTF-8"), "{message}");

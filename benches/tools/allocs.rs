@@ -7,7 +7,7 @@
 //! ```
 //!
 //! A counting allocator slows every allocation a little, which is why this is
-//! not part of `examples/profile.rs`.
+//! not part of `benches/tools/profile.rs`.
 
 use dataprep_lineage::{JobSummary, LineageGraph};
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -5,7 +5,7 @@
 //! cargo run --release -- why /tmp/run-10k.json
 //! ```
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::io::Write;
