@@ -40,6 +40,7 @@ fn message_for(bytes: &[u8]) -> Result<Option<String>, dataprep_lineage::Error> 
     let diagram = dataprep_lineage::mermaid::render(&analysis, Default::default());
     post.push_str(&why.to_markdown(&MarkdownOptions {
         diagram: Some(diagram),
+        ..MarkdownOptions::default()
     }));
     Ok(Some(post))
 }

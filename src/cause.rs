@@ -485,7 +485,8 @@ impl fmt::Display for RunCause {
 }
 
 /// A run-level cause as JSON: `kind`, `detail` (the sentence), and the
-/// fields of its kind.
+/// fields of every kind (null where they do not apply), so that every key is
+/// always there.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RunCauseJson {
@@ -494,28 +495,28 @@ pub struct RunCauseJson {
     /// The cause in one sentence, for people.
     pub detail: String,
     /// `stopped`: who stopped the run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub by: Option<String>,
     /// `stopped`, `killed`: when, epoch ms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub at_ms: Option<i64>,
     /// `quality_gate`: the export stage's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub stage: Option<String>,
     /// `quality_gate`: the export stage's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name: Option<String>,
     /// `quality_gate`: the export target.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub target: Option<String>,
     /// `quality_gate`: valid values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub valid: Option<i64>,
     /// `quality_gate`: invalid values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub invalid: Option<i64>,
     /// `quality_gate`: missing values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub missing: Option<i64>,
 }
 

@@ -95,6 +95,12 @@ struct Cli {
     #[arg(long, short, global = true)]
     quiet: bool,
 
+    /// Show every entry of every list: no "… and N more" in text and
+    /// Markdown (20 per list), no cap in JSON (1,000 per list, with exact
+    /// *_count keys beside).
+    #[arg(long, global = true)]
+    all: bool,
+
     /// When to colour text output: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     color: ColorChoice,
@@ -280,13 +286,19 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
     }
 
     let analysis = Analysis::new(&graph);
+    let (limits, list_cap) = if cli.all {
+        (report::Limits::ALL, None)
+    } else {
+        (report::Limits::DEFAULT, Some(text::LIST_CAP))
+    };
     let opts = TextOptions {
         color: use_color(cli.color),
+        list_cap,
     };
     match &cli.command {
         Command::Summary(i) => {
-            let r = report::Summary::new(&analysis);
-            let md = markdown_options(&analysis, i);
+            let r = report::Summary::with_limits(&analysis, limits);
+            let md = markdown_options(&analysis, i, list_cap);
             write_stdout(|out| match i.format {
                 Format::Text => text::summary(out, &r, opts),
                 Format::Json => json::write(out, &r),
@@ -294,8 +306,8 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             })
         }
         Command::Why { input, stage: None } => {
-            let r = report::Why::new(&analysis);
-            let md = markdown_options(&analysis, input);
+            let r = report::Why::with_limits(&analysis, limits);
+            let md = markdown_options(&analysis, input, list_cap);
             write_stdout(|out| match input.format {
                 Format::Text => text::why(out, &r, opts),
                 Format::Json => json::write(out, &r),
@@ -307,11 +319,12 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             stage: Some(wanted),
         } => {
             let s = resolve_stage(&graph, wanted, file)?;
-            let r = report::Trace::new(&analysis, s);
+            let r = report::Trace::with_limits(&analysis, s, limits);
+            let md = markdown_options(&analysis, input, list_cap);
             write_stdout(|out| match input.format {
                 Format::Text => text::trace(out, &r, opts),
                 Format::Json => json::write(out, &r),
-                Format::Markdown => markdown::trace(out, &r),
+                Format::Markdown => markdown::trace(out, &r, &md),
             })
         }
         Command::Order(i) => {
@@ -324,7 +337,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         }
         Command::CriticalPath(i) => {
             let r = report::CriticalPath::new(&analysis);
-            let md = markdown_options(&analysis, i);
+            let md = markdown_options(&analysis, i, list_cap);
             write_stdout(|out| match i.format {
                 Format::Text => text::critical_path(out, &r, opts),
                 Format::Json => json::write(out, &r),
@@ -337,9 +350,14 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
     }
 }
 
-fn markdown_options(a: &Analysis<'_, '_>, input: &Input) -> MarkdownOptions {
+fn markdown_options(
+    a: &Analysis<'_, '_>,
+    input: &Input,
+    list_cap: Option<usize>,
+) -> MarkdownOptions {
     MarkdownOptions {
         diagram: input.diagram.map(|v| mermaid::render(a, view(v))),
+        list_cap,
     }
 }
 

@@ -14,20 +14,46 @@
 use std::fmt;
 use std::io::{self, Write};
 
+use super::text::{quote, shown};
 use super::{
     human_duration, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary, Trace,
     Why,
 };
-use crate::graph::DataKind;
 use crate::model::Timestamp;
 use crate::status::Status;
 
 /// How to render Markdown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownOptions {
     /// A Mermaid diagram (from [`crate::mermaid`]) to include in a fenced
     /// `mermaid` block.
     pub diagram: Option<String>,
+    /// The most entries a list or table shows (then "… and N more");
+    /// `None` shows every one. Default 20.
+    pub list_cap: Option<usize>,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions {
+            diagram: None,
+            list_cap: Some(super::text::LIST_CAP),
+        }
+    }
+}
+
+/// `*… and N more (--all shows every one)*` after a list that showed fewer
+/// than `total`, as its own paragraph.
+fn more(out: &mut dyn Write, shown: usize, total: usize) -> io::Result<()> {
+    if total > shown {
+        writeln!(
+            out,
+            "*… and {} more (--all shows every one)*",
+            total - shown
+        )?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// Inline text from the response, escaped for Markdown: ASCII punctuation
@@ -227,7 +253,9 @@ fn verdict(run: &RunInfo, root_causes: usize) -> String {
 /// What writing to `out` returns.
 pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<()> {
     run_title(out, &r.run, &verdict(&r.run, r.root_causes.len()))?;
-    for (i, rc) in r.root_causes.iter().enumerate() {
+    let cap = opts.list_cap;
+    let causes_shown = shown(cap, r.root_causes.len());
+    for (i, rc) in r.root_causes[..causes_shown].iter().enumerate() {
         writeln!(
             out,
             "#### {}. {} — {}",
@@ -268,12 +296,14 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
         } else {
             writeln!(out, "What the response says:")?;
             writeln!(out)?;
-            for t in &rc.evidence {
+            let n = shown(cap, rc.evidence.len());
+            for t in &rc.evidence[..n] {
                 writeln!(out, "at {}:", code(&t.path.to_string()))?;
                 writeln!(out)?;
-                code_block(out, "text", &t.text)?;
+                code_block(out, "text", &quote(&t.text))?;
                 writeln!(out)?;
             }
+            more(out, n, rc.evidence_count)?;
         }
         if !rc.reads.is_empty() || !rc.writes.is_empty() {
             for d in &rc.reads {
@@ -284,16 +314,17 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             }
             writeln!(out)?;
         }
-        if rc.blocked_stages.is_empty() {
+        if rc.blocked_count == 0 {
             writeln!(out, "Blocked nothing downstream.")?;
             writeln!(out)?;
         } else {
-            let n = rc.blocked_stages.len();
+            let n = rc.blocked_count;
             writeln!(out, "Blocked downstream ({n} stage{}):", plural(n))?;
             writeln!(out)?;
             writeln!(out, "| stage | type | id | status |")?;
             writeln!(out, "|---|---|---|---|")?;
-            for b in &rc.blocked_stages {
+            let n = shown(cap, rc.blocked_stages.len());
+            for b in &rc.blocked_stages[..n] {
                 writeln!(
                     out,
                     "| {} | {} | {} | {} |",
@@ -304,34 +335,37 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
                 )?;
             }
             writeln!(out)?;
+            more(out, n, rc.blocked_count)?;
         }
-        let targets: Vec<&DataRef> = rc
-            .blast_radius
-            .data
-            .iter()
-            .filter(|d| d.kind == DataKind::ExportTarget)
-            .collect();
-        if !targets.is_empty() {
+        if !rc.exports_downstream.is_empty() {
             writeln!(out, "Exports downstream:")?;
             writeln!(out)?;
-            for d in targets {
+            let n = shown(cap, rc.exports_downstream.len());
+            for d in &rc.exports_downstream[..n] {
                 writeln!(out, "- {}", Data(d))?;
             }
             writeln!(out)?;
+            more(out, n, rc.exports_downstream_count)?;
         }
     }
-    run_causes(out, &r.run_causes)?;
-    critical_section(out, &r.critical_path)?;
+    more(out, causes_shown, r.root_causes.len())?;
+    run_causes(out, &r.run_causes, cap)?;
+    critical_section(out, &r.critical_path, cap)?;
     diagram(out, opts)
 }
 
-fn run_causes(out: &mut dyn Write, causes: &[crate::cause::RunCause]) -> io::Result<()> {
+fn run_causes(
+    out: &mut dyn Write,
+    causes: &[crate::cause::RunCause],
+    cap: Option<usize>,
+) -> io::Result<()> {
     if causes.is_empty() {
         return Ok(());
     }
     writeln!(out, "#### Run-level causes")?;
     writeln!(out)?;
-    for c in causes {
+    let n = shown(cap, causes.len());
+    for c in &causes[..n] {
         writeln!(
             out,
             "- **{}**: {}",
@@ -339,10 +373,11 @@ fn run_causes(out: &mut dyn Write, causes: &[crate::cause::RunCause]) -> io::Res
             escape(&c.to_string())
         )?;
     }
-    writeln!(out)
+    writeln!(out)?;
+    more(out, n, causes.len())
 }
 
-fn critical_section(out: &mut dyn Write, c: &PathSummary) -> io::Result<()> {
+fn critical_section(out: &mut dyn Write, c: &PathSummary, cap: Option<usize>) -> io::Result<()> {
     write!(
         out,
         "#### Critical path: {} of work",
@@ -353,7 +388,7 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary) -> io::Result<()> {
     }
     writeln!(out)?;
     writeln!(out)?;
-    if c.steps.is_empty() {
+    if c.path_steps.is_empty() {
         writeln!(out, "No stages.")?;
         writeln!(out)?;
     } else {
@@ -362,7 +397,8 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary) -> io::Result<()> {
             "| # | stage | type | status | duration | finishes at |"
         )?;
         writeln!(out, "|---:|---|---|---|---:|---:|")?;
-        for (i, s) in c.steps.iter().enumerate() {
+        let n = shown(cap, c.path_steps.len());
+        for (i, s) in c.path_steps[..n].iter().enumerate() {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | +{} |",
@@ -375,13 +411,15 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary) -> io::Result<()> {
             )?;
         }
         writeln!(out)?;
+        more(out, n, c.path_steps.len())?;
     }
     if !c.observed.steps.is_empty() {
         writeln!(out, "Observed chain (what actually finished last):")?;
         writeln!(out)?;
         writeln!(out, "| # | stage | waited | completed |")?;
         writeln!(out, "|---:|---|---:|---|")?;
-        for (i, s) in c.observed.steps.iter().enumerate() {
+        let n = shown(cap, c.observed.steps.len());
+        for (i, s) in c.observed.steps[..n].iter().enumerate() {
             writeln!(
                 out,
                 "| {} | {} | {} | {} |",
@@ -394,6 +432,7 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary) -> io::Result<()> {
             )?;
         }
         writeln!(out)?;
+        more(out, n, c.observed.steps.len())?;
     }
     Ok(())
 }
@@ -431,7 +470,8 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
             "| root cause | type | status | blocked | first message |"
         )?;
         writeln!(out, "|---|---|---|---:|---|")?;
-        for rc in &r.root_causes {
+        let n = shown(opts.list_cap, r.root_causes.len());
+        for rc in &r.root_causes[..n] {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
@@ -441,25 +481,15 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
                 rc.blocked,
                 rc.first_evidence
                     .as_deref()
-                    .map_or_else(String::new, |t| escape(&cut(t)).to_string())
+                    .map_or_else(String::new, |t| escape(&quote(t)).to_string())
             )?;
         }
         writeln!(out)?;
+        more(out, n, r.root_causes.len())?;
     }
-    run_causes(out, &r.run_causes)?;
-    critical_section(out, &r.critical_path)?;
+    run_causes(out, &r.run_causes, opts.list_cap)?;
+    critical_section(out, &r.critical_path, opts.list_cap)?;
     diagram(out, opts)
-}
-
-/// A quoted text cut for a table cell.
-fn cut(text: &str) -> String {
-    const MAX: usize = 300;
-    if text.chars().count() <= MAX {
-        return text.to_owned();
-    }
-    let mut c: String = text.chars().take(MAX - 1).collect();
-    c.push('…');
-    c
 }
 
 /// The `critical-path` report in Markdown.
@@ -473,7 +503,7 @@ pub fn critical_path(
     opts: &MarkdownOptions,
 ) -> io::Result<()> {
     run_title(out, &r.run, "where the time went")?;
-    critical_section(out, &r.path_summary())?;
+    critical_section(out, &r.path_summary(), opts.list_cap)?;
     writeln!(out, "#### Every stage (topological order)")?;
     writeln!(out)?;
     writeln!(
@@ -481,7 +511,8 @@ pub fn critical_path(
         "| stage | status | duration | earliest finish | slack | critical |"
     )?;
     writeln!(out, "|---|---|---:|---:|---:|---|")?;
-    for s in &r.stages {
+    let n = shown(opts.list_cap, r.stages.len());
+    for s in &r.stages[..n] {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
@@ -494,6 +525,7 @@ pub fn critical_path(
         )?;
     }
     writeln!(out)?;
+    more(out, n, r.stages.len())?;
     diagram(out, opts)
 }
 
@@ -534,7 +566,7 @@ pub fn order(out: &mut dyn Write, r: &Order) -> io::Result<()> {
 /// # Errors
 ///
 /// What writing to `out` returns.
-pub fn trace(out: &mut dyn Write, r: &Trace) -> io::Result<()> {
+pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Result<()> {
     let me = r.stage_ref();
     writeln!(out, "#### {} — {}", Title(&me), r.status)?;
     writeln!(out)?;
@@ -545,12 +577,25 @@ pub fn trace(out: &mut dyn Write, r: &Trace) -> io::Result<()> {
         )?;
         return Ok(());
     }
-    for c in &r.culprits {
+    let n = shown(opts.list_cap, r.culprits.len());
+    for c in &r.culprits[..n] {
         if c.stage.id == r.stage {
             writeln!(out, "- is a root cause itself: it failed on its own.")?;
             continue;
         }
-        let path: Vec<String> = c.path_stages.iter().map(|s| Cell(s).to_string()).collect();
+        let keep = shown(opts.list_cap, c.path_stages.len());
+        let mut path: Vec<String> = c.path_stages[..keep - keep / 2]
+            .iter()
+            .map(|s| Cell(s).to_string())
+            .collect();
+        if keep < c.path_stages.len() {
+            path.push(format!("… {} more …", c.path_stages.len() - keep));
+        }
+        path.extend(
+            c.path_stages[c.path_stages.len() - keep / 2..]
+                .iter()
+                .map(|s| Cell(s).to_string()),
+        );
         writeln!(
             out,
             "- held back by {} ({}): {}",
@@ -559,7 +604,10 @@ pub fn trace(out: &mut dyn Write, r: &Trace) -> io::Result<()> {
             path.join(" → ")
         )?;
     }
-    Ok(())
+    if r.culprits_count > n {
+        writeln!(out)?;
+    }
+    more(out, n, r.culprits_count)
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub mod markdown;
 pub mod schema;
 pub mod text;
 
+use std::borrow::Cow;
+
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -36,6 +38,87 @@ use crate::status::Status;
 /// The version of the JSON reports' shape. It changes when a key is removed
 /// or changes meaning; new keys may appear within a version.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// A word the crate itself chooses (a stage type, a trigger rule): borrowed
+/// from a `'static` label when built, owned when read back from JSON.
+pub type Label = Cow<'static, str>;
+
+/// How long the lists of a report may grow.
+///
+/// A list whose length can grow with the product of two sizes of the input
+/// (the stages a root cause blocked, its blast radius and evidence, the
+/// culprits of a stage with their paths, the diagnostics of one kind) keeps
+/// its first `max_entries` entries in the spec's order, and the report
+/// gives its exact length beside it (`blocked_count`, …). The default is
+/// 1,000; [`Limits::ALL`] keeps every entry (the CLI's `--all`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most entries a list keeps; `None` keeps all.
+    pub max_entries: Option<usize>,
+}
+
+impl Limits {
+    /// No cap.
+    pub const ALL: Limits = Limits { max_entries: None };
+
+    /// The default cap: 1,000 entries per list.
+    pub const DEFAULT: Limits = Limits {
+        max_entries: Some(1000),
+    };
+
+    /// How many of `len` entries a list keeps.
+    pub fn keep(self, len: usize) -> usize {
+        self.max_entries.map_or(len, |m| len.min(m))
+    }
+
+    /// The first entries of `items` that a list keeps, mapped.
+    fn take<T, U>(self, items: &[T], f: impl FnMut(&T) -> U) -> Vec<U> {
+        items[..self.keep(items.len())].iter().map(f).collect()
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// How many diagnostics of one kind the input gave (the list keeps at most
+/// [`Limits::max_entries`] of each kind).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct KindCount {
+    /// The kind.
+    pub kind: crate::diagnostic::DiagnosticKind,
+    /// How many.
+    pub count: usize,
+}
+
+/// The diagnostics a report keeps (at most `limits` of each kind, in input
+/// order), and the count of each kind.
+fn diagnostics(all: &[Diagnostic], limits: Limits) -> (Vec<Diagnostic>, Vec<KindCount>) {
+    let mut counts: Vec<KindCount> = Vec::new();
+    let mut kept = Vec::new();
+    for d in all {
+        // Few kinds: a linear search beats a map and keeps the order stable.
+        let slot = match counts.iter().position(|c| c.kind == d.kind) {
+            Some(i) => i,
+            None => {
+                counts.push(KindCount {
+                    kind: d.kind,
+                    count: 0,
+                });
+                counts.len() - 1
+            }
+        };
+        counts[slot].count += 1;
+        if limits.max_entries.is_none_or(|m| counts[slot].count <= m) {
+            kept.push(d.clone());
+        }
+    }
+    counts.sort_by_key(|c| c.kind);
+    (kept, counts)
+}
 
 fn is_false(b: &bool) -> bool {
     !*b
@@ -58,7 +141,7 @@ pub struct RunInfo {
     /// Workspace name.
     pub workspace: Option<String>,
     /// How the run was started (`manual`, `schedule`, …).
-    pub run_type: Option<String>,
+    pub run_type: Option<Label>,
     /// Start, epoch ms.
     pub created_ms: Option<i64>,
     /// Completion, epoch ms.
@@ -82,7 +165,7 @@ impl RunInfo {
                 .and_then(|p| p.project.get())
                 .and_then(|p| p.name.get())
                 .map(|t| t.as_str().to_owned()),
-            run_type: run.run_type.value().map(|t| t.label().to_owned()),
+            run_type: run.run_type.value().map(|t| Cow::Borrowed(t.label())),
             created_ms: run.created_time.value().map(|t| t.0),
             completed_ms: run.completion_time.value().map(|t| t.0),
             wall_ms: a.wall_time(),
@@ -101,9 +184,11 @@ pub struct StageRef {
     /// Its outcome.
     pub status: Status,
     /// Stage type (`import`, `transform`, `export`, …).
-    pub stage_type: Option<String>,
-    /// A stand-in for an id the mappers name but no task instance has.
+    pub stage_type: Option<Label>,
+    /// A stand-in for an id the mappers name but no task instance has
+    /// (written only when true).
     #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "schema", schemars(extend("default" = false)))]
     pub placeholder: bool,
 }
 
@@ -115,7 +200,7 @@ impl StageRef {
             id: st.id.to_owned(),
             name: st.name().map(str::to_owned),
             status: st.status(),
-            stage_type: st.stage_type().map(|t| t.label().to_owned()),
+            stage_type: st.stage_type().map(|t| Cow::Borrowed(t.label())),
             placeholder: st.is_placeholder(),
         }
     }
@@ -139,7 +224,7 @@ pub struct DataRef {
     /// The connection's name.
     pub connection: Option<String>,
     /// The connection's type.
-    pub connection_type: Option<String>,
+    pub connection_type: Option<Label>,
     /// Its outcome, when the response says.
     pub status: Status,
 }
@@ -153,20 +238,25 @@ impl DataRef {
             id: node.id.to_owned(),
             name: node.name.map(str::to_owned),
             connection: node.connection_name().map(str::to_owned),
-            connection_type: node.connection_type().map(|t| t.label().to_owned()),
+            connection_type: node.connection_type().map(|t| Cow::Borrowed(t.label())),
             status: Status::of(node.status),
         }
     }
 }
 
-/// Everything downstream of a root cause.
+/// Everything downstream of a root cause: every descendant stage and data
+/// node, whatever its status (the stages it *blocked* are listed apart).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlastRadius {
-    /// Descendant stage ids, in topological order.
+    /// Descendant stage ids, in topological order (capped, see `stages_count`).
     pub stages: Vec<String>,
-    /// Descendant data nodes.
+    /// How many descendant stages there are.
+    pub stages_count: usize,
+    /// Descendant data nodes (capped, see `data_count`).
     pub data: Vec<DataRef>,
+    /// How many descendant data nodes there are.
+    pub data_count: usize,
 }
 
 /// One root cause of `why`: the stage, what the response says about it,
@@ -178,14 +268,17 @@ pub struct RootCause {
     #[serde(flatten)]
     pub stage: StageRef,
     /// Trigger rule in force.
-    pub trigger_rule: String,
+    pub trigger_rule: Label,
     /// Start, epoch ms.
     pub started_ms: Option<i64>,
     /// Completion, epoch ms.
     pub completed_ms: Option<i64>,
     /// Every failure text the response holds for the stage, in document
-    /// order (messages, then failed stream entries).
+    /// order (messages, then failed stream entries); capped, see
+    /// `evidence_count`.
     pub evidence: Vec<EvidenceText>,
+    /// How many failure texts there are.
+    pub evidence_count: usize,
     /// The error fingerprint: the same value for the same failure with other
     /// numbers in its messages; null when the stage has no message.
     pub fingerprint: Option<Fingerprint>,
@@ -197,42 +290,65 @@ pub struct RootCause {
     pub reads: Vec<DataRef>,
     /// Data the stage wrote.
     pub writes: Vec<DataRef>,
-    /// Ids of the stages this root cause blocked, in topological order.
+    /// Ids of the stages this root cause blocked, in topological order
+    /// (capped, see `blocked_count`).
     pub blocked: Vec<String>,
-    /// The same stages, with name, type and status.
+    /// How many stages it blocked.
+    pub blocked_count: usize,
+    /// The same stages as `blocked`, with name, type and status.
     pub blocked_stages: Vec<StageRef>,
-    /// Everything downstream.
+    /// The export targets downstream of it (capped, see
+    /// `exports_downstream_count`).
+    pub exports_downstream: Vec<DataRef>,
+    /// How many export targets are downstream.
+    pub exports_downstream_count: usize,
+    /// Everything downstream; `blast_radius_count` counts its stages and
+    /// data nodes together.
     pub blast_radius: BlastRadius,
+    /// How many stages and data nodes are downstream.
+    pub blast_radius_count: usize,
 }
 
 impl RootCause {
-    fn of(a: &Analysis<'_, '_>, s: StageIx) -> Self {
+    fn of(a: &Analysis<'_, '_>, s: StageIx, limits: Limits) -> Self {
         let g = a.graph;
         let st = g.stage(s);
-        let ev = a.evidence(s);
+        let mut ev = a.evidence(s);
         let radius = a.blast_radius(s);
         let blocked = a.blocked(s);
+        let exports: Vec<DataIx> = radius
+            .data
+            .iter()
+            .copied()
+            .filter(|&d| g.data_nodes()[d].kind == DataKind::ExportTarget)
+            .collect();
+        let fingerprint = fingerprint_of(&ev);
+        let evidence_count = ev.texts.len();
+        ev.texts.truncate(limits.keep(evidence_count));
         RootCause {
             stage: StageRef::of(g, s),
-            trigger_rule: st.trigger_rule.name().to_owned(),
+            trigger_rule: Cow::Borrowed(st.trigger_rule.name()),
             started_ms: st.start,
             completed_ms: st.completion,
-            fingerprint: fingerprint_of(&ev),
+            fingerprint,
             evidence: ev.texts,
+            evidence_count,
             retry_count: ev.retry_count,
             operator_id: ev.operator_id,
             reads: ev.reads.iter().map(|&d| DataRef::of(g, d)).collect(),
             writes: ev.writes.iter().map(|&d| DataRef::of(g, d)).collect(),
-            blocked: blocked.iter().map(|&b| g.stage(b).id.to_owned()).collect(),
-            blocked_stages: blocked.iter().map(|&b| StageRef::of(g, b)).collect(),
+            blocked: limits.take(blocked, |&b| g.stage(b).id.to_owned()),
+            blocked_count: blocked.len(),
+            blocked_stages: limits.take(blocked, |&b| StageRef::of(g, b)),
+            exports_downstream: limits.take(&exports, |&d| DataRef::of(g, d)),
+            exports_downstream_count: exports.len(),
             blast_radius: BlastRadius {
-                stages: radius
-                    .stages
-                    .iter()
-                    .map(|&d| g.stage(d).id.to_owned())
-                    .collect(),
-                data: radius.data.iter().map(|&d| DataRef::of(g, d)).collect(),
+                stages: limits.take(&radius.stages, |&d| g.stage(d).id.to_owned()),
+                stages_count: radius.stages.len(),
+                data: limits.take(&radius.data, |&d| DataRef::of(g, d)),
+                data_count: radius.data.len(),
             },
+            blast_radius_count: radius.stages.len() + radius.data.len(),
         }
     }
 }
@@ -307,7 +423,7 @@ pub struct PathSummary {
     /// The critical path, stage ids first stage first.
     pub path: Vec<String>,
     /// The same stages with their durations and earliest finishes.
-    pub steps: Vec<PathStep>,
+    pub path_steps: Vec<PathStep>,
     /// The chain that completed last.
     pub observed: Observed,
 }
@@ -338,7 +454,7 @@ impl PathSummary {
             makespan_ms: a.timing.makespan(),
             wall_ms: a.wall_time(),
             path: path_ids(a),
-            steps: path_steps(a),
+            path_steps: path_steps(a),
             observed: Observed::of(a),
         }
     }
@@ -349,7 +465,7 @@ impl PathSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Why {
-    /// Always [`SCHEMA_VERSION`].
+    /// The version of this JSON's shape: 1.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// The run.
@@ -360,24 +476,33 @@ pub struct Why {
     pub run_causes: Vec<RunCause>,
     /// The critical path and the observed chain.
     pub critical_path: PathSummary,
-    /// What was odd about the input.
+    /// What was odd about the input (at most the cap of each kind).
     pub diagnostics: Vec<Diagnostic>,
+    /// How many diagnostics of each kind there are.
+    pub diagnostic_counts: Vec<KindCount>,
 }
 
 impl Why {
-    /// The `why` report of an analysis.
+    /// The `why` report of an analysis, lists capped at [`Limits::DEFAULT`].
     pub fn new(a: &Analysis<'_, '_>) -> Self {
+        Why::with_limits(a, Limits::DEFAULT)
+    }
+
+    /// The `why` report with lists capped at `limits`.
+    pub fn with_limits(a: &Analysis<'_, '_>, limits: Limits) -> Self {
+        let (diagnostics, diagnostic_counts) = diagnostics(a.graph.diagnostics(), limits);
         Why {
             schema_version: SCHEMA_VERSION,
             run: RunInfo::of(a),
             root_causes: a
                 .root_causes()
                 .iter()
-                .map(|&s| RootCause::of(a, s))
+                .map(|&s| RootCause::of(a, s, limits))
                 .collect(),
             run_causes: a.run_causes.clone(),
             critical_path: PathSummary::of(a),
-            diagnostics: a.graph.diagnostics().to_vec(),
+            diagnostics,
+            diagnostic_counts,
         }
     }
 }
@@ -459,7 +584,7 @@ pub struct RootCauseBrief {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
-    /// Always [`SCHEMA_VERSION`].
+    /// The version of this JSON's shape: 1.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// The run.
@@ -472,18 +597,26 @@ pub struct Summary {
     pub run_causes: Vec<RunCause>,
     /// The critical path.
     pub critical_path: PathSummary,
-    /// What was odd about the input.
+    /// What was odd about the input (at most the cap of each kind).
     pub diagnostics: Vec<Diagnostic>,
+    /// How many diagnostics of each kind there are.
+    pub diagnostic_counts: Vec<KindCount>,
 }
 
 impl Summary {
-    /// The `summary` report of an analysis.
+    /// The `summary` report of an analysis, lists capped at [`Limits::DEFAULT`].
     pub fn new(a: &Analysis<'_, '_>) -> Self {
+        Summary::with_limits(a, Limits::DEFAULT)
+    }
+
+    /// The `summary` report with lists capped at `limits`.
+    pub fn with_limits(a: &Analysis<'_, '_>, limits: Limits) -> Self {
         let g = a.graph;
         let mut counts = StatusCounts::default();
         for s in g.stage_indices() {
             *counts.slot(g.stage(s).status()) += 1;
         }
+        let (diagnostics, diagnostic_counts) = diagnostics(g.diagnostics(), limits);
         let root_causes = a
             .root_causes()
             .iter()
@@ -504,7 +637,8 @@ impl Summary {
             root_causes,
             run_causes: a.run_causes.clone(),
             critical_path: PathSummary::of(a),
-            diagnostics: g.diagnostics().to_vec(),
+            diagnostics,
+            diagnostic_counts,
         }
     }
 }
@@ -532,7 +666,7 @@ pub struct StageTiming {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CriticalPath {
-    /// Always [`SCHEMA_VERSION`].
+    /// The version of this JSON's shape: 1.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// The run.
@@ -585,7 +719,7 @@ impl CriticalPath {
             makespan_ms: self.makespan_ms,
             wall_ms: self.wall_ms,
             path: self.path.clone(),
-            steps: self.path_steps.clone(),
+            path_steps: self.path_steps.clone(),
             observed: self.observed.clone(),
         }
     }
@@ -606,7 +740,7 @@ pub struct OrderedStage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Order {
-    /// Always [`SCHEMA_VERSION`].
+    /// The version of this JSON's shape: 1.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// Stage ids in topological order.
@@ -703,9 +837,12 @@ pub struct Culprit {
     /// The culprit (a root cause).
     #[serde(flatten)]
     pub stage: StageRef,
-    /// A shortest dependency path from the culprit to the stage, ids in order.
+    /// A shortest dependency path from the culprit to the stage, ids in
+    /// order (capped, see `path_count`).
     pub path: Vec<String>,
-    /// The same stages, with name, type and status.
+    /// How many stages the path has.
+    pub path_count: usize,
+    /// The same stages as `path`, with name, type and status.
     pub path_stages: Vec<StageRef>,
 }
 
@@ -713,7 +850,7 @@ pub struct Culprit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Trace {
-    /// Always [`SCHEMA_VERSION`].
+    /// The version of this JSON's shape: 1.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// The traced stage's id.
@@ -723,32 +860,39 @@ pub struct Trace {
     /// Its outcome.
     pub status: Status,
     /// Its type.
-    pub stage_type: Option<String>,
-    /// Its culprits, in topological order (itself, when it is a root cause).
+    pub stage_type: Option<Label>,
+    /// Its culprits, in topological order (itself, when it is a root
+    /// cause); capped, see `culprits_count`.
     pub culprits: Vec<Culprit>,
+    /// How many culprits it has.
+    pub culprits_count: usize,
 }
 
 impl Trace {
     /// The trace of stage `s` (resolve an id or a name with
     /// [`LineageGraph::stage_by_id`] first).
     pub fn new(a: &Analysis<'_, '_>, s: StageIx) -> Self {
+        Trace::with_limits(a, s, Limits::DEFAULT)
+    }
+
+    /// The trace of stage `s` with lists capped at `limits`.
+    pub fn with_limits(a: &Analysis<'_, '_>, s: StageIx, limits: Limits) -> Self {
         let g = a.graph;
         let me = StageRef::of(g, s);
+        let traces = a.trace(s);
         Trace {
             schema_version: SCHEMA_VERSION,
             stage: me.id,
             name: me.name,
             status: me.status,
             stage_type: me.stage_type,
-            culprits: a
-                .trace(s)
-                .into_iter()
-                .map(|t| Culprit {
-                    stage: StageRef::of(g, t.culprit),
-                    path: t.path.iter().map(|&p| g.stage(p).id.to_owned()).collect(),
-                    path_stages: t.path.iter().map(|&p| StageRef::of(g, p)).collect(),
-                })
-                .collect(),
+            culprits: limits.take(&traces, |t| Culprit {
+                stage: StageRef::of(g, t.culprit),
+                path: limits.take(&t.path, |&p| g.stage(p).id.to_owned()),
+                path_count: t.path.len(),
+                path_stages: limits.take(&t.path, |&p| StageRef::of(g, p)),
+            }),
+            culprits_count: traces.len(),
         }
     }
 
@@ -793,9 +937,7 @@ to_strings!(CriticalPath, text::critical_path, markdown::critical_path);
 to_strings!(Order, text::order, |w, r, _: &markdown::MarkdownOptions| {
     markdown::order(w, r)
 });
-to_strings!(Trace, text::trace, |w, r, _: &markdown::MarkdownOptions| {
-    markdown::trace(w, r)
-});
+to_strings!(Trace, text::trace, markdown::trace);
 
 /// A duration for people: `450ms`, `34s`, `3m 12s`, `1h 02m`, `2d 3h`.
 pub fn human_duration(ms: i64) -> String {

@@ -16,16 +16,76 @@ use super::{
     human_duration, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary, Trace,
     Why,
 };
-use crate::graph::DataKind;
 use crate::model::Timestamp;
 use crate::status::Status;
 
 /// How to render text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextOptions {
     /// Use ANSI colours for statuses and headings.
     pub color: bool,
+    /// The most entries a list shows (then "… and N more"); `None` shows
+    /// every one (the CLI's `--all`). Default 20: one screen per list.
+    pub list_cap: Option<usize>,
 }
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions {
+            color: false,
+            list_cap: Some(LIST_CAP),
+        }
+    }
+}
+
+/// Entries per list in text and Markdown, so that any run fits a screen.
+pub const LIST_CAP: usize = 20;
+
+/// How many of `len` entries a list shows under `cap`.
+pub(crate) fn shown(cap: Option<usize>, len: usize) -> usize {
+    cap.map_or(len, |c| len.min(c))
+}
+
+/// `… and N more (--all shows every one)` when a list showed fewer than
+/// its `total` entries.
+pub(crate) fn more(
+    out: &mut dyn Write,
+    indent: &str,
+    shown: usize,
+    total: usize,
+) -> io::Result<()> {
+    if total > shown {
+        writeln!(
+            out,
+            "{indent}… and {} more (--all shows every one)",
+            total - shown
+        )?;
+    }
+    Ok(())
+}
+
+/// A text quoted from the input, cut for a person: at most
+/// [`QUOTE_MAX_CHARS`] characters and [`QUOTE_MAX_LINES`] lines, with `…`
+/// where it was cut (the JSON keeps it whole).
+pub(crate) fn quote(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut end = text.len();
+    if let Some((at, _)) = text.char_indices().nth(QUOTE_MAX_CHARS) {
+        end = at;
+    }
+    if let Some((at, _)) = text.match_indices('\n').nth(QUOTE_MAX_LINES - 1) {
+        end = end.min(at);
+    }
+    if end == text.len() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(format!("{}…", &text[..end]))
+    }
+}
+
+/// The most characters of a quoted text that text and Markdown show.
+pub const QUOTE_MAX_CHARS: usize = 400;
+/// The most lines of a quoted text that text and Markdown show.
+pub const QUOTE_MAX_LINES: usize = 8;
 
 struct Paint {
     color: bool,
@@ -284,7 +344,9 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         )?;
     }
 
-    for (i, rc) in r.root_causes.iter().enumerate() {
+    let cap = opts.list_cap;
+    let causes_shown = shown(cap, r.root_causes.len());
+    for (i, rc) in r.root_causes.iter().take(causes_shown).enumerate() {
         writeln!(out)?;
         writeln!(
             out,
@@ -341,37 +403,46 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
                 writeln!(out, "     writes {}", DataLine(d))?;
             }
         }
-        if rc.blocked_stages.is_empty() {
+        if rc.blocked_count == 0 {
             writeln!(out, "   Blocked nothing downstream.")?;
         } else {
-            let n = rc.blocked_stages.len();
+            let n = rc.blocked_count;
             writeln!(out, "   Blocked downstream ({n} stage{}):", plural(n))?;
-            for b in &rc.blocked_stages {
+            let n = shown(cap, rc.blocked_stages.len());
+            for b in &rc.blocked_stages[..n] {
                 writeln!(out, "     • {} — {}", stage_title(b), p.status(b.status))?;
             }
+            more(out, "     ", n, rc.blocked_count)?;
         }
-        let mut targets = rc
-            .blast_radius
-            .data
-            .iter()
-            .filter(|d| d.kind == DataKind::ExportTarget)
-            .peekable();
-        if targets.peek().is_some() {
+        if !rc.exports_downstream.is_empty() {
             write!(out, "   Exports downstream: ")?;
-            for (i, d) in targets.enumerate() {
+            let n = shown(cap, rc.exports_downstream.len());
+            for (i, d) in rc.exports_downstream[..n].iter().enumerate() {
                 if i > 0 {
                     write!(out, "; ")?;
                 }
                 write!(out, "{}", DataLine(d))?;
             }
+            if rc.exports_downstream_count > n {
+                write!(
+                    out,
+                    "; … and {} more (--all shows every one)",
+                    rc.exports_downstream_count - n
+                )?;
+            }
             writeln!(out)?;
         }
+    }
+    if r.root_causes.len() > causes_shown {
+        writeln!(out)?;
+        more(out, "", causes_shown, r.root_causes.len())?;
     }
 
     if !r.run_causes.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", p.bold("Run-level causes:"))?;
-        for c in &r.run_causes {
+        let n = shown(cap, r.run_causes.len());
+        for c in &r.run_causes[..n] {
             writeln!(
                 out,
                 "  • {}: {}",
@@ -379,9 +450,10 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
                 one_line(&c.to_string())
             )?;
         }
+        more(out, "  ", n, r.run_causes.len())?;
     }
     writeln!(out)?;
-    critical_section(out, &r.critical_path, &p)
+    critical_section(out, &r.critical_path, &p, cap)
 }
 
 /// The `why --stage` report: the stage's culprits and a path from each.
@@ -400,7 +472,8 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
         )?;
         return Ok(());
     }
-    for c in &r.culprits {
+    let n = shown(opts.list_cap, r.culprits.len());
+    for c in &r.culprits[..n] {
         if c.stage.id == r.stage {
             writeln!(out, "  is a root cause itself: it failed on its own.")?;
             continue;
@@ -412,7 +485,17 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
             p.status(c.stage.status)
         )?;
         write!(out, "    path: ")?;
+        // A long path shows its two ends: where it starts and where it arrives.
+        let len = c.path_stages.len();
+        let keep = shown(opts.list_cap, len);
         for (i, s) in c.path_stages.iter().enumerate() {
+            let tail = len - i <= keep / 2;
+            if i >= keep - keep / 2 && !tail {
+                if i == keep - keep / 2 {
+                    write!(out, " → … {} more …", len - keep)?;
+                }
+                continue;
+            }
             if i > 0 {
                 write!(out, " → ")?;
             }
@@ -420,6 +503,7 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
         }
         writeln!(out)?;
     }
+    more(out, "  ", n, r.culprits_count)?;
     Ok(())
 }
 
@@ -474,12 +558,12 @@ pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -
     let p = Paint { color: opts.color };
     headline(out, &r.run, &p)?;
     writeln!(out)?;
-    critical_section(out, &r.path_summary(), &p)?;
+    critical_section(out, &r.path_summary(), &p, opts.list_cap)?;
 
     writeln!(out)?;
     writeln!(out, "{}", p.bold("Every stage (topological order):"))?;
-    let rows: Vec<[String; 6]> = r
-        .stages
+    let n = shown(opts.list_cap, r.stages.len());
+    let rows: Vec<[String; 6]> = r.stages[..n]
         .iter()
         .map(|s| {
             [
@@ -496,7 +580,7 @@ pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -
             ]
         })
         .collect();
-    let statuses: Vec<Status> = r.stages.iter().map(|s| s.stage.status).collect();
+    let statuses: Vec<Status> = r.stages[..n].iter().map(|s| s.stage.status).collect();
     table(
         out,
         &[
@@ -511,10 +595,16 @@ pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -
         Some((1, &statuses)),
         &p,
         0,
-    )
+    )?;
+    more(out, "", n, r.stages.len())
 }
 
-fn critical_section(out: &mut dyn Write, c: &PathSummary, p: &Paint) -> io::Result<()> {
+fn critical_section(
+    out: &mut dyn Write,
+    c: &PathSummary,
+    p: &Paint,
+    cap: Option<usize>,
+) -> io::Result<()> {
     let mut line = format!("Critical path: {} of work", human_duration(c.makespan_ms));
     if let Some(w) = c.wall_ms {
         line.push_str(&format!(" against {} of wall time", human_duration(w)));
@@ -526,10 +616,11 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary, p: &Paint) -> io::Resu
         }
     }
     writeln!(out, "{}", p.bold(&line))?;
-    if c.steps.is_empty() {
+    if c.path_steps.is_empty() {
         writeln!(out, "  (no stages)")?;
     }
-    for (i, s) in c.steps.iter().enumerate() {
+    let n = shown(cap, c.path_steps.len());
+    for (i, s) in c.path_steps[..n].iter().enumerate() {
         writeln!(
             out,
             "  {}. {} — {}, {}, finishes at +{}",
@@ -540,13 +631,15 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary, p: &Paint) -> io::Resu
             human_duration(s.earliest_finish_ms)
         )?;
     }
+    more(out, "  ", n, c.path_steps.len())?;
     if !c.observed.steps.is_empty() {
         writeln!(
             out,
             "{}",
             p.bold("Observed chain (what actually finished last):")
         )?;
-        for (i, s) in c.observed.steps.iter().enumerate() {
+        let n = shown(cap, c.observed.steps.len());
+        for (i, s) in c.observed.steps[..n].iter().enumerate() {
             let wait = match s.wait_ms {
                 Some(w) => format!("waited {}", human_duration(w)),
                 None => "wait unknown".to_owned(),
@@ -562,6 +655,7 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary, p: &Paint) -> io::Resu
                 stage_title(&s.stage)
             )?;
         }
+        more(out, "  ", n, c.observed.steps.len())?;
     }
     Ok(())
 }
@@ -596,7 +690,8 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
         writeln!(out, "Root causes: none")?;
     } else {
         writeln!(out, "{}", p.bold("Root causes:"))?;
-        for rc in &r.root_causes {
+        let n = shown(opts.list_cap, r.root_causes.len());
+        for rc in &r.root_causes[..n] {
             writeln!(
                 out,
                 "  • {} {} — blocked {} stage{}",
@@ -606,18 +701,21 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
                 plural(rc.blocked)
             )?;
             if let Some(first) = &rc.first_evidence {
-                writeln!(out, "    {}", block(first, 4))?;
+                writeln!(out, "    {}", block(&quote(first), 4))?;
             }
         }
+        more(out, "  ", n, r.root_causes.len())?;
     }
     if !r.run_causes.is_empty() {
         writeln!(out, "{}", p.bold("Run-level causes:"))?;
-        for c in &r.run_causes {
+        let n = shown(opts.list_cap, r.run_causes.len());
+        for c in &r.run_causes[..n] {
             writeln!(out, "  • {}", one_line(&c.to_string()))?;
         }
+        more(out, "  ", n, r.run_causes.len())?;
     }
     writeln!(out)?;
-    critical_section(out, &r.critical_path, &p)
+    critical_section(out, &r.critical_path, &p, opts.list_cap)
 }
 
 /// Renders a report into a `String` with one of the writers above.
