@@ -429,8 +429,11 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Renders the report straight into a buffered standard output.
-fn write_stdout(render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), CliError> {
+/// Renders the report straight into a buffered standard output (a concrete
+/// type, so that JSON is written without a virtual call per token).
+fn write_stdout(
+    render: impl FnOnce(&mut BufWriter<io::StdoutLock<'static>>) -> io::Result<()>,
+) -> Result<(), CliError> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     render(&mut out)
