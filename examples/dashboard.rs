@@ -47,7 +47,7 @@ fn main() -> ExitCode {
             stage.stage_type().map_or("stage", |t| t.label()),
         );
         for d in graph.reads(s) {
-            let node = &graph.data_nodes()[d];
+            let node = graph.data_node(d);
             println!(
                 "     reads  {} {}",
                 node.kind.label(),
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
             );
         }
         for d in graph.writes(s) {
-            let node = &graph.data_nodes()[d];
+            let node = graph.data_node(d);
             println!(
                 "     writes {} {}",
                 node.kind.label(),
@@ -68,7 +68,7 @@ fn main() -> ExitCode {
     for &root in analysis.root_causes() {
         let radius = analysis.blast_radius(root);
         for d in radius.data {
-            let node = &graph.data_nodes()[d];
+            let node = graph.data_node(d);
             if node.kind == DataKind::ExportTarget {
                 println!(
                     "at risk: {} (downstream of {}, fingerprint {})",

@@ -64,18 +64,18 @@ impl Causes {
         let mut scratch: Vec<u32> = Vec::new();
 
         for s in graph.topological_order() {
-            let stage = &stages[s];
+            let stage = &stages[s.index()];
             if stage.is_success() {
                 continue;
             }
             let mut blocking = graph
                 .parents(s)
-                .filter(|&p| stages[p].is_failed_like() || set_of[p] != 0)
+                .filter(|&p| stages[p.index()].is_failed_like() || set_of[p.index()] != 0)
                 .peekable();
             let propagates = blocking.peek().is_some()
                 && stage
                     .trigger_rule
-                    .propagates_failure(graph.parents(s).any(|p| stages[p].is_success()));
+                    .propagates_failure(graph.parents(s).any(|p| stages[p.index()].is_success()));
             if propagates {
                 // Union of the blocking parents' culprits; a failed parent
                 // without culprits of its own stands for itself.
@@ -83,7 +83,7 @@ impl Causes {
                 let mut mixed = false;
                 scratch.clear();
                 for p in blocking {
-                    let set = set_of[p];
+                    let set = set_of[p.index()];
                     if set == 0 {
                         mixed = true;
                         scratch.push(graph.topological_position(p) as u32);
@@ -96,7 +96,7 @@ impl Causes {
                         scratch.extend_from_slice(&sets[set as usize]);
                     }
                 }
-                set_of[s] = match (only, mixed) {
+                set_of[s.index()] = match (only, mixed) {
                     (Some(set), false) => set,
                     _ => {
                         scratch.sort_unstable();
@@ -107,7 +107,7 @@ impl Causes {
                 };
             } else if stage.is_failed_like() {
                 sets.push(vec![graph.topological_position(s) as u32]);
-                set_of[s] = (sets.len() - 1) as u32;
+                set_of[s.index()] = (sets.len() - 1) as u32;
                 roots.push(s);
             }
         }
@@ -115,14 +115,14 @@ impl Causes {
         // Blocked: every stage whose culprits include a root cause, in order.
         let mut root_slot = vec![u32::MAX; n];
         for (i, &r) in roots.iter().enumerate() {
-            root_slot[r] = i as u32;
+            root_slot[r.index()] = i as u32;
         }
         let mut blocked = vec![Vec::new(); roots.len()];
         for s in graph.topological_order() {
-            for &pos in &sets[set_of[s] as usize] {
+            for &pos in &sets[set_of[s.index()] as usize] {
                 let culprit = graph.stage_at_position(pos as usize);
                 if culprit != s {
-                    blocked[root_slot[culprit] as usize].push(s);
+                    blocked[root_slot[culprit.index()] as usize].push(s);
                 }
             }
         }
@@ -143,7 +143,7 @@ impl Causes {
     /// The culprits of `stage`, in topological order (empty for a stage that
     /// nothing upstream held back and that did not fail itself).
     pub fn culprits(&self, graph: &LineageGraph<'_>, stage: StageIx) -> Vec<StageIx> {
-        self.sets[self.set_of[stage] as usize]
+        self.sets[self.set_of[stage.index()] as usize]
             .iter()
             .map(|&pos| graph.stage_at_position(pos as usize))
             .collect()
@@ -152,7 +152,7 @@ impl Causes {
     /// The stages a root cause blocked: the descendants whose culprits include
     /// it, in topological order. Empty for a stage that is no root cause.
     pub fn blocked(&self, root: StageIx) -> &[StageIx] {
-        match self.root_slot.get(root) {
+        match self.root_slot.get(root.index()) {
             Some(&slot) if slot != u32::MAX => &self.blocked[slot as usize],
             _ => &[],
         }
@@ -167,15 +167,15 @@ impl Causes {
         }
         // toward[p] = the next stage on a shortest path from p down to `stage`.
         let n = graph.stages().len();
-        let mut toward = vec![usize::MAX; n];
-        toward[stage] = stage;
+        let mut toward: Vec<Option<StageIx>> = vec![None; n];
+        toward[stage.index()] = Some(stage);
         let mut queue = VecDeque::from([stage]);
         while let Some(s) = queue.pop_front() {
             let mut parents: Vec<StageIx> = graph.parents(s).collect();
             parents.sort_unstable_by_key(|&p| graph.topological_position(p));
             for p in parents {
-                if toward[p] == usize::MAX {
-                    toward[p] = s;
+                if toward[p.index()].is_none() {
+                    toward[p.index()] = Some(s);
                     queue.push_back(p);
                 }
             }
@@ -185,8 +185,11 @@ impl Causes {
             .map(|culprit| {
                 let mut path = vec![culprit];
                 let mut at = culprit;
-                while at != stage && toward[at] != usize::MAX {
-                    at = toward[at];
+                while at != stage {
+                    let Some(next) = toward[at.index()] else {
+                        break;
+                    };
+                    at = next;
                     path.push(at);
                 }
                 Trace { culprit, path }
@@ -255,7 +258,7 @@ pub struct Evidence {
 
 /// Collects the evidence of `stage` (normally a root cause).
 pub(crate) fn evidence(graph: &LineageGraph<'_>, stage: StageIx) -> Evidence {
-    let s = &graph.stages()[stage];
+    let s = &graph.stages()[stage.index()];
     let mut ev = Evidence {
         reads: graph.reads(stage),
         writes: graph.writes(stage),
@@ -642,7 +645,7 @@ pub fn run_causes(graph: &LineageGraph<'_>, causes: &Causes) -> Vec<RunCause> {
         // with invalid values: an export that succeeded was not held back,
         // whatever its counts.
         for stage in graph.topological_order() {
-            let s = &graph.stages()[stage];
+            let s = &graph.stages()[stage.index()];
             let Some(ti) = s.instance else { continue };
             if s.is_success() {
                 continue;

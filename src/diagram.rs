@@ -79,13 +79,13 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
     let mut node_of_stage = vec![usize::MAX; stages.len()];
     let mut root = vec![false; stages.len()];
     for &s in a.causes.root_causes() {
-        root[s] = true;
+        root[s.index()] = true;
     }
 
     let mut nodes = Vec::new();
     for (i, &s) in a.order.stages().iter().enumerate() {
-        let st = &stages[s];
-        node_of_stage[s] = nodes.len();
+        let st = &stages[s.index()];
+        node_of_stage[s.index()] = nodes.len();
         let mut lines = vec![st.name().unwrap_or(st.id).to_owned()];
         let kind = if st.is_placeholder() {
             "placeholder"
@@ -98,7 +98,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
             facts.push_str(&format!(" · {}", human_duration(d)));
         }
         lines.push(facts);
-        if root[s] {
+        if root[s.index()] {
             lines.push("ROOT CAUSE".to_owned());
         }
         nodes.push(DiagramNode {
@@ -106,7 +106,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
             lines,
             status: st.status(),
             shape: Shape::Stage,
-            root_cause: root[s],
+            root_cause: root[s.index()],
             critical: a.timing.is_critical(s),
         });
     }
@@ -139,8 +139,8 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
         .edges()
         .filter_map(|(from, to, kind)| {
             let pos = |n: Node| match n {
-                Node::Stage(s) => Some(node_of_stage[s]),
-                Node::Data(d) => Some(node_of_data[d]).filter(|&p| p != usize::MAX),
+                Node::Stage(s) => Some(node_of_stage[s.index()]),
+                Node::Data(d) => Some(node_of_data[d.index()]).filter(|&p| p != usize::MAX),
             };
             let critical = match (from, to) {
                 (Node::Stage(f), Node::Stage(t)) => a.timing.is_critical_step(f, t),

@@ -23,7 +23,11 @@ impl Order {
         let mut levels = vec![0u32; graph.stages().len()];
         for &s in &order {
             // Parents come earlier in the order, so their levels are final.
-            levels[s] = graph.parents(s).map(|p| levels[p] + 1).max().unwrap_or(0);
+            levels[s.index()] = graph
+                .parents(s)
+                .map(|p| levels[p.index()] + 1)
+                .max()
+                .unwrap_or(0);
         }
         Order { order, levels }
     }
@@ -35,6 +39,6 @@ impl Order {
 
     /// 0 for a root; else 1 + the largest level of its parents.
     pub fn level(&self, stage: StageIx) -> u32 {
-        self.levels[stage]
+        self.levels[stage.index()]
     }
 }

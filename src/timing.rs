@@ -19,8 +19,8 @@ pub struct Timing {
     latest_finish: Vec<i64>,
     makespan: i64,
     path: Vec<StageIx>,
-    /// Per stage, the next stage on the critical path (`usize::MAX` when off it or last).
-    next_on_path: Vec<usize>,
+    /// Per stage, the next stage on the critical path (none when off it or last).
+    next_on_path: Vec<Option<StageIx>>,
     on_path: Vec<bool>,
     observed: Vec<StageIx>,
     waits: Vec<Option<i64>>,
@@ -70,35 +70,37 @@ impl Timing {
         for s in graph.topological_order() {
             let ready = graph
                 .parents(s)
-                .map(|p| earliest_finish[p])
+                .map(|p| earliest_finish[p.index()])
                 .max()
                 .unwrap_or(0);
-            earliest_finish[s] = ready.saturating_add(durations[s]);
+            earliest_finish[s.index()] = ready.saturating_add(durations[s.index()]);
         }
         let makespan = earliest_finish.iter().copied().max().unwrap_or(0);
 
         // Ends at the largest finish; steps back to the parent that finishes
         // last; ties go to the stage earlier in topological order.
         let by_finish = |a: &StageIx, b: &StageIx| {
-            earliest_finish[*a].cmp(&earliest_finish[*b]).then_with(|| {
-                graph
-                    .topological_position(*b)
-                    .cmp(&graph.topological_position(*a))
-            })
+            earliest_finish[a.index()]
+                .cmp(&earliest_finish[b.index()])
+                .then_with(|| {
+                    graph
+                        .topological_position(*b)
+                        .cmp(&graph.topological_position(*a))
+                })
         };
         let mut path = Vec::new();
-        let mut at = (0..n).max_by(by_finish);
+        let mut at = graph.stage_indices().max_by(by_finish);
         while let Some(s) = at {
             path.push(s);
             at = graph.parents(s).max_by(by_finish);
         }
         path.reverse();
         let mut on_path = vec![false; n];
-        let mut next_on_path = vec![usize::MAX; n];
+        let mut next_on_path = vec![None; n];
         for (i, &s) in path.iter().enumerate() {
-            on_path[s] = true;
+            on_path[s.index()] = true;
             if let Some(&next) = path.get(i + 1) {
-                next_on_path[s] = next;
+                next_on_path[s.index()] = Some(next);
             }
         }
 
@@ -107,21 +109,22 @@ impl Timing {
         for &s in order.iter().rev() {
             if let Some(lf) = graph
                 .children(s)
-                .map(|c| latest_finish[c].saturating_sub(durations[c]))
+                .map(|c| latest_finish[c.index()].saturating_sub(durations[c.index()]))
                 .min()
             {
-                latest_finish[s] = lf;
+                latest_finish[s.index()] = lf;
             }
         }
 
         // Observed chain: stages that are not running and have completed.
         let done = |s: StageIx| {
-            stages[s].status != Some(ExecutionStatus::Running) && stages[s].completion.is_some()
+            stages[s.index()].status != Some(ExecutionStatus::Running)
+                && stages[s.index()].completion.is_some()
         };
         let by_completion = |a: &StageIx, b: &StageIx| {
-            stages[*a]
+            stages[a.index()]
                 .completion
-                .cmp(&stages[*b].completion)
+                .cmp(&stages[b.index()].completion)
                 .then_with(|| {
                     graph
                         .topological_position(*b)
@@ -129,7 +132,10 @@ impl Timing {
                 })
         };
         let mut observed = Vec::new();
-        let mut at = (0..n).filter(|&s| done(s)).max_by(by_completion);
+        let mut at = graph
+            .stage_indices()
+            .filter(|&s| done(s))
+            .max_by(by_completion);
         while let Some(s) = at {
             observed.push(s);
             at = graph.parents(s).filter(|&p| done(p)).max_by(by_completion);
@@ -142,9 +148,9 @@ impl Timing {
                 let before = if i == 0 {
                     run.created_time.value().map(|t| t.0)
                 } else {
-                    stages[observed[i - 1]].completion
+                    stages[observed[i - 1].index()].completion
                 };
-                Some(stages[s].start?.saturating_sub(before?))
+                Some(stages[s.index()].start?.saturating_sub(before?))
             })
             .collect();
 
@@ -165,23 +171,23 @@ impl Timing {
     /// The stage's duration in ms (0 when unknown; a running stage runs until
     /// the latest timestamp of the document).
     pub fn duration(&self, stage: StageIx) -> i64 {
-        self.durations[stage]
+        self.durations[stage.index()]
     }
 
     /// Earliest finish: the latest earliest finish of the parents plus the
     /// stage's own duration.
     pub fn earliest_finish(&self, stage: StageIx) -> i64 {
-        self.earliest_finish[stage]
+        self.earliest_finish[stage.index()]
     }
 
     /// Latest finish that does not delay the run.
     pub fn latest_finish(&self, stage: StageIx) -> i64 {
-        self.latest_finish[stage]
+        self.latest_finish[stage.index()]
     }
 
     /// How much later the stage could finish without delaying the run.
     pub fn slack(&self, stage: StageIx) -> i64 {
-        self.latest_finish[stage].saturating_sub(self.earliest_finish[stage])
+        self.latest_finish[stage.index()].saturating_sub(self.earliest_finish[stage.index()])
     }
 
     /// The largest earliest finish: how long the run takes if every stage
@@ -197,12 +203,12 @@ impl Timing {
 
     /// True when the stage is on the critical path.
     pub fn is_critical(&self, stage: StageIx) -> bool {
-        self.on_path[stage]
+        self.on_path[stage.index()]
     }
 
     /// True when `from` → `to` is a step of the critical path.
     pub fn is_critical_step(&self, from: StageIx, to: StageIx) -> bool {
-        self.next_on_path[from] == to
+        self.next_on_path[from.index()] == Some(to)
     }
 
     /// The chain of stages that completed last, first stage first.
@@ -224,8 +230,8 @@ impl Timing {
 
     /// The sum of the critical path's durations (equal to the makespan).
     pub fn critical_work(&self) -> i64 {
-        self.path
-            .iter()
-            .fold(0i64, |acc, &s| acc.saturating_add(self.durations[s]))
+        self.path.iter().fold(0i64, |acc, &s| {
+            acc.saturating_add(self.durations[s.index()])
+        })
     }
 }

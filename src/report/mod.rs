@@ -232,7 +232,7 @@ pub struct DataRef {
 impl DataRef {
     /// The data node `d` of `graph`.
     pub fn of(graph: &LineageGraph<'_>, d: DataIx) -> Self {
-        let node = &graph.data_nodes()[d];
+        let node = graph.data_node(d);
         DataRef {
             kind: node.kind,
             id: node.id.to_owned(),
@@ -320,7 +320,7 @@ impl RootCause {
             .data
             .iter()
             .copied()
-            .filter(|&d| g.data_nodes()[d].kind == DataKind::ExportTarget)
+            .filter(|&d| g.data_node(d).kind == DataKind::ExportTarget)
             .collect();
         let fingerprint = fingerprint_of(&ev);
         let evidence_count = ev.texts.len();

@@ -37,7 +37,8 @@ pub fn for_subcommand(subcommand: &str) -> Option<Value> {
 /// - `format` values that are not JSON Schema formats (`uint32`, `int64`,
 ///   …: schemars' own) are dropped, since strict validators refuse them;
 /// - rustdoc links (`` [`Why`] ``) in descriptions become plain code.
-fn tidy(value: &mut Value) {    let mut stack = vec![value];
+fn tidy(value: &mut Value) {
+    let mut stack = vec![value];
     while let Some(v) = stack.pop() {
         match v {
             Value::Object(map) => {

@@ -1,19 +1,22 @@
 //! Hand-worked cases of SPEC sections 3 and 4, each with its answer written out.
 
 use dataprep_lineage::cause::RunCauseKind;
+use dataprep_lineage::graph::StageIx;
 use dataprep_lineage::{Analysis, DiagnosticKind, Error, LineageGraph};
 
 use crate::support::{load, parse, run, s, T0};
 
 /// Ids of stages, for readable assertions.
-fn ids(g: &LineageGraph<'_>, stages: &[usize]) -> Vec<String> {
-    stages
-        .iter()
-        .map(|&s| g.stages()[s].id.to_owned())
-        .collect()
+fn ids(g: &LineageGraph<'_>, stages: &[StageIx]) -> Vec<String> {
+    stages.iter().map(|&s| g.stage(s).id.to_owned()).collect()
 }
 
-fn ix(g: &LineageGraph<'_>, id: &str) -> usize {
+/// The first stage of the response.
+fn first(g: &LineageGraph<'_>) -> StageIx {
+    g.stage_indices().next().expect("a stage")
+}
+
+fn ix(g: &LineageGraph<'_>, id: &str) -> StageIx {
     g.stage_by_id(id).unwrap_or_else(|| panic!("no stage {id}"))
 }
 
@@ -112,7 +115,7 @@ fn a_failure_three_levels_up_blocks_the_whole_tail() {
     let trace = a.causes.trace(&g, ix(&g, "119"));
     assert_eq!(trace.len(), 1);
     assert_eq!(trace[0].path.len(), 18);
-    assert_eq!(g.stages()[trace[0].path[0]].id, "102");
+    assert_eq!(g.stage(trace[0].path[0]).id, "102");
 }
 
 #[test]
@@ -152,7 +155,7 @@ fn shortest_path_from_each_culprit() {
         .causes
         .trace(&g, ix(&g, "5"))
         .into_iter()
-        .map(|t| (g.stages()[t.culprit].id.to_owned(), ids(&g, &t.path)))
+        .map(|t| (g.stage(t.culprit).id.to_owned(), ids(&g, &t.path)))
         .collect();
     assert_eq!(
         traces,
@@ -176,7 +179,7 @@ fn stopped_run_names_who_and_when() {
     );
     assert_eq!(a.causes.root_causes().len(), 1);
     assert_eq!(
-        g.stages()[a.causes.root_causes()[0]].status().label(),
+        g.stage(a.causes.root_causes()[0]).status().label(),
         "stopped"
     );
 }
@@ -330,8 +333,8 @@ fn a_mapper_id_without_a_task_instance_becomes_a_placeholder() {
     let g = LineageGraph::build(&doc).unwrap();
     let a = Analysis::new(&g);
     let p = ix(&g, "999");
-    assert!(g.stages()[p].is_placeholder());
-    assert_eq!(g.stages()[p].status().label(), "unknown");
+    assert!(g.stage(p).is_placeholder());
+    assert_eq!(g.stage(p).status().label(), "unknown");
     assert_eq!(ids(&g, a.order.stages()), ["1", "999", "2"]);
     let unknown: Vec<_> = g
         .diagnostics()
@@ -381,7 +384,7 @@ fn inverted_timestamps_count_as_zero_with_a_diagnostic() {
     let doc = parse(&run(1, &[s("1", 1, &[]).time(10_000, 4_000)]));
     let g = LineageGraph::build(&doc).unwrap();
     let a = Analysis::new(&g);
-    assert_eq!(a.timing.duration(0), 0);
+    assert_eq!(a.timing.duration(first(&g)), 0);
     assert_eq!(g.diagnostics()[0].kind, DiagnosticKind::InvertedTimestamps);
 }
 
@@ -442,7 +445,7 @@ fn evidence_holds_every_message_at_any_depth_and_failed_streams() {
     assert_eq!(ev.retry_count, Some(0));
     assert_eq!(ev.reads.len(), 1);
     assert_eq!(
-        g.data_nodes()[ev.reads[0]].connection_name(),
+        g.data_node(ev.reads[0]).connection_name(),
         Some("shop-db (MySQL, eu-west)")
     );
 
@@ -451,7 +454,7 @@ fn evidence_holds_every_message_at_any_depth_and_failed_streams() {
     doc["pipelinerun"]["pipelinetaskinstances"][0]["logs"] = serde_json::json!([{"level": "ERROR", "message": "disk full on worker 3"}, {"message": ""}]);
     let doc = parse(&doc);
     let g = LineageGraph::build(&doc).unwrap();
-    let ev = Analysis::new(&g).evidence(0);
+    let ev = Analysis::new(&g).evidence(first(&g));
     assert_eq!(ev.texts.len(), 1);
     assert_eq!(
         ev.texts[0].path.to_string(),
@@ -483,7 +486,7 @@ fn failed_streams_are_quoted_as_written_in_the_order_written() {
             serde_json::json!({"id": "7", "execution_status": -1, "streams_info": streams_info});
         let doc = parse(&doc);
         let g = LineageGraph::build(&doc).unwrap();
-        let ev = Analysis::new(&g).evidence(0);
+        let ev = Analysis::new(&g).evidence(first(&g));
         let got: Vec<(String, &str)> = ev
             .texts
             .iter()
@@ -510,7 +513,7 @@ fn blast_radius_holds_stages_and_data() {
     let kinds: Vec<&str> = radius
         .data
         .iter()
-        .map(|&d| g.data_nodes()[d].kind.label())
+        .map(|&d| g.data_node(d).kind.label())
         .collect();
     assert_eq!(kinds, ["dataset", "export target", "export target"]);
 }

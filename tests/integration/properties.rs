@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use dataprep_lineage::graph::compare_ids;
+use dataprep_lineage::graph::{compare_ids, StageIx};
 use dataprep_lineage::{Analysis, JobSummary, LineageGraph};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -191,9 +191,9 @@ proptest! {
     #[test]
     fn order_respects_every_edge_and_matches_the_naive_reference(d in dag(120)) {
         analyse(&d, |g, a| {
-            let ids: Vec<String> = a.order.stages().iter().map(|&s| g.stages()[s].id.to_owned()).collect();
+            let ids: Vec<String> = a.order.stages().iter().map(|&s| g.stage(s).id.to_owned()).collect();
             prop_assert_eq!(&ids, &naive_order(&d));
-            for s in 0..g.stages().len() {
+            for s in g.stage_indices() {
                 for p in g.parents(s) {
                     prop_assert!(g.topological_position(p) < g.topological_position(s));
                     prop_assert!(a.order.level(p) < a.order.level(s));
@@ -206,19 +206,19 @@ proptest! {
     #[test]
     fn culprits_match_the_spec_and_root_causes_are_sound(d in dag(120)) {
         analyse(&d, |g, a| {
-            let pos_of: Vec<usize> = d.ids.iter().map(|id| g.stage_by_id(id).unwrap()).collect();
-            let topo: Vec<usize> = a.order.stages().iter().map(|&s| d.ids.iter().position(|id| id == g.stages()[s].id).unwrap()).collect();
+            let pos_of: Vec<StageIx> = d.ids.iter().map(|id| g.stage_by_id(id).unwrap()).collect();
+            let topo: Vec<usize> = a.order.stages().iter().map(|&s| d.ids.iter().position(|id| id == g.stage(s).id).unwrap()).collect();
             let want = naive_culprits(&d, &topo);
             for i in 0..d.ids.len() {
                 let got: BTreeSet<usize> = a.causes.culprits(g, pos_of[i]).into_iter()
-                    .map(|s| d.ids.iter().position(|id| id == g.stages()[s].id).unwrap()).collect();
+                    .map(|s| d.ids.iter().position(|id| id == g.stage(s).id).unwrap()).collect();
                 prop_assert_eq!(&got, &want[i], "stage {}", d.ids[i]);
             }
             for &r in a.causes.root_causes() {
-                prop_assert!(g.stages()[r].is_failed_like());
+                prop_assert!(g.stage(r).is_failed_like());
                 prop_assert_eq!(a.causes.culprits(g, r), vec![r]);
                 for &b in a.causes.blocked(r) {
-                    prop_assert!(!g.stages()[b].is_success());
+                    prop_assert!(!g.stage(b).is_success());
                     prop_assert!(a.blast_radius(r).stages.contains(&b));
                 }
             }
@@ -230,8 +230,8 @@ proptest! {
     fn slack_is_never_negative_and_zero_on_the_critical_path(d in dag(120)) {
         analyse(&d, |g, a| {
             let t = &a.timing;
-            for s in 0..g.stages().len() {
-                prop_assert!(t.slack(s) >= 0, "slack of {} is {}", g.stages()[s].id, t.slack(s));
+            for s in g.stage_indices() {
+                prop_assert!(t.slack(s) >= 0, "slack of {} is {}", g.stage(s).id, t.slack(s));
             }
             for &s in t.critical_path() {
                 prop_assert_eq!(t.slack(s), 0);
@@ -248,13 +248,13 @@ proptest! {
     fn makespan_is_the_longest_weighted_path(d in dag(12)) {
         analyse(&d, |g, a| {
             // Brute force: every path from every stage, by explicit stack.
-            let dur: Vec<i64> = (0..g.stages().len()).map(|s| a.timing.duration(s)).collect();
+            let dur: Vec<i64> = g.stage_indices().map(|s| a.timing.duration(s)).collect();
             let mut best = 0;
-            let mut stack: Vec<(usize, i64)> = (0..g.stages().len()).map(|s| (s, dur[s])).collect();
+            let mut stack: Vec<(StageIx, i64)> = g.stage_indices().map(|s| (s, dur[s.index()])).collect();
             while let Some((s, len)) = stack.pop() {
                 best = best.max(len);
                 for c in g.children(s) {
-                    stack.push((c, len + dur[c]));
+                    stack.push((c, len + dur[c.index()]));
                 }
             }
             prop_assert_eq!(a.timing.makespan(), best);
