@@ -16,8 +16,8 @@ use std::io::{self, Write};
 
 use super::text::{quote, shown};
 use super::{
-    human_duration, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary, Trace,
-    Why,
+    human_duration, plural, CriticalPath, DataRef, Fmt, Order, PathSummary, RunInfo, StageRef,
+    Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::model::Timestamp;
 use crate::status::Status;
@@ -65,17 +65,9 @@ fn more(out: &mut dyn Write, shown: usize, total: usize) -> io::Result<()> {
 /// use dataprep_lineage::report::markdown::escape;
 /// assert_eq!(escape("a|b *c* <x>").to_string(), r"a\|b \*c\* \<x\>");
 /// ```
-pub fn escape(text: &str) -> Escaped<'_> {
-    Escaped(text)
-}
-
-/// See [`escape`].
-#[derive(Debug, Clone, Copy)]
-pub struct Escaped<'t>(&'t str);
-
-impl fmt::Display for Escaped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
+pub fn escape(text: &str) -> impl fmt::Display + '_ {
+    super::Fmt(move |f: &mut fmt::Formatter<'_>| {
+        for c in text.chars() {
             match c {
                 // Enough to keep text inert: with `[` `]` escaped no link or
                 // image can open, with `<` `&` no HTML or entity, with `|` no
@@ -88,7 +80,7 @@ impl fmt::Display for Escaped<'_> {
             }
         }
         Ok(())
-    }
+    })
 }
 
 /// An inline code span holding `text`, with a fence longer than any run of
@@ -134,75 +126,74 @@ pub fn code_block(out: &mut dyn Write, info: &str, text: &str) -> io::Result<()>
     writeln!(out, "{fence}")
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
+/// A table: the header's cells (a leading `>` right-aligns the column),
+/// then the rows, then a blank line. Cells are already escaped.
+fn table<const N: usize>(
+    out: &mut dyn Write,
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) -> io::Result<()> {
+    let mut rule = String::from("|");
+    write!(out, "|")?;
+    for h in header {
+        let (name, right) = match h.strip_prefix('>') {
+            Some(name) => (name, true),
+            None => (h, false),
+        };
+        write!(out, " {name} |")?;
+        rule.push_str(if right { "---:|" } else { "---|" });
     }
+    writeln!(out)?;
+    writeln!(out, "{rule}")?;
+    for row in rows {
+        write!(out, "|")?;
+        for cell in row {
+            write!(out, " {cell} |")?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out)
 }
 
 /// `**name** (type, id `N`)`.
-struct Title<'s>(&'s StageRef);
-
-impl fmt::Display for Title<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
+fn title(s: &StageRef) -> impl fmt::Display + '_ {
+    Fmt(move |f: &mut fmt::Formatter<'_>| {
         match &s.name {
             Some(n) => write!(f, "**{}**", escape(n))?,
             None => write!(f, "stage {}", code(&s.id))?,
         }
-        let kind = match (s.placeholder, &s.stage_type) {
-            (true, _) => "placeholder",
-            (false, Some(t)) => t,
-            (false, None) => "stage",
-        };
-        write!(f, " ({}, id {})", escape(kind), code(&s.id))
-    }
+        write!(f, " ({}, id {})", escape(s.kind_label()), code(&s.id))
+    })
 }
 
 /// A stage's name (or id) for a table cell.
-struct Cell<'s>(&'s StageRef);
-
-impl fmt::Display for Cell<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0.name {
-            Some(n) => write!(f, "{}", escape(n)),
-            None => write!(f, "{}", code(&self.0.id)),
-        }
+fn cell(s: &StageRef) -> String {
+    match &s.name {
+        Some(n) => escape(n).to_string(),
+        None => code(&s.id),
     }
 }
 
-fn stage_type(s: &StageRef) -> &str {
-    match (s.placeholder, &s.stage_type) {
-        (true, _) => "placeholder",
-        (false, Some(t)) => t,
-        (false, None) => "—",
-    }
-}
-
-struct Data<'d>(&'d DataRef);
-
-impl fmt::Display for Data<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = self.0;
+/// `dataset **name** via connection \[type\]`.
+fn data(d: &DataRef) -> impl fmt::Display + '_ {
+    Fmt(move |f: &mut fmt::Formatter<'_>| {
         write!(f, "{} ", d.kind.label())?;
         match &d.name {
             Some(n) => write!(f, "**{}**", escape(n))?,
             None => write!(f, "{}", code(&d.id))?,
         }
-        if let Some(c) = d
+        let via = d
             .connection
             .as_deref()
-            .filter(|c| Some(*c) != d.name.as_deref())
-        {
+            .filter(|c| Some(*c) != d.name.as_deref());
+        if let Some(c) = via {
             write!(f, " via {}", escape(c))?;
         }
         if let Some(t) = &d.connection_type {
             write!(f, " \\[{}\\]", escape(t))?;
         }
         Ok(())
-    }
+    })
 }
 
 fn run_title(out: &mut dyn Write, run: &RunInfo, verdict: &str) -> io::Result<()> {
@@ -260,7 +251,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             out,
             "#### {}. {} — {}",
             i + 1,
-            Title(&rc.stage),
+            title(&rc.stage),
             rc.stage.status
         )?;
         writeln!(out)?;
@@ -307,10 +298,10 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
         }
         if !rc.reads.is_empty() || !rc.writes.is_empty() {
             for d in &rc.reads {
-                writeln!(out, "- reads {}", Data(d))?;
+                writeln!(out, "- reads {}", data(d))?;
             }
             for d in &rc.writes {
-                writeln!(out, "- writes {}", Data(d))?;
+                writeln!(out, "- writes {}", data(d))?;
             }
             writeln!(out)?;
         }
@@ -321,20 +312,19 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             let n = rc.blocked_count;
             writeln!(out, "Blocked downstream ({n} stage{}):", plural(n))?;
             writeln!(out)?;
-            writeln!(out, "| stage | type | id | status |")?;
-            writeln!(out, "|---|---|---|---|")?;
             let n = shown(cap, rc.blocked_stages.len());
-            for b in &rc.blocked_stages[..n] {
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {} |",
-                    Cell(b),
-                    escape(stage_type(b)),
-                    code(&b.id),
-                    b.status
-                )?;
-            }
-            writeln!(out)?;
+            table(
+                out,
+                ["stage", "type", "id", "status"],
+                rc.blocked_stages[..n].iter().map(|b| {
+                    [
+                        cell(b),
+                        escape(b.kind_label()).to_string(),
+                        code(&b.id),
+                        b.status.to_string(),
+                    ]
+                }),
+            )?;
             more(out, n, rc.blocked_count)?;
         }
         if !rc.exports_downstream.is_empty() {
@@ -342,15 +332,15 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             writeln!(out)?;
             let n = shown(cap, rc.exports_downstream.len());
             for d in &rc.exports_downstream[..n] {
-                writeln!(out, "- {}", Data(d))?;
+                writeln!(out, "- {}", data(d))?;
             }
             writeln!(out)?;
             more(out, n, rc.exports_downstream_count)?;
         }
     }
     more(out, causes_shown, r.root_causes.len())?;
-    run_causes(out, &r.run_causes, cap)?;
-    critical_section(out, &r.critical_path, cap)?;
+    run_causes(out, &r.outcome.run_causes, cap)?;
+    critical_section(out, &r.outcome.critical_path, cap)?;
     diagram(out, opts)
 }
 
@@ -392,46 +382,41 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary, cap: Option<usize>) ->
         writeln!(out, "No stages.")?;
         writeln!(out)?;
     } else {
-        writeln!(
-            out,
-            "| # | stage | type | status | duration | finishes at |"
-        )?;
-        writeln!(out, "|---:|---|---|---|---:|---:|")?;
         let n = shown(cap, c.path_steps.len());
-        for (i, s) in c.path_steps[..n].iter().enumerate() {
-            writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | +{} |",
-                i + 1,
-                Cell(&s.stage),
-                escape(stage_type(&s.stage)),
-                s.stage.status,
-                human_duration(s.duration_ms),
-                human_duration(s.earliest_finish_ms)
-            )?;
-        }
-        writeln!(out)?;
+        table(
+            out,
+            [">#", "stage", "type", "status", ">duration", ">finishes at"],
+            c.path_steps[..n].iter().enumerate().map(|(i, s)| {
+                [
+                    (i + 1).to_string(),
+                    cell(&s.stage),
+                    escape(s.stage.kind_label()).to_string(),
+                    s.stage.status.to_string(),
+                    human_duration(s.duration_ms),
+                    format!("+{}", human_duration(s.earliest_finish_ms)),
+                ]
+            }),
+        )?;
         more(out, n, c.path_steps.len())?;
     }
     if !c.observed.steps.is_empty() {
         writeln!(out, "Observed chain (what actually finished last):")?;
         writeln!(out)?;
-        writeln!(out, "| # | stage | waited | completed |")?;
-        writeln!(out, "|---:|---|---:|---|")?;
         let n = shown(cap, c.observed.steps.len());
-        for (i, s) in c.observed.steps[..n].iter().enumerate() {
-            writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                i + 1,
-                Cell(&s.stage),
-                s.wait_ms
-                    .map_or_else(|| "unknown".to_owned(), human_duration),
-                s.completed_ms
-                    .map_or_else(String::new, |t| Timestamp(t).to_string())
-            )?;
-        }
-        writeln!(out)?;
+        table(
+            out,
+            [">#", "stage", ">waited", "completed"],
+            c.observed.steps[..n].iter().enumerate().map(|(i, s)| {
+                [
+                    (i + 1).to_string(),
+                    cell(&s.stage),
+                    s.wait_ms
+                        .map_or_else(|| "unknown".to_owned(), human_duration),
+                    s.completed_ms
+                        .map_or_else(String::new, |t| Timestamp(t).to_string()),
+                ]
+            }),
+        )?;
         more(out, n, c.observed.steps.len())?;
     }
     Ok(())
@@ -465,30 +450,26 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
         writeln!(out, "Root causes: none.")?;
         writeln!(out)?;
     } else {
-        writeln!(
-            out,
-            "| root cause | type | status | blocked | first message |"
-        )?;
-        writeln!(out, "|---|---|---|---:|---|")?;
         let n = shown(opts.list_cap, r.root_causes.len());
-        for rc in &r.root_causes[..n] {
-            writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                Cell(&rc.stage),
-                escape(stage_type(&rc.stage)),
-                rc.stage.status,
-                rc.blocked,
-                rc.first_evidence
-                    .as_deref()
-                    .map_or_else(String::new, |t| escape(&quote(t)).to_string())
-            )?;
-        }
-        writeln!(out)?;
+        table(
+            out,
+            ["root cause", "type", "status", ">blocked", "first message"],
+            r.root_causes[..n].iter().map(|rc| {
+                [
+                    cell(&rc.stage),
+                    escape(rc.stage.kind_label()).to_string(),
+                    rc.stage.status.to_string(),
+                    rc.blocked.to_string(),
+                    rc.first_evidence
+                        .as_deref()
+                        .map_or_else(String::new, |t| escape(&quote(t)).to_string()),
+                ]
+            }),
+        )?;
         more(out, n, r.root_causes.len())?;
     }
-    run_causes(out, &r.run_causes, opts.list_cap)?;
-    critical_section(out, &r.critical_path, opts.list_cap)?;
+    run_causes(out, &r.outcome.run_causes, opts.list_cap)?;
+    critical_section(out, &r.outcome.critical_path, opts.list_cap)?;
     diagram(out, opts)
 }
 
@@ -506,25 +487,28 @@ pub fn critical_path(
     critical_section(out, &r.path_summary(), opts.list_cap)?;
     writeln!(out, "#### Every stage (topological order)")?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "| stage | status | duration | earliest finish | slack | critical |"
-    )?;
-    writeln!(out, "|---|---|---:|---:|---:|---|")?;
     let n = shown(opts.list_cap, r.stages.len());
-    for s in &r.stages[..n] {
-        writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} |",
-            Cell(&s.stage),
-            s.stage.status,
-            human_duration(s.duration_ms),
-            human_duration(s.earliest_finish_ms),
-            human_duration(s.slack_ms),
-            if s.critical { "yes" } else { "" }
-        )?;
-    }
-    writeln!(out)?;
+    table(
+        out,
+        [
+            "stage",
+            "status",
+            ">duration",
+            ">earliest finish",
+            ">slack",
+            "critical",
+        ],
+        r.stages[..n].iter().map(|s| {
+            [
+                cell(&s.stage),
+                s.stage.status.to_string(),
+                human_duration(s.duration_ms),
+                human_duration(s.earliest_finish_ms),
+                human_duration(s.slack_ms),
+                if s.critical { "yes" } else { "" }.to_owned(),
+            ]
+        }),
+    )?;
     more(out, n, r.stages.len())?;
     diagram(out, opts)
 }
@@ -542,23 +526,22 @@ pub fn order(out: &mut dyn Write, r: &Order) -> io::Result<()> {
         plural(n)
     )?;
     writeln!(out)?;
-    writeln!(out, "| # | level | id | name | status |")?;
-    writeln!(out, "|---:|---:|---|---|---|")?;
-    for (i, s) in r.stages.iter().enumerate() {
-        writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            i + 1,
-            s.level,
-            code(&s.stage.id),
-            s.stage
-                .name
-                .as_deref()
-                .map_or_else(|| "—".to_owned(), |n| escape(n).to_string()),
-            s.stage.status
-        )?;
-    }
-    Ok(())
+    table(
+        out,
+        [">#", ">level", "id", "name", "status"],
+        r.stages.iter().enumerate().map(|(i, s)| {
+            [
+                (i + 1).to_string(),
+                s.level.to_string(),
+                code(&s.stage.id),
+                s.stage
+                    .name
+                    .as_deref()
+                    .map_or_else(|| "—".to_owned(), |n| escape(n).to_string()),
+                s.stage.status.to_string(),
+            ]
+        }),
+    )
 }
 
 /// The `why --stage` report in Markdown.
@@ -568,38 +551,26 @@ pub fn order(out: &mut dyn Write, r: &Order) -> io::Result<()> {
 /// What writing to `out` returns.
 pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Result<()> {
     let me = r.stage_ref();
-    writeln!(out, "#### {} — {}", Title(&me), r.status)?;
+    writeln!(out, "#### {} — {}", title(&me), r.status)?;
     writeln!(out)?;
+    if r.root_cause {
+        return writeln!(out, "This stage {ITS_OWN_CULPRIT}");
+    }
     if r.culprits.is_empty() {
-        writeln!(
-            out,
-            "Nothing upstream held this stage back, and it did not fail itself."
-        )?;
-        return Ok(());
+        return writeln!(out, "{NOTHING_HELD_BACK}");
     }
     let n = shown(opts.list_cap, r.culprits.len());
     for c in &r.culprits[..n] {
-        if c.stage.id == r.stage {
-            writeln!(out, "- is a root cause itself: it failed on its own.")?;
-            continue;
+        let (head, skipped, tail) = c.path_ends(opts.list_cap);
+        let mut path: Vec<String> = head.iter().map(|s| cell(s)).collect();
+        if skipped > 0 {
+            path.push(format!("… {skipped} more …"));
         }
-        let keep = shown(opts.list_cap, c.path_stages.len());
-        let mut path: Vec<String> = c.path_stages[..keep - keep / 2]
-            .iter()
-            .map(|s| Cell(s).to_string())
-            .collect();
-        if keep < c.path_stages.len() {
-            path.push(format!("… {} more …", c.path_stages.len() - keep));
-        }
-        path.extend(
-            c.path_stages[c.path_stages.len() - keep / 2..]
-                .iter()
-                .map(|s| Cell(s).to_string()),
-        );
+        path.extend(tail.iter().map(|s| cell(s)));
         writeln!(
             out,
             "- held back by {} ({}): {}",
-            Title(&c.stage),
+            title(&c.stage),
             c.stage.status,
             path.join(" → ")
         )?;

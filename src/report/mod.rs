@@ -205,6 +205,16 @@ impl StageRef {
         }
     }
 
+    /// What kind of stage it is, in words: its type, `placeholder`, or
+    /// `stage` when the response does not say.
+    pub fn kind_label(&self) -> &str {
+        match (self.placeholder, &self.stage_type) {
+            (true, _) => "placeholder",
+            (false, Some(t)) => t,
+            (false, None) => "stage",
+        }
+    }
+
     /// The name, or the id for a stage without one.
     pub fn name_or_id(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
@@ -472,6 +482,15 @@ pub struct Why {
     pub run: RunInfo,
     /// Root causes, in topological order.
     pub root_causes: Vec<RootCause>,
+    /// Run-level causes, the critical path and the diagnostics.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// What `why` and `summary` both say after the root causes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Outcome {
     /// Run-level causes.
     pub run_causes: Vec<RunCause>,
     /// The critical path and the observed chain.
@@ -482,6 +501,18 @@ pub struct Why {
     pub diagnostic_counts: Vec<KindCount>,
 }
 
+impl Outcome {
+    fn of(a: &Analysis<'_, '_>, limits: Limits) -> Self {
+        let (diagnostics, diagnostic_counts) = diagnostics(a.graph.diagnostics(), limits);
+        Outcome {
+            run_causes: a.run_causes.clone(),
+            critical_path: PathSummary::of(a),
+            diagnostics,
+            diagnostic_counts,
+        }
+    }
+}
+
 impl Why {
     /// The `why` report of an analysis, lists capped at [`Limits::DEFAULT`].
     pub fn new(a: &Analysis<'_, '_>) -> Self {
@@ -490,7 +521,6 @@ impl Why {
 
     /// The `why` report with lists capped at `limits`.
     pub fn with_limits(a: &Analysis<'_, '_>, limits: Limits) -> Self {
-        let (diagnostics, diagnostic_counts) = diagnostics(a.graph.diagnostics(), limits);
         Why {
             schema_version: SCHEMA_VERSION,
             run: RunInfo::of(a),
@@ -499,10 +529,7 @@ impl Why {
                 .iter()
                 .map(|&s| RootCause::of(a, s, limits))
                 .collect(),
-            run_causes: a.run_causes.clone(),
-            critical_path: PathSummary::of(a),
-            diagnostics,
-            diagnostic_counts,
+            outcome: Outcome::of(a, limits),
         }
     }
 }
@@ -593,14 +620,9 @@ pub struct Summary {
     pub stages: StatusCounts,
     /// Root causes.
     pub root_causes: Vec<RootCauseBrief>,
-    /// Run-level causes.
-    pub run_causes: Vec<RunCause>,
-    /// The critical path.
-    pub critical_path: PathSummary,
-    /// What was odd about the input (at most the cap of each kind).
-    pub diagnostics: Vec<Diagnostic>,
-    /// How many diagnostics of each kind there are.
-    pub diagnostic_counts: Vec<KindCount>,
+    /// Run-level causes, the critical path and the diagnostics.
+    #[serde(flatten)]
+    pub outcome: Outcome,
 }
 
 impl Summary {
@@ -616,7 +638,6 @@ impl Summary {
         for s in g.stage_indices() {
             *counts.slot(g.stage(s).status()) += 1;
         }
-        let (diagnostics, diagnostic_counts) = diagnostics(g.diagnostics(), limits);
         let root_causes = a
             .root_causes()
             .iter()
@@ -635,10 +656,7 @@ impl Summary {
             run: RunInfo::of(a),
             stages: counts,
             root_causes,
-            run_causes: a.run_causes.clone(),
-            critical_path: PathSummary::of(a),
-            diagnostics,
-            diagnostic_counts,
+            outcome: Outcome::of(a, limits),
         }
     }
 }
@@ -846,6 +864,29 @@ pub struct Culprit {
     pub path_stages: Vec<StageRef>,
 }
 
+impl Culprit {
+    /// The path as a person reads it when at most `cap` stages are shown:
+    /// its first stages, how many were left out, and its last stages.
+    pub fn path_ends(&self, cap: Option<usize>) -> (&[StageRef], usize, &[StageRef]) {
+        let len = self.path_stages.len();
+        let keep = text::shown(cap, len);
+        let head = keep - keep / 2;
+        let tail = keep / 2;
+        (
+            &self.path_stages[..head],
+            len - keep,
+            &self.path_stages[len - tail..],
+        )
+    }
+}
+
+/// What `why --stage` says of a stage with no culprit.
+pub(crate) const NOTHING_HELD_BACK: &str =
+    "Nothing upstream held this stage back, and it did not fail itself.";
+
+/// What `why --stage` says of a stage that is its own culprit.
+pub(crate) const ITS_OWN_CULPRIT: &str = "is a root cause itself: it failed on its own.";
+
 /// `why --stage`: what held one stage back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -861,6 +902,8 @@ pub struct Trace {
     pub status: Status,
     /// Its type.
     pub stage_type: Option<Label>,
+    /// It failed on its own: it is its only culprit.
+    pub root_cause: bool,
     /// Its culprits, in topological order (itself, when it is a root
     /// cause); capped, see `culprits_count`.
     pub culprits: Vec<Culprit>,
@@ -880,12 +923,14 @@ impl Trace {
         let g = a.graph;
         let me = StageRef::of(g, s);
         let traces = a.trace(s);
+        let root_cause = matches!(traces.as_slice(), [t] if t.culprit == s);
         Trace {
             schema_version: SCHEMA_VERSION,
             stage: me.id,
             name: me.name,
             status: me.status,
             stage_type: me.stage_type,
+            root_cause,
             culprits: limits.take(&traces, |t| Culprit {
                 stage: StageRef::of(g, t.culprit),
                 path: limits.take(&t.path, |&p| g.stage(p).id.to_owned()),
@@ -938,6 +983,25 @@ to_strings!(Order, text::order, |w, r, _: &markdown::MarkdownOptions| {
     markdown::order(w, r)
 });
 to_strings!(Trace, text::trace, markdown::trace);
+
+/// A `Display` written by a closure: how the escapers hand out their text
+/// lazily, formatted straight into the output.
+pub(crate) struct Fmt<F>(pub(crate) F);
+
+impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for Fmt<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.0)(f)
+    }
+}
+
+/// `s` after a count that is not one.
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
 
 /// A duration for people: `450ms`, `34s`, `3m 12s`, `1h 02m`, `2d 3h`.
 pub fn human_duration(ms: i64) -> String {

@@ -13,8 +13,8 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::{
-    human_duration, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary, Trace,
-    Why,
+    human_duration, plural, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary,
+    Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::model::Timestamp;
 use crate::status::Status;
@@ -237,25 +237,12 @@ impl fmt::Display for StageTitle<'_> {
             Some(n) => write!(f, "\"{}\"", one_line(n))?,
             None => write!(f, "stage {}", one_line(&stage.id))?,
         }
-        let kind = match (stage.placeholder, &stage.stage_type) {
-            (true, _) => "placeholder",
-            (false, Some(t)) => t,
-            (false, None) => "stage",
-        };
-        write!(f, " ({kind}, id {})", one_line(&stage.id))
+        write!(f, " ({}, id {})", stage.kind_label(), one_line(&stage.id))
     }
 }
 
 fn time(ms: i64) -> Timestamp {
     Timestamp(ms)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// `Run N of pipeline "P" in workspace "W"`: the first line of a report.
@@ -438,11 +425,11 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         more(out, "", causes_shown, r.root_causes.len())?;
     }
 
-    if !r.run_causes.is_empty() {
+    if !r.outcome.run_causes.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", p.bold("Run-level causes:"))?;
-        let n = shown(cap, r.run_causes.len());
-        for c in &r.run_causes[..n] {
+        let n = shown(cap, r.outcome.run_causes.len());
+        for c in &r.outcome.run_causes[..n] {
             writeln!(
                 out,
                 "  • {}: {}",
@@ -450,10 +437,10 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
                 one_line(&c.to_string())
             )?;
         }
-        more(out, "  ", n, r.run_causes.len())?;
+        more(out, "  ", n, r.outcome.run_causes.len())?;
     }
     writeln!(out)?;
-    critical_section(out, &r.critical_path, &p, cap)
+    critical_section(out, &r.outcome.critical_path, &p, cap)
 }
 
 /// The `why --stage` report: the stage's culprits and a path from each.
@@ -465,41 +452,33 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
     let p = Paint { color: opts.color };
     let me = r.stage_ref();
     writeln!(out, "{} {}", p.bold(stage_title(&me)), p.status(r.status))?;
-    if r.culprits.is_empty() {
-        writeln!(
-            out,
-            "Nothing upstream held this stage back, and it did not fail itself."
-        )?;
-        return Ok(());
+    match (r.root_cause, r.culprits.is_empty()) {
+        (true, _) => return writeln!(out, "  {ITS_OWN_CULPRIT}"),
+        (false, true) => return writeln!(out, "{NOTHING_HELD_BACK}"),
+        (false, false) => {}
     }
     let n = shown(opts.list_cap, r.culprits.len());
     for c in &r.culprits[..n] {
-        if c.stage.id == r.stage {
-            writeln!(out, "  is a root cause itself: it failed on its own.")?;
-            continue;
-        }
         writeln!(
             out,
             "  held back by {} {}",
             stage_title(&c.stage),
             p.status(c.stage.status)
         )?;
-        write!(out, "    path: ")?;
         // A long path shows its two ends: where it starts and where it arrives.
-        let len = c.path_stages.len();
-        let keep = shown(opts.list_cap, len);
-        for (i, s) in c.path_stages.iter().enumerate() {
-            let tail = len - i <= keep / 2;
-            if i >= keep - keep / 2 && !tail {
-                if i == keep - keep / 2 {
-                    write!(out, " → … {} more …", len - keep)?;
-                }
-                continue;
-            }
+        let (head, skipped, tail) = c.path_ends(opts.list_cap);
+        write!(out, "    path: ")?;
+        for (i, s) in head.iter().enumerate() {
             if i > 0 {
                 write!(out, " → ")?;
             }
             write!(out, "{}", one_line(s.name_or_id()))?;
+        }
+        if skipped > 0 {
+            write!(out, " → … {skipped} more …")?;
+        }
+        for s in tail {
+            write!(out, " → {}", one_line(s.name_or_id()))?;
         }
         writeln!(out)?;
     }
@@ -706,16 +685,16 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
         }
         more(out, "  ", n, r.root_causes.len())?;
     }
-    if !r.run_causes.is_empty() {
+    if !r.outcome.run_causes.is_empty() {
         writeln!(out, "{}", p.bold("Run-level causes:"))?;
-        let n = shown(opts.list_cap, r.run_causes.len());
-        for c in &r.run_causes[..n] {
+        let n = shown(opts.list_cap, r.outcome.run_causes.len());
+        for c in &r.outcome.run_causes[..n] {
             writeln!(out, "  • {}", one_line(&c.to_string()))?;
         }
-        more(out, "  ", n, r.run_causes.len())?;
+        more(out, "  ", n, r.outcome.run_causes.len())?;
     }
     writeln!(out)?;
-    critical_section(out, &r.critical_path, &p, opts.list_cap)
+    critical_section(out, &r.outcome.critical_path, &p, opts.list_cap)
 }
 
 /// Renders a report into a `String` with one of the writers above.
