@@ -1,7 +1,7 @@
 //! Why the run failed: root causes, what they blocked, and the evidence.
 //!
-//! Every stage gets a set of *culprits*, computed in topological order (SPEC
-//! section 4): a successful stage has none; a stage whose trigger rule
+//! Every stage gets a set of *culprits*, computed in topological order (see
+//! `docs/semantics.md#root-causes`): a successful stage has none; a stage whose trigger rule
 //! propagates upstream failure inherits the culprits of its failed or
 //! blocked parents; otherwise a failed, stopped or killed stage is its own
 //! culprit. The **root causes** are the stages that are their own culprit.

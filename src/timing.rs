@@ -1,7 +1,7 @@
 //! Why the run took so long: durations, the critical path, slack, and the
 //! chain of stages that actually finished last.
 //!
-//! The critical path is computed from durations alone (SPEC section 4): the
+//! The critical path is computed from durations alone (`docs/semantics.md#timing-and-the-critical-path`): the
 //! earliest finish of a stage is the latest earliest finish of its parents
 //! plus its own duration, and the path walks back from the stage that
 //! finishes last. The *observed* chain uses the recorded completion times
@@ -35,7 +35,7 @@ impl Timing {
         let run = graph.summary().run();
 
         // The latest time the document knows of: the "now" of a running stage.
-        // SPEC: the run's times and "every stage's" — the graph's stages, so a
+        // The run's times and every stage's — the graph's stages, so a
         // duplicate task instance (dropped at build, with a diagnostic) does
         // not count: the analyses never see anything of it.
         let run_times = [

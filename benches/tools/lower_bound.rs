@@ -8,7 +8,7 @@
 //! ```
 //!
 //! It times, on the same bytes and taking each one's minimum over the
-//! iterations: the floor of issue 5 (`serde_json::from_slice::<IgnoredAny>`),
+//! iterations: the floor of BENCHMARKS.md (`serde_json::from_slice::<IgnoredAny>`),
 //! and a parse by plain `#[derive(Deserialize)]` structs that borrow, after the
 //! one UTF-8 validation the product must make. Those structs keep only what the
 //! graph and the analyses read of a stage — its id, name, type, trigger rule,

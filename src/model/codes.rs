@@ -295,7 +295,7 @@ impl TriggerRule {
         }
     }
 
-    /// Whether a failure upstream makes this stage fail too (SPEC section 4):
+    /// Whether a failure upstream makes this stage fail too (`docs/semantics.md#trigger-rules`):
     /// always for the `ALL_SUCCESS` / `NONE_FAILED*` family, only when no
     /// parent succeeded for `ONE_SUCCESS` and `ALL_DONE_MIN_ONE_SUCCESS`,
     /// never for the rest.

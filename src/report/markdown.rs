@@ -562,11 +562,11 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Resu
     let n = shown(opts.list_cap, r.culprits.len());
     for c in &r.culprits[..n] {
         let (head, skipped, tail) = c.path_ends(opts.list_cap);
-        let mut path: Vec<String> = head.iter().map(|s| cell(s)).collect();
+        let mut path: Vec<String> = head.iter().map(cell).collect();
         if skipped > 0 {
             path.push(format!("… {skipped} more …"));
         }
-        path.extend(tail.iter().map(|s| cell(s)));
+        path.extend(tail.iter().map(cell));
         writeln!(
             out,
             "- held back by {} ({}): {}",
