@@ -8,7 +8,9 @@
 //! an `Analysis` and own what they hold, so they outlive it.
 //! What each analysis means: `docs/semantics.md`.
 
-use crate::cause::{self, BlastRadius, Causes, Evidence, EvidenceKind, RunCause, Trace};
+use crate::cause::{
+    self, BlastRadius, Causes, Evidence, EvidenceKind, RootCauseLists, RunCause, Trace,
+};
 use crate::fingerprint::Fingerprint;
 use crate::graph::{LineageGraph, StageIx};
 use crate::order::Order;
@@ -67,9 +69,19 @@ impl<'g, 'a> Analysis<'g, 'a> {
         cause::blast_radius(self.graph, stage)
     }
 
-    /// The stages root cause `root` blocked, in topological order.
-    pub fn blocked(&self, root: StageIx) -> &[StageIx] {
-        self.causes.blocked(root)
+    /// The stages root cause `root` blocked, in topological order (all of
+    /// them: see [`root_cause_lists`](Self::root_cause_lists) for capped
+    /// lists of every root cause at once).
+    pub fn blocked(&self, root: StageIx) -> Vec<StageIx> {
+        self.causes.blocked(self.graph, root)
+    }
+
+    /// For every root cause (in [`root_causes`](Self::root_causes) order):
+    /// the stages it blocked and its blast radius, each kept up to `cap`
+    /// entries and counted exactly. One pass over the graph per 64 root
+    /// causes; see [`Causes::lists`].
+    pub fn root_cause_lists(&self, cap: Option<usize>) -> Vec<RootCauseLists> {
+        self.causes.lists(self.graph, cap)
     }
 
     /// The culprits of `stage`, in topological order.

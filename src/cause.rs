@@ -1,13 +1,11 @@
 //! Why the run failed: root causes, what they blocked, and the evidence.
 //!
-//! Every stage gets a set of *culprits*, computed in topological order (see
-//! `docs/semantics.md#root-causes`): a successful stage has none; a stage whose trigger rule
-//! propagates upstream failure inherits the culprits of its failed or
-//! blocked parents; otherwise a failed, stopped or killed stage is its own
-//! culprit. The **root causes** are the stages that are their own culprit.
-//!
-//! Culprit sets are shared between stages that inherit the same one, so a long
-//! chain below a failure costs one set, not one per stage.
+//! Every stage gets a set of *culprits*, decided in topological order (see
+//! `docs/semantics.md#root-causes`): a successful stage has none; a stage
+//! whose trigger rule propagates upstream failure inherits the culprits of
+//! its failed or blocked parents; otherwise a failed, stopped or killed stage
+//! is its own culprit. The **root causes** are the stages that are their own
+//! culprit. See [`Causes`] for how this stays linear on any input.
 
 use std::collections::VecDeque;
 
@@ -15,23 +13,40 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{DataIx, LineageGraph, Node, StageIx};
+use crate::graph::{DataIx, LineageGraph, StageIx};
 use crate::json_path::{JsonPath, Segment};
+use crate::limits::{short, shorten};
 use crate::model::lenient::{Sink, Walk, Walker};
 use crate::model::{ExecutionStatus, JobSummary, JsonText, TaskInstance, Timestamp};
 
-/// Culprits, root causes and blocked stages of a run.
+/// What a stage's culprits are, decided in one pass in topological order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Culprits {
+    /// Nothing upstream held it back and it did not fail on its own.
+    None,
+    /// It inherits the culprits of its blocking parents.
+    Inherited,
+    /// It is its own culprit: a root cause.
+    Own,
+}
+
+/// Culprits and root causes of a run.
+///
+/// # Design
+///
+/// Only what every command needs is computed up front, in O(V + E) time
+/// and O(V) memory: whether each stage has culprits, inherits them or is
+/// its own (a root cause). The culprit *sets*, and what each root cause
+/// blocked, can be as large as V × (number of root causes) — a chain with a
+/// failed root beside each step — so they are never built for all stages:
+/// [`Causes::culprits`] walks up from one stage on demand, and
+/// [`Causes::lists`] gives every root cause its lists, capped, with exact
+/// counts, in one pass over the graph per 64 root causes (a 64-bit mask per
+/// stage says which of them reach it).
 #[derive(Debug, Clone)]
 pub struct Causes {
-    /// Per stage, the index of its culprit set in `sets`.
-    set_of: Vec<u32>,
-    /// Culprit sets as sorted topological positions; set 0 is empty.
-    sets: Vec<Vec<u32>>,
+    state: Vec<Culprits>,
     roots: Vec<StageIx>,
-    /// Per stage, its slot in `roots` (`u32::MAX` for other stages).
-    root_slot: Vec<u32>,
-    /// Per root cause (same order as `roots`), the stages it blocked.
-    blocked: Vec<Vec<StageIx>>,
 }
 
 /// A culprit of a traced stage and the shortest dependency path from it.
@@ -43,96 +58,80 @@ pub struct Trace {
     pub path: Vec<StageIx>,
 }
 
-/// Everything downstream of a stage.
+/// Everything downstream of a stage: the stages below it in the dependency
+/// graph, and the data nodes that it or any of them writes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BlastRadius {
     /// Descendant stages, in topological order.
     pub stages: Vec<StageIx>,
-    /// Descendant data nodes, in graph order.
+    /// Data nodes written by the stage or a descendant, in graph order.
     pub data: Vec<DataIx>,
 }
 
-impl Causes {
-    /// Computes culprits for every stage of `graph`. O(V + E) plus the size of
-    /// the culprit sets that have to be merged.
-    pub fn analyse(graph: &LineageGraph<'_>) -> Causes {
-        let stages = graph.stages();
-        let n = stages.len();
-        let mut set_of = vec![0u32; n];
-        let mut sets: Vec<Vec<u32>> = vec![Vec::new()];
-        let mut roots = Vec::new();
-        let mut scratch: Vec<u32> = Vec::new();
+/// A list kept up to a cap, with the count of every entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capped<T> {
+    /// The first entries, in order.
+    pub items: Vec<T>,
+    /// How many entries there are in all.
+    pub count: usize,
+}
 
+impl<T> Default for Capped<T> {
+    fn default() -> Self {
+        Capped {
+            items: Vec::new(),
+            count: 0,
+        }
+    }
+}
+
+impl<T> Capped<T> {
+    fn push(&mut self, item: T, cap: Option<usize>) {
+        self.count += 1;
+        if cap.is_none_or(|c| self.items.len() < c) {
+            self.items.push(item);
+        }
+    }
+}
+
+/// The lists of one root cause, each capped, each with its exact count.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RootCauseLists {
+    /// The stages it blocked (whose culprits include it), in topological order.
+    pub blocked: Capped<StageIx>,
+    /// Its descendant stages, in topological order.
+    pub radius_stages: Capped<StageIx>,
+    /// The data nodes it or a descendant writes, in graph order.
+    pub radius_data: Capped<DataIx>,
+}
+
+impl Causes {
+    /// Decides for every stage of `graph` whether it has culprits, inherits
+    /// them or is its own. O(V + E).
+    pub fn analyse(graph: &LineageGraph<'_>) -> Causes {
+        let mut state = vec![Culprits::None; graph.stage_count()];
+        let mut roots = Vec::new();
         for s in graph.topological_order() {
-            let stage = &stages[s.index()];
+            let stage = graph.stage(s);
             if stage.is_success() {
                 continue;
             }
-            let mut blocking = graph
-                .parents(s)
-                .filter(|&p| stages[p.index()].is_failed_like() || set_of[p.index()] != 0)
-                .peekable();
-            let propagates = blocking.peek().is_some()
+            // A failed-like stage always has culprits (its own or inherited),
+            // so "failed-like or has culprits" is "has culprits".
+            let blocking = graph.parents(s).any(|p| state[p.index()] != Culprits::None);
+            let propagates = blocking
                 && stage
                     .trigger_rule
-                    .propagates_failure(graph.parents(s).any(|p| stages[p.index()].is_success()));
+                    .propagates_failure(graph.parents(s).any(|p| graph.stage(p).is_success()));
             if propagates {
-                // Union of the blocking parents' culprits; a failed parent
-                // without culprits of its own stands for itself.
-                let mut only: Option<u32> = None;
-                let mut mixed = false;
-                scratch.clear();
-                for p in blocking {
-                    let set = set_of[p.index()];
-                    if set == 0 {
-                        mixed = true;
-                        scratch.push(graph.topological_position(p) as u32);
-                    } else {
-                        match only {
-                            None => only = Some(set),
-                            Some(o) if o == set => {}
-                            Some(_) => mixed = true,
-                        }
-                        scratch.extend_from_slice(&sets[set as usize]);
-                    }
-                }
-                set_of[s.index()] = match (only, mixed) {
-                    (Some(set), false) => set,
-                    _ => {
-                        scratch.sort_unstable();
-                        scratch.dedup();
-                        sets.push(scratch.clone());
-                        (sets.len() - 1) as u32
-                    }
-                };
+                state[s.index()] = Culprits::Inherited;
             } else if stage.is_failed_like() {
-                sets.push(vec![graph.topological_position(s) as u32]);
-                set_of[s.index()] = (sets.len() - 1) as u32;
+                state[s.index()] = Culprits::Own;
                 roots.push(s);
             }
         }
-
-        // Blocked: every stage whose culprits include a root cause, in order.
-        let mut root_slot = vec![u32::MAX; n];
-        for (i, &r) in roots.iter().enumerate() {
-            root_slot[r.index()] = i as u32;
-        }
-        let mut blocked = vec![Vec::new(); roots.len()];
-        for s in graph.topological_order() {
-            for &pos in &sets[set_of[s.index()] as usize] {
-                let culprit = graph.stage_at_position(pos as usize);
-                if culprit != s {
-                    blocked[root_slot[culprit.index()] as usize].push(s);
-                }
-            }
-        }
-        Causes {
-            set_of,
-            sets,
-            roots,
-            root_slot,
-            blocked,
-        }
+        Causes { state, roots }
     }
 
     /// The stages that are their own culprit, in topological order.
@@ -140,22 +139,74 @@ impl Causes {
         &self.roots
     }
 
-    /// The culprits of `stage`, in topological order (empty for a stage that
-    /// nothing upstream held back and that did not fail itself).
-    pub fn culprits(&self, graph: &LineageGraph<'_>, stage: StageIx) -> Vec<StageIx> {
-        self.sets[self.set_of[stage.index()] as usize]
-            .iter()
-            .map(|&pos| graph.stage_at_position(pos as usize))
-            .collect()
+    /// True when `stage` is a root cause.
+    pub fn is_root_cause(&self, stage: StageIx) -> bool {
+        self.state[stage.index()] == Culprits::Own
     }
 
-    /// The stages a root cause blocked: the descendants whose culprits include
-    /// it, in topological order. Empty for a stage that is no root cause.
-    pub fn blocked(&self, root: StageIx) -> &[StageIx] {
-        match self.root_slot.get(root.index()) {
-            Some(&slot) if slot != u32::MAX => &self.blocked[slot as usize],
-            _ => &[],
+    /// True when `stage` has culprits (its own, or inherited).
+    pub fn has_culprits(&self, stage: StageIx) -> bool {
+        self.state[stage.index()] != Culprits::None
+    }
+
+    /// The parents a stage that inherits takes its culprits from.
+    fn blocking_parents<'g>(
+        &'g self,
+        graph: &'g LineageGraph<'_>,
+        stage: StageIx,
+    ) -> impl Iterator<Item = StageIx> + 'g {
+        let inherits = self.state[stage.index()] == Culprits::Inherited;
+        graph
+            .parents(stage)
+            .filter(move |&p| inherits && self.state[p.index()] != Culprits::None)
+    }
+
+    /// The culprits of `stage`, in topological order (empty for a stage that
+    /// nothing upstream held back and that did not fail itself). O(V + E):
+    /// a walk up through the stages it inherits from.
+    pub fn culprits(&self, graph: &LineageGraph<'_>, stage: StageIx) -> Vec<StageIx> {
+        let mut seen = vec![false; graph.stage_count()];
+        let mut stack = vec![stage];
+        seen[stage.index()] = true;
+        let mut out = Vec::new();
+        while let Some(s) = stack.pop() {
+            if self.state[s.index()] == Culprits::Own {
+                out.push(s);
+            }
+            for p in self.blocking_parents(graph, s) {
+                if !seen[p.index()] {
+                    seen[p.index()] = true;
+                    stack.push(p);
+                }
+            }
         }
+        out.sort_unstable_by_key(|&s| graph.topological_position(s));
+        out
+    }
+
+    /// The stages root cause `root` blocked (whose culprits include it), in
+    /// topological order: a walk down through the stages that inherit.
+    /// O(V + E) for one root cause; [`lists`](Self::lists) gives every root
+    /// cause's at once, capped.
+    pub fn blocked(&self, graph: &LineageGraph<'_>, root: StageIx) -> Vec<StageIx> {
+        if self.state[root.index()] != Culprits::Own {
+            return Vec::new();
+        }
+        let mut seen = vec![false; graph.stage_count()];
+        seen[root.index()] = true;
+        let mut stack = vec![root];
+        let mut out = Vec::new();
+        while let Some(s) = stack.pop() {
+            for c in graph.children(s) {
+                if !seen[c.index()] && self.state[c.index()] == Culprits::Inherited {
+                    seen[c.index()] = true;
+                    out.push(c);
+                    stack.push(c);
+                }
+            }
+        }
+        out.sort_unstable_by_key(|&s| graph.topological_position(s));
+        out
     }
 
     /// Each culprit of `stage` with a shortest dependency path from it to the
@@ -166,8 +217,7 @@ impl Causes {
             return Vec::new();
         }
         // toward[p] = the next stage on a shortest path from p down to `stage`.
-        let n = graph.stages().len();
-        let mut toward: Vec<Option<StageIx>> = vec![None; n];
+        let mut toward: Vec<Option<StageIx>> = vec![None; graph.stage_count()];
         toward[stage.index()] = Some(stage);
         let mut queue = VecDeque::from([stage]);
         while let Some(s) = queue.pop_front() {
@@ -196,21 +246,166 @@ impl Causes {
             })
             .collect()
     }
+
+    /// For every root cause (in [`root_causes`](Self::root_causes) order),
+    /// the stages it blocked and its blast radius, each kept up to `cap`
+    /// entries (all with `None`) and counted exactly.
+    ///
+    /// One pass over the stages, their dependencies and their writes per 64
+    /// root causes: each stage carries a 64-bit mask of the root causes of
+    /// the batch that reach it (blocked: along inherited culprits; radius:
+    /// along every dependency), and the counts are added up 64 at a time in
+    /// bit-sliced counters. Memory O(V + D), whatever the number of root
+    /// causes.
+    pub fn lists(&self, graph: &LineageGraph<'_>, cap: Option<usize>) -> Vec<RootCauseLists> {
+        let n = graph.stage_count();
+        let d = graph.data_nodes().len();
+        // Who writes what, packed once: writes[offsets[s]..offsets[s + 1]].
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut writes: Vec<DataIx> = Vec::new();
+        offsets.push(0);
+        for s in graph.stage_indices() {
+            writes.extend(graph.writes(s));
+            offsets.push(writes.len());
+        }
+        let order: Vec<StageIx> = graph.topological_order().collect();
+        let mut out = vec![RootCauseLists::default(); self.roots.len()];
+        let mut blocked = vec![0u64; n];
+        let mut below = vec![0u64; n];
+        let mut data = vec![0u64; d];
+        for (batch, roots) in self.roots.chunks(64).enumerate() {
+            let lists = &mut out[batch * 64..batch * 64 + roots.len()];
+            blocked.fill(0);
+            below.fill(0);
+            data.fill(0);
+            for (bit, &r) in roots.iter().enumerate() {
+                blocked[r.index()] = 1 << bit;
+            }
+            // Lanes whose list is full are only counted, 64 at a time.
+            let (mut full_blocked, mut full_stages) = (0u64, 0u64);
+            let (mut count_blocked, mut count_stages) = (Lanes::default(), Lanes::default());
+            for &s in &order {
+                let own = if self.state[s.index()] == Culprits::Own {
+                    blocked[s.index()]
+                } else {
+                    0
+                };
+                let mut inherited = 0u64;
+                for p in self.blocking_parents(graph, s) {
+                    inherited |= blocked[p.index()];
+                }
+                let mut reach = 0u64;
+                for p in graph.parents(s) {
+                    reach |= below[p.index()];
+                    if self.state[p.index()] == Culprits::Own {
+                        reach |= blocked[p.index()];
+                    }
+                }
+                blocked[s.index()] = own | inherited;
+                below[s.index()] = reach;
+                count_blocked.add(inherited);
+                count_stages.add(reach);
+                for_each_bit(inherited & !full_blocked, |bit| {
+                    let list = &mut lists[bit].blocked.items;
+                    list.push(s);
+                    if cap.is_some_and(|c| list.len() >= c) {
+                        full_blocked |= 1 << bit;
+                    }
+                });
+                for_each_bit(reach & !full_stages, |bit| {
+                    let list = &mut lists[bit].radius_stages.items;
+                    list.push(s);
+                    if cap.is_some_and(|c| list.len() >= c) {
+                        full_stages |= 1 << bit;
+                    }
+                });
+                let writers = own | reach;
+                if writers != 0 {
+                    for &w in &writes[offsets[s.index()]..offsets[s.index() + 1]] {
+                        data[w.index()] |= writers;
+                    }
+                }
+            }
+            for (bit, list) in lists.iter_mut().enumerate() {
+                list.blocked.count = count_blocked.get(bit);
+                list.radius_stages.count = count_stages.get(bit);
+                // A cap of 0 keeps counts only.
+                list.blocked.items.truncate(cap.unwrap_or(usize::MAX));
+                list.radius_stages.items.truncate(cap.unwrap_or(usize::MAX));
+            }
+            for (i, &mask) in data.iter().enumerate() {
+                for_each_bit(mask, |bit| lists[bit].radius_data.push(DataIx::new(i), cap));
+            }
+        }
+        out
+    }
 }
 
-/// Every stage and data node downstream of `stage`.
+/// 64 counters side by side, bit-sliced: plane `i` holds bit `i` of every
+/// lane's count, so adding a mask of 64 increments costs a few word
+/// operations, not one per set bit.
+#[derive(Default)]
+struct Lanes {
+    planes: Vec<u64>,
+}
+
+impl Lanes {
+    /// Adds 1 to every lane whose bit is set in `mask`.
+    fn add(&mut self, mut carry: u64) {
+        for plane in &mut self.planes {
+            if carry == 0 {
+                return;
+            }
+            let next = *plane & carry;
+            *plane ^= carry;
+            carry = next;
+        }
+        if carry != 0 {
+            self.planes.push(carry);
+        }
+    }
+
+    /// The count of lane `lane`.
+    fn get(&self, lane: usize) -> usize {
+        self.planes
+            .iter()
+            .enumerate()
+            .map(|(i, plane)| (((plane >> lane) & 1) as usize) << i)
+            .sum()
+    }
+}
+
+/// Calls `f` with the index of every set bit of `mask`.
+fn for_each_bit(mut mask: u64, mut f: impl FnMut(usize)) {
+    while mask != 0 {
+        f(mask.trailing_zeros() as usize);
+        mask &= mask - 1;
+    }
+}
+
+/// Every stage downstream of `stage` and every data node that it or one of
+/// them writes. O(V + E) for one stage (use [`Causes::lists`] for all root
+/// causes at once).
 pub(crate) fn blast_radius(graph: &LineageGraph<'_>, stage: StageIx) -> BlastRadius {
+    let mut seen = vec![false; graph.stage_count()];
+    seen[stage.index()] = true;
+    let mut stack = vec![stage];
     let mut radius = BlastRadius::default();
-    for node in graph.descendants(Node::Stage(stage)) {
-        match node {
-            Node::Stage(s) => radius.stages.push(s),
-            Node::Data(d) => radius.data.push(d),
+    let mut data = std::collections::BTreeSet::new();
+    while let Some(s) = stack.pop() {
+        data.extend(graph.writes(s));
+        for c in graph.children(s) {
+            if !seen[c.index()] {
+                seen[c.index()] = true;
+                radius.stages.push(c);
+                stack.push(c);
+            }
         }
     }
     radius
         .stages
         .sort_unstable_by_key(|&s| graph.topological_position(s));
-    radius.data.sort_unstable();
+    radius.data = data.into_iter().collect();
     radius
 }
 
@@ -625,8 +820,8 @@ pub fn run_causes(graph: &LineageGraph<'_>, causes: &Causes) -> Vec<RunCause> {
                     .map(|e| e.as_str())
                     .filter(|e| !e.is_empty() && *e != name)
                 {
-                    Some(email) => format!("{name} <{email}>"),
-                    None => name.to_owned(),
+                    Some(email) => format!("{} <{}>", shorten(name), shorten(email)),
+                    None => short(name),
                 },
             )
         });
@@ -661,10 +856,10 @@ pub fn run_causes(graph: &LineageGraph<'_>, causes: &Causes) -> Vec<RunCause> {
                     .and_then(|e| e.datasink.get())
                     .and_then(|d| d.connection.get())
                     .and_then(|c| c.name.get())
-                    .map(|n| n.as_str().to_owned());
+                    .map(|n| short(n.as_str()));
                 out.push(RunCause::QualityGate {
-                    stage: s.id.to_owned(),
-                    name: s.name().map(str::to_owned),
+                    stage: short(s.id),
+                    name: s.name().map(short),
                     target,
                     valid: q.valid,
                     invalid: q.invalid,

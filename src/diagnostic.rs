@@ -37,6 +37,18 @@ pub enum DiagnosticKind {
 }
 
 impl DiagnosticKind {
+    /// Every kind, in the order of their declaration.
+    pub const ALL: [DiagnosticKind; 8] = [
+        DiagnosticKind::WrongKind,
+        DiagnosticKind::UnreadableTimestamp,
+        DiagnosticKind::InvertedTimestamps,
+        DiagnosticKind::UnknownStage,
+        DiagnosticKind::DuplicateStage,
+        DiagnosticKind::UnmappedStage,
+        DiagnosticKind::UnknownTriggerRule,
+        DiagnosticKind::AmbiguousInput,
+    ];
+
     /// The snake_case name used in JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -83,5 +95,53 @@ impl fmt::Display for Diagnostic {
         } else {
             write!(f, "{}: {}", self.path, self.message)
         }
+    }
+}
+
+/// How many diagnostics of one kind are kept; the rest are only counted.
+pub const KEPT_PER_KIND: usize = 1000;
+
+/// Diagnostics as they are collected: the first [`KEPT_PER_KIND`] of each
+/// kind kept, every one counted.
+///
+/// An input can hold a wrong-kind value in every one of a million places;
+/// the warnings must not cost more than the input. A diagnostic that will
+/// not be kept is not even made ([`Diagnostics::push_with`]): its path and
+/// message, which may quote a long key, are never built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    kept: Vec<Diagnostic>,
+    counts: [usize; DiagnosticKind::ALL.len()],
+}
+
+impl Diagnostics {
+    /// Counts a diagnostic of `kind`, and makes and keeps it while fewer
+    /// than [`KEPT_PER_KIND`] of its kind are kept.
+    pub fn push_with(&mut self, kind: DiagnosticKind, make: impl FnOnce() -> Diagnostic) {
+        let count = &mut self.counts[kind as usize];
+        *count += 1;
+        if *count <= KEPT_PER_KIND {
+            self.kept.push(make());
+        }
+    }
+
+    /// Counts and keeps (while there is room for its kind) `diagnostic`.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.push_with(diagnostic.kind, || diagnostic);
+    }
+
+    /// The diagnostics kept, in the order found.
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        &self.kept
+    }
+
+    /// How many diagnostics of `kind` there were, kept or not.
+    pub fn count(&self, kind: DiagnosticKind) -> usize {
+        self.counts[kind as usize]
+    }
+
+    /// How many diagnostics there were in all.
+    pub fn total(&self) -> usize {
+        self.counts.iter().sum()
     }
 }

@@ -9,6 +9,7 @@
 
 use crate::analysis::Analysis;
 use crate::graph::{DataKind, EdgeKind, LineageGraph, Node};
+use crate::limits::short;
 use crate::report::human_duration;
 use crate::status::Status;
 
@@ -86,7 +87,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
     for (i, &s) in a.order.stages().iter().enumerate() {
         let st = &stages[s.index()];
         node_of_stage[s.index()] = nodes.len();
-        let mut lines = vec![st.name().unwrap_or(st.id).to_owned()];
+        let mut lines = vec![short(st.name().unwrap_or(st.id))];
         let kind = if st.is_placeholder() {
             "placeholder"
         } else {
@@ -118,7 +119,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
         for (i, d) in data.into_iter().enumerate() {
             let node = &g.data_nodes()[d];
             node_of_data[d] = nodes.len();
-            let mut lines = vec![node.name.unwrap_or(node.id).to_owned()];
+            let mut lines = vec![short(node.name.unwrap_or(node.id))];
             let mut facts = node.kind.label().to_owned();
             if let Some(t) = node.connection_type() {
                 facts.push_str(&format!(" · {}", t.label()));
@@ -160,11 +161,11 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
     let pipeline = run
         .pipeline()
         .and_then(|p| p.name.get())
-        .map(|t| t.as_str().to_owned());
+        .map(|t| short(t.as_str()));
     let id = run
         .id
         .get()
-        .map_or_else(|| "(no id)".to_owned(), |i| i.as_str().to_owned());
+        .map_or_else(|| "(no id)".to_owned(), |i| short(i.as_str()));
     let title = match pipeline {
         Some(p) => format!(
             "{p} — run {id} — {}",

@@ -100,10 +100,10 @@ struct CycleText<'a>(&'a [String]);
 impl fmt::Display for CycleText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for id in self.0 {
-            write!(f, "{id} -> ")?;
+            write!(f, "{} -> ", crate::limits::shorten(id))?;
         }
         match self.0.first() {
-            Some(first) => write!(f, "{first}"),
+            Some(first) => write!(f, "{}", crate::limits::shorten(first)),
             None => Ok(()),
         }
     }

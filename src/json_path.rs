@@ -15,7 +15,9 @@
 //!   remembers that its one-element list was a lone object.
 //!
 //! The text form parses back ([`str::parse`]), which is how a path read from
-//! our JSON output becomes a `JsonPath` again.
+//! our JSON output becomes a `JsonPath` again. A key longer than 200
+//! characters is written shortened ([`crate::limits::shorten`]); such a path
+//! is the one kind that does not resolve in the input.
 
 use std::fmt;
 use std::str::FromStr;
@@ -27,8 +29,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub enum Segment {
     /// A field the model knows, by its JSON name.
     Field(&'static str),
-    /// Any other object key, as written in the input.
-    Key(Box<str>),
+    /// Any other object key, as written in the input (shared: a path is
+    /// cloned for every message under it, and a key may be long).
+    Key(std::sync::Arc<str>),
     /// An array element.
     Index(usize),
 }
@@ -38,7 +41,7 @@ impl Segment {
     pub fn key(&self) -> Option<&str> {
         match self {
             Segment::Field(k) => Some(k),
-            Segment::Key(k) => Some(k),
+            Segment::Key(k) => Some(&**k),
             Segment::Index(_) => None,
         }
     }
@@ -164,7 +167,11 @@ impl fmt::Display for JsonPath {
             match seg {
                 Segment::Index(n) => write!(f, "[{n}]")?,
                 other => {
-                    let key = other.key().unwrap_or_default();
+                    // A key longer than 200 characters is shortened: such a
+                    // path no longer resolves, but it cannot multiply the
+                    // input in the output either.
+                    let key = crate::limits::shorten(other.key().unwrap_or_default());
+                    let key = &*key;
                     if is_plain(key) {
                         if i > 0 {
                             f.write_str(".")?;

@@ -43,6 +43,7 @@ pub mod error;
 pub mod fingerprint;
 pub mod graph;
 pub mod json_path;
+pub mod limits;
 pub mod mermaid;
 pub mod model;
 pub mod order;

@@ -11,7 +11,7 @@ use dataprep_lineage::diagram::View;
 use dataprep_lineage::report::markdown::MarkdownOptions;
 use dataprep_lineage::report::text::{one_line, TextOptions};
 use dataprep_lineage::report::{self, json, markdown, schema, text};
-use dataprep_lineage::{dot, mermaid, Analysis, Error, JobSummary, LineageGraph};
+use dataprep_lineage::{dot, mermaid, Analysis, DiagnosticKind, Error, JobSummary, LineageGraph};
 
 /// The analysis was printed, whatever the run's own outcome.
 pub const EXIT_OK: u8 = 0;
@@ -25,8 +25,8 @@ pub const EXIT_USAGE: u8 = 2;
 enum CliError {
     /// The input could not be read or analysed (exit 1).
     Input { file: String, error: Error },
-    /// The input could not be read at all (exit 1).
-    Read { file: String, error: io::Error },
+    /// The input could not be read at all, or was refused (exit 1).
+    Read { file: String, error: ReadError },
     /// The command line asked for something the input does not have (exit 2).
     Usage { message: String, hint: String },
     /// The report could not be written (exit 1).
@@ -100,6 +100,11 @@ struct Cli {
     /// *_count keys beside).
     #[arg(long, global = true)]
     all: bool,
+
+    /// Refuse an input larger than this many bytes before reading it whole
+    /// (a file by its length; standard input as it arrives).
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = dataprep_lineage::limits::MAX_INPUT_BYTES)]
+    max_bytes: u64,
 
     /// When to colour text output: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
@@ -267,7 +272,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         }
     };
     let name = display_name(file);
-    let bytes = read_input(file).map_err(|error| CliError::Read {
+    let bytes = read_input(file, cli.max_bytes).map_err(|error| CliError::Read {
         file: name.clone(),
         error,
     })?;
@@ -278,11 +283,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
     let summary = JobSummary::from_slice(&bytes).map_err(input_error)?;
     let graph = LineageGraph::build(&summary).map_err(input_error)?;
     if !cli.quiet {
-        let stderr = io::stderr();
-        let mut err = BufWriter::new(stderr.lock());
-        for d in graph.diagnostics() {
-            let _ = writeln!(err, "warning: {}", one_line(&format!("{name}: {d}")));
-        }
+        warn(&graph, &name, cli.all);
     }
 
     let analysis = Analysis::new(&graph);
@@ -380,12 +381,20 @@ fn resolve_stage(
             ),
         }),
         Err(many) => {
-            let ids: Vec<&str> = many.iter().map(|&s| graph.stage(s).id).collect();
+            let mut ids: Vec<String> = many
+                .iter()
+                .take(text::LIST_CAP)
+                .map(|&s| dataprep_lineage::limits::short(graph.stage(s).id))
+                .collect();
+            if many.len() > ids.len() {
+                ids.push(format!("… and {} more", many.len() - ids.len()));
+            }
             Err(CliError::Usage {
                 message: format!(
-                    "{}: {} stages are named `{wanted}` (ids {})",
+                    "{}: {} stages are named `{}` (ids {})",
                     display_name(file),
-                    ids.len(),
+                    many.len(),
+                    dataprep_lineage::limits::shorten(wanted),
                     ids.join(", ")
                 ),
                 hint: "pass one of their ids to --stage".to_owned(),
@@ -409,14 +418,162 @@ fn view(v: ViewArg) -> View {
     }
 }
 
-fn read_input(file: &Path) -> io::Result<Vec<u8>> {
-    if file.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin().lock().read_to_end(&mut bytes)?;
-        Ok(bytes)
-    } else {
-        std::fs::read(file)
+/// Warnings about odd input on standard error: at most 20 of each kind
+/// (all that were kept with `--all`), then one line with the count of the
+/// rest; buffered, one write per block.
+fn warn(graph: &LineageGraph<'_>, name: &str, all: bool) {
+    let stderr = io::stderr();
+    let mut err = BufWriter::new(stderr.lock());
+    let mut shown = [0usize; DiagnosticKind::ALL.len()];
+    for d in graph.diagnostics() {
+        let n = &mut shown[d.kind as usize];
+        *n += 1;
+        if all || *n <= text::LIST_CAP {
+            let _ = writeln!(err, "warning: {}", one_line(&format!("{name}: {d}")));
+        }
     }
+    for kind in DiagnosticKind::ALL {
+        let total = graph.diagnostic_count(kind);
+        let printed = if all {
+            shown[kind as usize]
+        } else {
+            shown[kind as usize].min(text::LIST_CAP)
+        };
+        if total > printed {
+            let _ = writeln!(
+                err,
+                "warning: {}: … and {} more {} warnings{}",
+                one_line(name),
+                total - printed,
+                kind.as_str(),
+                if all { "" } else { " (--all shows more)" }
+            );
+        }
+    }
+    let _ = err.flush();
+}
+
+/// The nesting depth past which input is refused while it is still being
+/// read (serde_json refuses past 128 levels; a little slack keeps this
+/// check from ever being the stricter one).
+const READ_DEPTH_LIMIT: usize = 130;
+
+/// Why an input was not read whole.
+#[derive(Debug)]
+enum ReadError {
+    Io(io::Error),
+    /// Larger than `--max-bytes` (`size` when known before reading).
+    TooLarge {
+        limit: u64,
+        size: Option<u64>,
+    },
+    /// Nests deeper than the parser takes, seen at byte `at`.
+    TooDeep {
+        at: u64,
+    },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => e.fmt(f),
+            ReadError::TooLarge { limit, size: Some(size) } => write!(
+                f,
+                "the input is {size} bytes, more than --max-bytes {limit}; raise --max-bytes to read it"
+            ),
+            ReadError::TooLarge { limit, size: None } => write!(
+                f,
+                "the input is larger than --max-bytes {limit}; raise --max-bytes to read it"
+            ),
+            ReadError::TooDeep { at } => write!(
+                f,
+                "invalid JSON: the input nests deeper than 128 levels (at byte {at}); stopped reading"
+            ),
+        }
+    }
+}
+
+/// Tracks how deep the JSON read so far nests, outside strings, so that an
+/// endless `[[[[` on standard input is refused as it arrives instead of
+/// after filling memory.
+#[derive(Default)]
+struct DepthScan {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    offset: u64,
+}
+
+impl DepthScan {
+    /// Scans `chunk`; the offset of the first byte past the limit, if any.
+    fn scan(&mut self, chunk: &[u8]) -> Option<u64> {
+        for &b in chunk {
+            self.offset += 1;
+            if self.in_string {
+                match (self.escaped, b) {
+                    (true, _) => self.escaped = false,
+                    (false, b'\\') => self.escaped = true,
+                    (false, b'"') => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'[' | b'{' => {
+                    self.depth += 1;
+                    if self.depth > READ_DEPTH_LIMIT {
+                        return Some(self.offset);
+                    }
+                }
+                b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
+/// Reads the input whole, refusing more than `max` bytes (a file by its
+/// length, before reading; standard input as it arrives) and input that
+/// nests deeper than the parser takes.
+fn read_input(file: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let reader: Box<dyn Read> = if file.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(file).map_err(ReadError::Io)?;
+        let size = f.metadata().map_err(ReadError::Io)?.len();
+        if size > max {
+            return Err(ReadError::TooLarge {
+                limit: max,
+                size: Some(size),
+            });
+        }
+        Box::new(f)
+    };
+    let mut limited = reader.take(max.saturating_add(1));
+    let mut bytes = Vec::new();
+    let mut scan = DepthScan::default();
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let n = match limited.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadError::Io(e)),
+        };
+        if let Some(at) = scan.scan(&chunk[..n]) {
+            return Err(ReadError::TooDeep { at });
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    if bytes.len() as u64 > max {
+        return Err(ReadError::TooLarge {
+            limit: max,
+            size: None,
+        });
+    }
+    Ok(bytes)
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -9,9 +9,10 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::order::topological_order;
 use super::{Csr, DataIx, DataKind, DataNode, EdgeKind, LineageGraph, Node, Stage, StageIx};
-use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::error::Result;
 use crate::json_path::JsonPath;
+use crate::limits::shorten;
 use crate::model::{
     Connection, ExecutionStatus, JobSummary, PipelineDatasource, TaskInstance, TriggerRule,
 };
@@ -43,7 +44,8 @@ struct GraphBuilder<'a> {
     stages: Vec<Stage<'a>>,
     /// Stage id → stage, for lookups only (never iterated into output).
     by_id: HashMap<&'a str, u32, RandomState>,
-    diagnostics: Vec<Diagnostic>,
+    /// The builder's own diagnostics (the parser's stay in the summary).
+    diagnostics: Diagnostics,
     /// Stage → stage dependencies, (parent, child).
     edges: Vec<(u32, u32)>,
     /// How many stages are task instances (the rest are placeholders).
@@ -61,7 +63,7 @@ impl<'a> GraphBuilder<'a> {
             summary,
             stages: Vec::with_capacity(instances),
             by_id: HashMap::with_capacity_and_hasher(instances, RandomState::default()),
-            diagnostics: summary.diagnostics().to_vec(),
+            diagnostics: Diagnostics::default(),
             edges: Vec::new(),
             instance_count: 0,
         }
@@ -77,14 +79,18 @@ impl<'a> GraphBuilder<'a> {
             };
             if let Some(&first) = self.by_id.get(id) {
                 let first_index = self.stages[first as usize].instance_index.unwrap_or(0);
-                self.diagnostics.push(Diagnostic::new(
-                    DiagnosticKind::DuplicateStage,
-                    summary.task_instance_path(index),
-                    format!(
-                        "task instance id {id} also appears at {}; the first is kept",
-                        summary.task_instance_path(first_index)
-                    ),
-                ));
+                self.diagnostics
+                    .push_with(DiagnosticKind::DuplicateStage, || {
+                        Diagnostic::new(
+                            DiagnosticKind::DuplicateStage,
+                            summary.task_instance_path(index),
+                            format!(
+                                "task instance id {} also appears at {}; the first is kept",
+                                shorten(id),
+                                summary.task_instance_path(first_index)
+                            ),
+                        )
+                    });
                 continue;
             }
             self.by_id.insert(id, self.stages.len() as u32);
@@ -114,11 +120,16 @@ impl<'a> GraphBuilder<'a> {
             name: None,
             stage_type: None,
         });
-        self.diagnostics.push(Diagnostic::new(
-            DiagnosticKind::UnknownStage,
-            path(),
-            format!("stage {id} is named in the mappers but is no task instance; kept as an `unknown` placeholder"),
-        ));
+        self.diagnostics.push_with(DiagnosticKind::UnknownStage, || {
+            Diagnostic::new(
+                DiagnosticKind::UnknownStage,
+                path(),
+                format!(
+                    "stage {} is named in the mappers but is no task instance; kept as an `unknown` placeholder",
+                    shorten(id)
+                ),
+            )
+        });
         ix
     }
 
@@ -162,14 +173,17 @@ impl<'a> GraphBuilder<'a> {
             Some(_) => {
                 for (ix, stage) in self.stages.iter().enumerate().take(self.instance_count) {
                     if !mapped[ix] {
-                        self.diagnostics.push(Diagnostic::new(
-                            DiagnosticKind::UnmappedStage,
-                            summary.task_instance_path(stage.instance_index.unwrap_or(0)),
-                            format!(
-                                "stage {} is not a key of the mappers; treated as a root",
-                                stage.id
-                            ),
-                        ));
+                        self.diagnostics
+                            .push_with(DiagnosticKind::UnmappedStage, || {
+                                Diagnostic::new(
+                                    DiagnosticKind::UnmappedStage,
+                                    summary.task_instance_path(stage.instance_index.unwrap_or(0)),
+                                    format!(
+                                        "stage {} is not a key of the mappers; treated as a root",
+                                        shorten(stage.id)
+                                    ),
+                                )
+                            });
                     }
                 }
             }
@@ -253,18 +267,24 @@ fn stage_of<'a>(
     ti: &'a TaskInstance<'a>,
     index: usize,
     summary: &JobSummary<'_>,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Diagnostics,
 ) -> Stage<'a> {
     let path = || summary.task_instance_path(index);
     let id = ti.id.get().map_or("", |i| i.as_str());
     let trigger_rule = match ti.trigger_rule() {
         None => TriggerRule::AllSuccess,
         Some(text) => TriggerRule::parse(text.trim()).unwrap_or_else(|| {
-            diags.push(Diagnostic::new(
-                DiagnosticKind::UnknownTriggerRule,
-                path().with_field("pipelinetask").with_field("trigger_rule"),
-                format!("stage {id} has trigger rule {text:?}, which is not a known rule; treated as ALL_SUCCESS"),
-            ));
+            diags.push_with(DiagnosticKind::UnknownTriggerRule, || {
+                Diagnostic::new(
+                    DiagnosticKind::UnknownTriggerRule,
+                    path().with_field("pipelinetask").with_field("trigger_rule"),
+                    format!(
+                        "stage {} has trigger rule {:?}, which is not a known rule; treated as ALL_SUCCESS",
+                        shorten(id),
+                        shorten(text)
+                    ),
+                )
+            });
             TriggerRule::AllSuccess
         }),
     };
@@ -272,14 +292,17 @@ fn stage_of<'a>(
     let completion = ti.completion_time.value().map(|t| t.0);
     if let (Some(s), Some(c)) = (start, completion) {
         if c < s {
-            diags.push(Diagnostic::new(
-                DiagnosticKind::InvertedTimestamps,
-                path().with_field("completion_time"),
-                format!(
-                    "stage {id} completed {} ms before it started; its duration counts as 0",
-                    s.saturating_sub(c)
-                ),
-            ));
+            diags.push_with(DiagnosticKind::InvertedTimestamps, || {
+                Diagnostic::new(
+                    DiagnosticKind::InvertedTimestamps,
+                    path().with_field("completion_time"),
+                    format!(
+                        "stage {} completed {} ms before it started; its duration counts as 0",
+                        shorten(id),
+                        s.saturating_sub(c)
+                    ),
+                )
+            });
         }
     }
     Stage {

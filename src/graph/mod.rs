@@ -32,7 +32,7 @@ use foldhash::fast::RandomState;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Bfs, EdgeRef};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{
     Connection, ConnectionType, ExecutionStatus, JobSummary, StageType, TaskInstance, TriggerRule,
 };
@@ -262,7 +262,8 @@ pub struct LineageGraph<'a> {
     topo_pos: Vec<u32>,
     /// Stage id → stage, for lookups only (never iterated into output).
     by_id: HashMap<&'a str, u32, RandomState>,
-    diagnostics: Vec<Diagnostic>,
+    /// The builder's diagnostics; the parser's stay in the summary.
+    diagnostics: Diagnostics,
 }
 
 impl<'a> LineageGraph<'a> {
@@ -326,6 +327,10 @@ impl<'a> LineageGraph<'a> {
             return Ok(Some(s));
         }
         match self.stages_named(id_or_name).as_slice() {
+            // A long id as the outputs print it (shortened) finds it too.
+            [] if id_or_name.contains('…') => Ok(self
+                .stage_indices()
+                .find(|&s| crate::limits::shorten(self.stage(s).id) == id_or_name)),
             [] => Ok(None),
             [one] => Ok(Some(*one)),
             many => Err(many.to_vec()),
@@ -424,9 +429,20 @@ impl<'a> LineageGraph<'a> {
         out
     }
 
-    /// The parser's diagnostics followed by the builder's.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
+    /// The parser's diagnostics followed by the builder's (at most
+    /// [`KEPT_PER_KIND`](crate::diagnostic::KEPT_PER_KIND) of each kind;
+    /// see [`diagnostic_count`](Self::diagnostic_count) for how many there were).
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> + '_ {
+        self.summary
+            .diagnostics()
+            .iter()
+            .chain(self.diagnostics.as_slice())
+    }
+
+    /// How many diagnostics of `kind` the parser and the builder found, kept
+    /// or not. (The parser's kinds and the builder's do not overlap.)
+    pub fn diagnostic_count(&self, kind: crate::diagnostic::DiagnosticKind) -> usize {
+        self.summary.diagnostic_log().count(kind) + self.diagnostics.count(kind)
     }
 
     fn node_index(&self, node: Node) -> NodeIndex<u32> {

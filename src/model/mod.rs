@@ -26,7 +26,7 @@ use std::str::FromStr;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::error::{Error, Result};
 use crate::json_path::JsonPath;
 use lenient::{IntoOwned, Invalid, JsonKind, Key, Lenient, List, Read, Scalar, Sink, Walk, Walker};
@@ -60,7 +60,7 @@ pub struct JobSummary<'a> {
     stages_path: JsonPath,
     /// JSON path of the mappers (inside the run or beside it).
     mappers_path: JsonPath,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Diagnostics,
 }
 
 impl<'a> JobSummary<'a> {
@@ -134,7 +134,7 @@ impl<'a> JobSummary<'a> {
                 error
             })?,
         };
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = Diagnostics::default();
 
         let response_status = match top.response_status {
             Lenient::Value(s) => Some(*s),
@@ -280,6 +280,12 @@ impl<'a> JobSummary<'a> {
 
     /// What was odd about the input, in document order.
     pub fn diagnostics(&self) -> &[Diagnostic] {
+        self.diagnostics.as_slice()
+    }
+
+    /// The parser's diagnostics with their counts by kind (at most
+    /// [`KEPT_PER_KIND`](crate::diagnostic::KEPT_PER_KIND) of a kind kept).
+    pub fn diagnostic_log(&self) -> &Diagnostics {
         &self.diagnostics
     }
 
@@ -345,8 +351,8 @@ fn check_api_status(status: &ResponseStatus) -> Result<()> {
 }
 
 /// Wrong-kind values anywhere in `value`, as diagnostics with their paths.
-fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: JsonPath, out: &mut Vec<Diagnostic>) {
-    struct Collect<'a>(&'a mut Vec<Diagnostic>);
+fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: JsonPath, out: &mut Diagnostics) {
+    struct Collect<'a>(&'a mut Diagnostics);
     impl Sink for Collect<'_> {
         fn invalid(&mut self, path: &JsonPath, invalid: &Invalid) {
             let kind = if invalid.expected == lenient::Timestamp::EXPECTED {
@@ -354,11 +360,9 @@ fn walk_diagnostics<T: Walk + ?Sized>(value: &T, path: JsonPath, out: &mut Vec<D
             } else {
                 DiagnosticKind::WrongKind
             };
-            self.0.push(Diagnostic::new(
-                kind,
-                path.clone(),
-                format!("{invalid}; treated as missing"),
-            ));
+            self.0.push_with(kind, || {
+                Diagnostic::new(kind, path.clone(), format!("{invalid}; treated as missing"))
+            });
         }
     }
     let mut sink = Collect(out);

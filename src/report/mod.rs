@@ -29,10 +29,11 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analysis::{fingerprint_of, Analysis};
-use crate::cause::{EvidenceText, RunCause};
-use crate::diagnostic::Diagnostic;
+use crate::cause::{EvidenceText, RootCauseLists, RunCause};
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::fingerprint::Fingerprint;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
+use crate::limits::short;
 use crate::status::Status;
 
 /// The version of the JSON reports' shape. It changes when a key is removed
@@ -89,34 +90,32 @@ impl Default for Limits {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KindCount {
     /// The kind.
-    pub kind: crate::diagnostic::DiagnosticKind,
+    pub kind: DiagnosticKind,
     /// How many.
     pub count: usize,
 }
 
 /// The diagnostics a report keeps (at most `limits` of each kind, in input
-/// order), and the count of each kind.
-fn diagnostics(all: &[Diagnostic], limits: Limits) -> (Vec<Diagnostic>, Vec<KindCount>) {
-    let mut counts: Vec<KindCount> = Vec::new();
+/// order), and the count of each kind (counted when they were found, kept or
+/// not).
+fn diagnostics(graph: &LineageGraph<'_>, limits: Limits) -> (Vec<Diagnostic>, Vec<KindCount>) {
+    let mut shown = [0usize; DiagnosticKind::ALL.len()];
     let mut kept = Vec::new();
-    for d in all {
-        // Few kinds: a linear search beats a map and keeps the order stable.
-        let slot = match counts.iter().position(|c| c.kind == d.kind) {
-            Some(i) => i,
-            None => {
-                counts.push(KindCount {
-                    kind: d.kind,
-                    count: 0,
-                });
-                counts.len() - 1
-            }
-        };
-        counts[slot].count += 1;
-        if limits.max_entries.is_none_or(|m| counts[slot].count <= m) {
+    for d in graph.diagnostics() {
+        let n = &mut shown[d.kind as usize];
+        *n += 1;
+        if limits.max_entries.is_none_or(|m| *n <= m) {
             kept.push(d.clone());
         }
     }
-    counts.sort_by_key(|c| c.kind);
+    let counts = DiagnosticKind::ALL
+        .iter()
+        .map(|&kind| KindCount {
+            kind,
+            count: graph.diagnostic_count(kind),
+        })
+        .filter(|c| c.count > 0)
+        .collect();
     (kept, counts)
 }
 
@@ -156,15 +155,15 @@ impl RunInfo {
         let run = a.graph.summary().run();
         let pipeline = run.pipeline();
         RunInfo {
-            id: run.id.get().map(|i| i.as_str().to_owned()),
+            id: run.id.get().map(|i| short(i.as_str())),
             status: Status::of(run.execution_status.value()),
             pipeline: pipeline
                 .and_then(|p| p.name.get())
-                .map(|t| t.as_str().to_owned()),
+                .map(|t| short(t.as_str())),
             workspace: pipeline
                 .and_then(|p| p.project.get())
                 .and_then(|p| p.name.get())
-                .map(|t| t.as_str().to_owned()),
+                .map(|t| short(t.as_str())),
             run_type: run.run_type.value().map(|t| Cow::Borrowed(t.label())),
             created_ms: run.created_time.value().map(|t| t.0),
             completed_ms: run.completion_time.value().map(|t| t.0),
@@ -197,8 +196,8 @@ impl StageRef {
     pub fn of(graph: &LineageGraph<'_>, s: StageIx) -> Self {
         let st = graph.stage(s);
         StageRef {
-            id: st.id.to_owned(),
-            name: st.name().map(str::to_owned),
+            id: short(st.id),
+            name: st.name().map(short),
             status: st.status(),
             stage_type: st.stage_type().map(|t| Cow::Borrowed(t.label())),
             placeholder: st.is_placeholder(),
@@ -245,9 +244,9 @@ impl DataRef {
         let node = graph.data_node(d);
         DataRef {
             kind: node.kind,
-            id: node.id.to_owned(),
-            name: node.name.map(str::to_owned),
-            connection: node.connection_name().map(str::to_owned),
+            id: short(node.id),
+            name: node.name.map(short),
+            connection: node.connection_name().map(short),
             connection_type: node.connection_type().map(|t| Cow::Borrowed(t.label())),
             status: Status::of(node.status),
         }
@@ -320,21 +319,35 @@ pub struct RootCause {
 }
 
 impl RootCause {
-    fn of(a: &Analysis<'_, '_>, s: StageIx, limits: Limits) -> Self {
+    fn of(a: &Analysis<'_, '_>, s: StageIx, lists: RootCauseLists, limits: Limits) -> Self {
         let g = a.graph;
         let st = g.stage(s);
         let mut ev = a.evidence(s);
-        let radius = a.blast_radius(s);
-        let blocked = a.blocked(s);
-        let exports: Vec<DataIx> = radius
-            .data
-            .iter()
-            .copied()
-            .filter(|&d| g.data_node(d).kind == DataKind::ExportTarget)
-            .collect();
         let fingerprint = fingerprint_of(&ev);
         let evidence_count = ev.texts.len();
         ev.texts.truncate(limits.keep(evidence_count));
+        let RootCauseLists {
+            blocked,
+            radius_stages,
+            radius_data,
+        } = lists;
+        // The export targets among the data downstream; the list of data is
+        // capped, so they are counted from the whole radius when it is not.
+        let exports: Vec<DataRef> = radius_data
+            .items
+            .iter()
+            .filter(|&&d| g.data_node(d).kind == DataKind::ExportTarget)
+            .map(|&d| DataRef::of(g, d))
+            .collect();
+        let exports_count = if radius_data.items.len() == radius_data.count {
+            exports.len()
+        } else {
+            a.blast_radius(s)
+                .data
+                .iter()
+                .filter(|&&d| g.data_node(d).kind == DataKind::ExportTarget)
+                .count()
+        };
         RootCause {
             stage: StageRef::of(g, s),
             trigger_rule: Cow::Borrowed(st.trigger_rule.name()),
@@ -347,18 +360,30 @@ impl RootCause {
             operator_id: ev.operator_id,
             reads: ev.reads.iter().map(|&d| DataRef::of(g, d)).collect(),
             writes: ev.writes.iter().map(|&d| DataRef::of(g, d)).collect(),
-            blocked: limits.take(blocked, |&b| g.stage(b).id.to_owned()),
-            blocked_count: blocked.len(),
-            blocked_stages: limits.take(blocked, |&b| StageRef::of(g, b)),
-            exports_downstream: limits.take(&exports, |&d| DataRef::of(g, d)),
-            exports_downstream_count: exports.len(),
+            blocked: blocked
+                .items
+                .iter()
+                .map(|&b| short(g.stage(b).id))
+                .collect(),
+            blocked_count: blocked.count,
+            blocked_stages: blocked.items.iter().map(|&b| StageRef::of(g, b)).collect(),
+            exports_downstream: exports,
+            exports_downstream_count: exports_count,
             blast_radius: BlastRadius {
-                stages: limits.take(&radius.stages, |&d| g.stage(d).id.to_owned()),
-                stages_count: radius.stages.len(),
-                data: limits.take(&radius.data, |&d| DataRef::of(g, d)),
-                data_count: radius.data.len(),
+                stages: radius_stages
+                    .items
+                    .iter()
+                    .map(|&d| short(g.stage(d).id))
+                    .collect(),
+                stages_count: radius_stages.count,
+                data: radius_data
+                    .items
+                    .iter()
+                    .map(|&d| DataRef::of(g, d))
+                    .collect(),
+                data_count: radius_data.count,
             },
-            blast_radius_count: radius.stages.len() + radius.data.len(),
+            blast_radius_count: radius_stages.count + radius_data.count,
         }
     }
 }
@@ -407,7 +432,7 @@ impl Observed {
         let g = a.graph;
         let chain = a.timing.observed_chain();
         Observed {
-            path: chain.iter().map(|&s| g.stage(s).id.to_owned()).collect(),
+            path: chain.iter().map(|&s| short(g.stage(s).id)).collect(),
             waits_ms: a.timing.waits().to_vec(),
             steps: chain
                 .iter()
@@ -454,7 +479,7 @@ fn path_ids(a: &Analysis<'_, '_>) -> Vec<String> {
     a.timing
         .critical_path()
         .iter()
-        .map(|&s| a.graph.stage(s).id.to_owned())
+        .map(|&s| short(a.graph.stage(s).id))
         .collect()
 }
 
@@ -503,7 +528,7 @@ pub struct Outcome {
 
 impl Outcome {
     fn of(a: &Analysis<'_, '_>, limits: Limits) -> Self {
-        let (diagnostics, diagnostic_counts) = diagnostics(a.graph.diagnostics(), limits);
+        let (diagnostics, diagnostic_counts) = diagnostics(a.graph, limits);
         Outcome {
             run_causes: a.run_causes.clone(),
             critical_path: PathSummary::of(a),
@@ -527,7 +552,8 @@ impl Why {
             root_causes: a
                 .root_causes()
                 .iter()
-                .map(|&s| RootCause::of(a, s, limits))
+                .zip(a.root_cause_lists(limits.max_entries))
+                .map(|(&s, lists)| RootCause::of(a, s, lists, limits))
                 .collect(),
             outcome: Outcome::of(a, limits),
         }
@@ -638,16 +664,18 @@ impl Summary {
         for s in g.stage_indices() {
             *counts.slot(g.stage(s).status()) += 1;
         }
+        // Counts only: nothing of the lists is kept.
         let root_causes = a
             .root_causes()
             .iter()
-            .map(|&s| {
+            .zip(a.root_cause_lists(Some(0)))
+            .map(|(&s, lists)| {
                 let ev = a.evidence(s);
                 RootCauseBrief {
                     stage: StageRef::of(g, s),
                     fingerprint: fingerprint_of(&ev),
                     first_evidence: ev.texts.into_iter().next().map(|t| t.text),
-                    blocked: a.blocked(s).len(),
+                    blocked: lists.blocked.count,
                 }
             })
             .collect();
@@ -933,7 +961,7 @@ impl Trace {
             root_cause,
             culprits: limits.take(&traces, |t| Culprit {
                 stage: StageRef::of(g, t.culprit),
-                path: limits.take(&t.path, |&p| g.stage(p).id.to_owned()),
+                path: limits.take(&t.path, |&p| short(g.stage(p).id)),
                 path_count: t.path.len(),
                 path_stages: limits.take(&t.path, |&p| StageRef::of(g, p)),
             }),

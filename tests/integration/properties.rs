@@ -217,7 +217,7 @@ proptest! {
             for &r in a.causes.root_causes() {
                 prop_assert!(g.stage(r).is_failed_like());
                 prop_assert_eq!(a.causes.culprits(g, r), vec![r]);
-                for &b in a.causes.blocked(r) {
+                for &b in &a.blocked(r) {
                     prop_assert!(!g.stage(b).is_success());
                     prop_assert!(a.blast_radius(r).stages.contains(&b));
                 }

@@ -20,7 +20,7 @@ fn a_200_000_stage_chain() {
     assert_eq!(a.order.stages().len(), n);
     assert_eq!(a.order.level(graph.stage_by_id("199999").unwrap()), 199_999);
     assert_eq!(a.causes.root_causes().len(), 1);
-    assert_eq!(a.causes.blocked(a.causes.root_causes()[0]).len(), n - 4);
+    assert_eq!(a.blocked(a.causes.root_causes()[0]).len(), n - 4);
     assert_eq!(a.timing.critical_path().len(), n);
     let trace = a.causes.trace(&graph, graph.stage_by_id("199999").unwrap());
     assert_eq!(trace[0].path.len(), n - 3);

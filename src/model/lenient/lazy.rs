@@ -64,10 +64,48 @@ impl<'a, T: Read<'a> + Clone + fmt::Debug> fmt::Debug for Lazy<'a, T> {
     }
 }
 
+/// How many lazily kept records, one inside another, are read at most
+/// (by the evidence walk and by `into_owned`).
+///
+/// Each such record is read from its own text with serde_json's nesting
+/// limit of 128 levels, but the records *inside* it are only delimited and
+/// read when their turn comes — so without a limit of its own a run copy
+/// nested in a run copy 16,000 times would be read 16,000 levels deep (a
+/// stack overflow), each level reading all the text below it again (in
+/// quadratic time). A run copy adds at least four levels of JSON (the run,
+/// its stages, a stage, its copy of the run), so 32 records deep is already
+/// past the 128 levels the parser takes anywhere else. Deeper ones are not
+/// read: the evidence walk does not go into them, and `into_owned` keeps
+/// their text but reads nothing of it.
+pub const LAZY_NESTING_LIMIT: usize = 32;
+
+thread_local! {
+    /// How many lazily kept records are being read, one inside another.
+    static LAZY_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` one lazily kept record deeper, or returns `None` past
+/// [`LAZY_NESTING_LIMIT`]. The depth is restored when `f` returns or unwinds.
+fn one_level_deeper<R>(f: impl FnOnce() -> R) -> Option<R> {
+    struct Leave;
+    impl Drop for Leave {
+        fn drop(&mut self) {
+            LAZY_DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+        }
+    }
+    let depth = LAZY_DEPTH.with(|d| {
+        let depth = d.get();
+        d.set(depth + 1);
+        depth
+    });
+    let _leave = Leave;
+    (depth < LAZY_NESTING_LIMIT).then(f)
+}
+
 impl<'a, T: Read<'a> + Clone + IntoOwned> IntoOwned for Lazy<'a, T> {
     type Owned = Lazy<'static, T::Owned>;
     fn into_owned(self) -> Self::Owned {
-        let value = self.parse().into_owned();
+        let value = one_level_deeper(|| self.parse().into_owned()).unwrap_or(Lenient::Missing);
         Lazy {
             inner: LazyInner::Owned(self.json().to_owned(), Box::new(value)),
         }
@@ -93,7 +131,8 @@ impl<'de, T: Read<'de>> Read<'de> for Lazy<'de, T> {
 impl<'a, T: Read<'a> + Clone + Walk> Walk for Lazy<'a, T> {
     fn walk(&self, w: &mut Walker<'_>) {
         if w.into_lazy {
-            self.parse().walk(w);
+            // Past the limit the record is not read (see LAZY_NESTING_LIMIT).
+            one_level_deeper(|| self.parse().walk(w));
         }
     }
 }
