@@ -454,9 +454,11 @@ fn warn(graph: &LineageGraph<'_>, name: &str, all: bool) {
 }
 
 /// The nesting depth past which input is refused while it is still being
-/// read (serde_json refuses past 128 levels; a little slack keeps this
-/// check from ever being the stricter one).
-const READ_DEPTH_LIMIT: usize = 130;
+/// read. The parser refuses more than 128 levels anywhere it reads, but a
+/// record kept lazily as text may nest deeper (the library reads at most 32
+/// such records inside one another), so this only stops what no parse can
+/// take: an endless `[[[[` is refused after a megabyte, not after memory.
+const READ_DEPTH_LIMIT: usize = 1_000_000;
 
 /// Why an input was not read whole.
 #[derive(Debug)]
@@ -487,7 +489,7 @@ impl fmt::Display for ReadError {
             ),
             ReadError::TooDeep { at } => write!(
                 f,
-                "invalid JSON: the input nests deeper than 128 levels (at byte {at}); stopped reading"
+                "invalid JSON: the input nests deeper than {READ_DEPTH_LIMIT} levels (at byte {at}); stopped reading"
             ),
         }
     }

@@ -67,6 +67,15 @@ impl Limits {
         max_entries: Some(1000),
     };
 
+    /// How many entries of a list are also given with their names: as many
+    /// as a screen shows ([`text::LIST_CAP`]), or all without a cap.
+    pub fn named(self) -> usize {
+        match self.max_entries {
+            Some(m) => m.min(text::LIST_CAP),
+            None => usize::MAX,
+        }
+    }
+
     /// How many of `len` entries a list keeps.
     pub fn keep(self, len: usize) -> usize {
         self.max_entries.map_or(len, |m| len.min(m))
@@ -304,7 +313,10 @@ pub struct RootCause {
     pub blocked: Vec<String>,
     /// How many stages it blocked.
     pub blocked_count: usize,
-    /// The same stages as `blocked`, with name, type and status.
+    /// The first stages of `blocked` with name, type and status: as many
+    /// as text and Markdown show (20; all of `blocked` with `--all`), so
+    /// that a report of many root causes does not repeat every stage's name
+    /// a thousand times.
     pub blocked_stages: Vec<StageRef>,
     /// The export targets downstream of it (capped, see
     /// `exports_downstream_count`).
@@ -366,7 +378,12 @@ impl RootCause {
                 .map(|&b| short(g.stage(b).id))
                 .collect(),
             blocked_count: blocked.count,
-            blocked_stages: blocked.items.iter().map(|&b| StageRef::of(g, b)).collect(),
+            blocked_stages: blocked
+                .items
+                .iter()
+                .take(limits.named())
+                .map(|&b| StageRef::of(g, b))
+                .collect(),
             exports_downstream: exports,
             exports_downstream_count: exports_count,
             blast_radius: BlastRadius {

@@ -177,7 +177,10 @@ fn a_number_with_100_000_digits() {
     // (longer than 200 characters: beginning, `…`, hash of the whole).
     let doc = format!("{{\"pipelinerun\": {{\"id\": {digits}}}}}");
     let summary = dataprep_lineage::JobSummary::from_str(&doc).unwrap();
-    assert_eq!(summary.run().id.get().map(|i| i.as_str()), Some(digits.as_str()));
+    assert_eq!(
+        summary.run().id.get().map(|i| i.as_str()),
+        Some(digits.as_str())
+    );
     let o = run(doc.as_bytes(), &["why", "--format", "json"]);
     assert_eq!(o.code, Some(0), "{}", o.stderr);
     assert!(!o.stdout.contains(&digits));

@@ -5,6 +5,7 @@ mod adversarial;
 mod analyses;
 mod cli;
 mod escaping;
+mod hostile;
 mod outputs;
 mod parsing;
 mod properties;

@@ -226,6 +226,38 @@ proptest! {
         })?;
     }
 
+    /// Every root cause's capped lists are prefixes of its full lists, and
+    /// the counts are exact, whatever the cap (the batched bitset pass
+    /// against one search per root cause; more than 64 roots at times).
+    #[test]
+    fn capped_lists_are_prefixes_of_the_full_lists_with_exact_counts(d in dag(160), cap in 0usize..6) {
+        analyse(&d, |g, a| {
+            let all = a.root_cause_lists(None);
+            let capped = a.root_cause_lists(Some(cap));
+            prop_assert_eq!(all.len(), a.root_causes().len());
+            for ((&r, full), short) in a.root_causes().iter().zip(&all).zip(&capped) {
+                let blocked = a.blocked(r);
+                let radius = a.blast_radius(r);
+                prop_assert_eq!(&full.blocked.items, &blocked);
+                prop_assert_eq!(full.blocked.count, blocked.len());
+                prop_assert_eq!(&full.radius_stages.items, &radius.stages);
+                prop_assert_eq!(&full.radius_data.items, &radius.data);
+                prop_assert_eq!(short.blocked.count, blocked.len());
+                prop_assert_eq!(short.radius_stages.count, radius.stages.len());
+                prop_assert_eq!(short.radius_data.count, radius.data.len());
+                prop_assert_eq!(&short.blocked.items[..], &blocked[..blocked.len().min(cap)]);
+                prop_assert_eq!(&short.radius_stages.items[..], &radius.stages[..radius.stages.len().min(cap)]);
+                prop_assert_eq!(&short.radius_data.items[..], &radius.data[..radius.data.len().min(cap)]);
+                // Blocked: exactly the stages whose culprits include the root.
+                let naive: Vec<_> = a.order.stages().iter().copied()
+                    .filter(|&s| s != r && a.culprits(s).contains(&r)).collect();
+                prop_assert_eq!(&blocked, &naive);
+            }
+            let _ = g;
+            Ok(())
+        })?;
+    }
+
     #[test]
     fn slack_is_never_negative_and_zero_on_the_critical_path(d in dag(120)) {
         analyse(&d, |g, a| {

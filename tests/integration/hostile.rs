@@ -1,0 +1,412 @@
+//! Bounded on every input (docs/semantics.md#bounded-output): each hostile
+//! shape, built to make one part of the work explode, run through the binary
+//! at a size and at twice that size, in every subcommand and format. No
+//! panic, no abort, and output that is at most a fixed multiple of the input.
+//!
+//! The fixed multiple: text, Markdown, DOT and Mermaid at most 64 times the
+//! input (every list shows at most 20 entries; ids and names are cut at 200
+//! characters). JSON `why` keeps up to 1,000 entries in each of a root
+//! cause's lists (blocked, blast radius stages, blast radius data): about
+//! 3,000 ids of 25 bytes per root cause, while a root cause costs at least
+//! ~60 bytes of input — hence 1,500 times. Time and memory growth are
+//! measured in `benches/hostile.sh` (BENCHMARKS.md), not asserted here.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// A stage of a generated run, as JSON text.
+fn stage(id: &str, status: i64, name: &str) -> String {
+    format!(
+        r#"{{"id": {}, "execution_status": {status}, "pipelinetask": {{"id": {}, "name": {}, "type": 4}}}}"#,
+        json(id),
+        json(&format!("t{id}")),
+        json(name)
+    )
+}
+
+fn json(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serialises")
+}
+
+/// A run document from stage texts and (child, parents) mapper entries.
+fn run_doc(stages: &[String], mappers: &[(String, Vec<String>)]) -> String {
+    let mut m = String::from("{");
+    for (i, (child, parents)) in mappers.iter().enumerate() {
+        if i > 0 {
+            m.push(',');
+        }
+        let parents: Vec<String> = parents.iter().map(|p| json(p)).collect();
+        m.push_str(&format!("{}: [{}]", json(child), parents.join(",")));
+    }
+    m.push('}');
+    format!(
+        r#"{{"pipelinerun": {{"id": "1", "execution_status": -1, "created_time": 1700000000000, "pipelinetaskinstancemappers": {m}, "pipelinetaskinstances": [{}]}}}}"#,
+        stages.join(",")
+    )
+}
+
+/// A stage's copy of the run, nested in itself `depth` times, a message at
+/// the bottom (the evidence walk must not follow it all the way down).
+fn nested_run_copies(depth: usize) -> String {
+    let open =
+        r#"{"id": "r", "pipelinetaskinstances": [{"id": "s", "message": "deep", "pipelinerun": "#;
+    let close = "}]}";
+    let nested = format!("{}{{}}{}", open.repeat(depth), close.repeat(depth));
+    format!(
+        r#"{{"pipelinerun": {{"id": "1", "execution_status": -1, "pipelinetaskinstancemappers": {{"1": []}}, "pipelinetaskinstances": [{{"id": "1", "execution_status": -1, "pipelinerun": {nested}}}]}}}}"#
+    )
+}
+
+/// One mapper key of 100 KB whose parents are `n` values of the wrong kind.
+fn long_mapper_key(n: usize) -> String {
+    let key = "k".repeat(100_000);
+    let parents = vec!["true"; n].join(",");
+    format!(
+        r#"{{"pipelinerun": {{"id": "1", "execution_status": -1, "pipelinetaskinstancemappers": {{{}: [{parents}]}}, "pipelinetaskinstances": [{}]}}}}"#,
+        json(&key),
+        stage(&key, -1, "x")
+    )
+}
+
+/// An unknown field with a 100 KB key holding `n` messages, on a stage that
+/// succeeded (skimmed by the parser, never evidence).
+fn messages_under_a_long_key(n: usize) -> String {
+    let key = "u".repeat(100_000);
+    let messages = vec![r#"{"message": "m"}"#; n].join(",");
+    let st = format!(
+        r#"{{"id": "1", "execution_status": 1, {}: [{messages}]}}"#,
+        json(&key)
+    );
+    run_doc(&[st], &[("1".into(), vec![])])
+}
+
+/// `n` failed roots all feeding the first of an `n`-stage chain.
+fn roots_into_a_chain(n: usize) -> String {
+    let mut stages = Vec::new();
+    let mut mappers = Vec::new();
+    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
+    for r in &roots {
+        stages.push(stage(r, -1, "root"));
+        mappers.push((r.clone(), vec![]));
+    }
+    for j in 0..n {
+        let id = format!("{}", 2_000_000 + j);
+        stages.push(stage(&id, 2, "chain"));
+        let parents = if j == 0 {
+            roots.clone()
+        } else {
+            vec![format!("{}", 2_000_000 + j - 1)]
+        };
+        mappers.push((id, parents));
+    }
+    run_doc(&stages, &mappers)
+}
+
+/// A chain whose every step also has a failed root of its own.
+fn ladder(n: usize) -> String {
+    let mut stages = Vec::new();
+    let mut mappers = Vec::new();
+    for j in 0..n {
+        let root = format!("{}", 1_000_000 + j);
+        let step = format!("{}", 2_000_000 + j);
+        stages.push(stage(&root, -1, "rung"));
+        stages.push(stage(&step, 2, "step"));
+        mappers.push((root.clone(), vec![]));
+        let mut parents = vec![root];
+        if j > 0 {
+            parents.push(format!("{}", 2_000_000 + j - 1));
+        }
+        mappers.push((step, parents));
+    }
+    run_doc(&stages, &mappers)
+}
+
+/// `n` roots feeding one stage with a 100 KB name, and one more 100 KB name.
+fn long_names(n: usize) -> String {
+    let mut stages = Vec::new();
+    let mut mappers = Vec::new();
+    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
+    for r in &roots {
+        stages.push(stage(r, -1, "root"));
+        mappers.push((r.clone(), vec![]));
+    }
+    stages.push(stage("9", 2, &"N".repeat(100_000)));
+    mappers.push(("9".into(), roots));
+    stages.push(stage("8", 1, &"M".repeat(100_000)));
+    mappers.push(("8".into(), vec![]));
+    run_doc(&stages, &mappers)
+}
+
+/// `n` roots feeding one export that writes `n` export targets.
+fn roots_into_many_targets(n: usize) -> String {
+    let mut stages = Vec::new();
+    let mut mappers = Vec::new();
+    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
+    for r in &roots {
+        stages.push(stage(r, -1, "root"));
+        mappers.push((r.clone(), vec![]));
+    }
+    let audits: Vec<String> = (0..n)
+        .map(|t| {
+            format!(
+                r#"{{"id": "a{t}", "datasetexport": {{"id": "e{t}", "datasink": {{"id": "sink{t}", "connection": {{"name": "target {t}"}}}}}}}}"#
+            )
+        })
+        .collect();
+    stages.push(format!(
+        r#"{{"id": "9", "execution_status": 2, "pipelinetask": {{"name": "export", "type": 5}}, "datasetexportaudit": [{}]}}"#,
+        audits.join(",")
+    ));
+    mappers.push(("9".into(), roots));
+    run_doc(&stages, &mappers)
+}
+
+/// `n` stages with four oddities each: an unknown trigger rule, an
+/// unreadable and an inverted timestamp, and no mapper entry.
+fn anomalies(n: usize) -> String {
+    let stages: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"id": "{i}", "execution_status": -1, "start_time": 2000, "completion_time": 1000, "created_time": "yesterday", "pipelinetask": {{"trigger_rule": "SOMETIMES"}}}}"#
+            )
+        })
+        .collect();
+    run_doc(&stages, &[("none".into(), vec![])])
+}
+
+/// One failed stage whose message is `n` KB long.
+fn long_message(n: usize) -> String {
+    let st = format!(
+        r#"{{"id": "1", "execution_status": -1, "message": {}}}"#,
+        json(&"boom ".repeat(n * 200))
+    );
+    run_doc(&[st], &[("1".into(), vec![])])
+}
+
+type Make = fn(usize) -> String;
+
+/// Each shape with a size small enough for the test suite.
+const SHAPES: [(&str, Make, usize); 9] = [
+    ("nested run copies", nested_run_copies, 2_000),
+    ("a long mapper key", long_mapper_key, 1_000),
+    (
+        "messages under a long key",
+        messages_under_a_long_key,
+        2_000,
+    ),
+    ("roots into a chain", roots_into_a_chain, 300),
+    ("a ladder", ladder, 500),
+    ("long names", long_names, 200),
+    ("roots into many targets", roots_into_many_targets, 150),
+    ("four anomalies per stage", anomalies, 2_000),
+    ("a long message", long_message, 1_000),
+];
+
+const RUNS: [&[&str]; 12] = [
+    &["summary"],
+    &["summary", "--format", "json"],
+    &["why"],
+    &["why", "--format", "json"],
+    &["why", "--format", "markdown", "--diagram"],
+    &["order"],
+    &["order", "--format", "json"],
+    &["critical-path", "--format", "markdown"],
+    &["critical-path", "--format", "json"],
+    &["dot", "--view", "lineage"],
+    &["mermaid", "--view", "lineage"],
+    &["why", "--stage", "9"],
+];
+
+struct Ran {
+    code: Option<i32>,
+    out: usize,
+    err: String,
+}
+
+fn run(input: &[u8], args: &[&str]) -> Ran {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+        .args(args)
+        .args(["-", "--color", "never"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    // Write from another thread: the child may stop reading early.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let o = child.wait_with_output().expect("binary finishes");
+    let _ = writer.join();
+    Ran {
+        code: o.status.code(),
+        out: o.stdout.len() + o.stderr.len(),
+        err: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn every_hostile_shape_at_a_size_and_twice_it() {
+    for (name, make, size) in SHAPES {
+        for n in [size, 2 * size] {
+            let input = make(n);
+            for args in RUNS {
+                let r = run(input.as_bytes(), args);
+                // 0, or 1 for an input refused as too deep; 2 for a
+                // `--stage` the shape does not have. Never a signal.
+                assert!(
+                    matches!(r.code, Some(0..=2)),
+                    "{name} ({n}) {args:?}: exit {:?}\n{}",
+                    r.code,
+                    r.err.chars().take(2000).collect::<String>()
+                );
+                assert!(
+                    !r.err.contains("panicked"),
+                    "{name} ({n}) {args:?}: {}",
+                    r.err
+                );
+                let multiple = if args == ["why", "--format", "json"] {
+                    1_500
+                } else {
+                    64
+                };
+                assert!(
+                    r.out <= multiple * input.len() + 65_536,
+                    "{name} ({n}) {args:?}: {} bytes of output for {} of input",
+                    r.out,
+                    input.len()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn run_copies_nested_deeper_than_any_parse_are_read_32_deep() {
+    use dataprep_lineage::{report, Analysis, JobSummary, LineageGraph};
+    for depth in [4_000, 8_000] {
+        let text = nested_run_copies(depth);
+        let summary = JobSummary::from_str(&text).expect("parses: the copies are kept as text");
+        let graph = LineageGraph::build(&summary).unwrap();
+        let why = report::Why::new(&Analysis::new(&graph));
+        // The evidence walk read the copies 32 deep, no further.
+        let deep = why.root_causes[0]
+            .evidence
+            .iter()
+            .filter(|e| e.text == "deep")
+            .count();
+        assert_eq!(deep, dataprep_lineage::model::lenient::LAZY_NESTING_LIMIT);
+        // Owning the summary reads them as deep, no deeper.
+        let owned = summary.into_owned();
+        assert_eq!(owned.task_instances().count(), 1);
+    }
+}
+
+#[test]
+fn warnings_are_grouped_by_kind() {
+    let r = run(anomalies(300).as_bytes(), &["order"]);
+    assert_eq!(r.code, Some(0));
+    // 20 lines of each kind, then one line with the count of the rest.
+    let unknown_rule = r.err.matches("not a known rule").count();
+    assert_eq!(unknown_rule, 20, "{}", r.err);
+    assert!(
+        r.err
+            .contains("… and 280 more unknown_trigger_rule warnings"),
+        "{}",
+        r.err
+    );
+    let all = run(anomalies(300).as_bytes(), &["order", "--all"]);
+    assert_eq!(all.err.matches("not a known rule").count(), 300);
+}
+
+#[test]
+fn an_endless_opening_is_refused_while_it_is_read() {
+    // 50 MB of `[`: refused after the first few hundred bytes, not read whole.
+    let input = vec![b'['; 50 << 20];
+    let started = std::time::Instant::now();
+    let r = run(&input, &["why"]);
+    assert_eq!(r.code, Some(1), "{}", r.err);
+    assert!(
+        r.err.contains("nests deeper than 1000000 levels"),
+        "{}",
+        r.err
+    );
+    assert!(started.elapsed().as_secs() < 20);
+}
+
+#[test]
+fn input_over_max_bytes_is_refused_before_it_is_read() {
+    let input = roots_into_a_chain(10);
+    let r = run(input.as_bytes(), &["why", "--max-bytes", "100"]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.err.contains("larger than --max-bytes 100"), "{}", r.err);
+    // A file is refused by its length.
+    let dir = std::env::temp_dir().join(format!("dpl-max-bytes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("run.json");
+    std::fs::write(&file, &input).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+        .args(["why", "--max-bytes", "100"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "is {} bytes, more than --max-bytes 100",
+            input.len()
+        )),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn capped_lists_say_how_many_there_are() {
+    // 1,200 stages blocked by each of 3 roots: 1,000 kept, 1,200 counted.
+    let input = {
+        let mut stages = Vec::new();
+        let mut mappers = Vec::new();
+        let roots = vec!["1".to_owned(), "2".to_owned(), "3".to_owned()];
+        for r in &roots {
+            stages.push(stage(r, -1, "root"));
+            mappers.push((r.clone(), vec![]));
+        }
+        for j in 0..1_200 {
+            let id = format!("{}", 100 + j);
+            stages.push(stage(&id, 2, "step"));
+            mappers.push((
+                id,
+                if j == 0 {
+                    roots.clone()
+                } else {
+                    vec![format!("{}", 100 + j - 1)]
+                },
+            ));
+        }
+        run_doc(&stages, &mappers)
+    };
+    let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+        .args(["why", "-", "--format", "json", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(input.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for rc in v["root_causes"].as_array().unwrap() {
+        assert_eq!(rc["blocked_count"], 1_200);
+        assert_eq!(rc["blocked"].as_array().unwrap().len(), 1_000);
+        assert_eq!(rc["blocked_stages"].as_array().unwrap().len(), 20);
+        assert_eq!(rc["blast_radius"]["stages_count"], 1_200);
+        assert_eq!(rc["blast_radius_count"], 1_200);
+    }
+    let text = run(input.as_bytes(), &["why"]);
+    assert_eq!(text.code, Some(0));
+}
