@@ -86,15 +86,6 @@ impl<T> Default for Capped<T> {
     }
 }
 
-impl<T> Capped<T> {
-    fn push(&mut self, item: T, cap: Option<usize>) {
-        self.count += 1;
-        if cap.is_none_or(|c| self.items.len() < c) {
-            self.items.push(item);
-        }
-    }
-}
-
 /// The lists of one root cause, each capped, each with its exact count.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RootCauseLists {
@@ -104,6 +95,8 @@ pub struct RootCauseLists {
     pub radius_stages: Capped<StageIx>,
     /// The data nodes it or a descendant writes, in graph order.
     pub radius_data: Capped<DataIx>,
+    /// The export targets among them, in graph order.
+    pub radius_exports: Capped<DataIx>,
 }
 
 impl Causes {
@@ -251,15 +244,27 @@ impl Causes {
     /// the stages it blocked and its blast radius, each kept up to `cap`
     /// entries (all with `None`) and counted exactly.
     ///
-    /// One pass over the stages, their dependencies and their writes per 64
-    /// root causes: each stage carries a 64-bit mask of the root causes of
-    /// the batch that reach it (blocked: along inherited culprits; radius:
-    /// along every dependency), and the counts are added up 64 at a time in
-    /// bit-sliced counters. Memory O(V + D), whatever the number of root
-    /// causes.
+    /// One pass per 64 root causes over what they reach (their descendants,
+    /// the dependencies between them and what they write): each stage
+    /// carries a 64-bit mask of the root causes of the batch that reach it
+    /// (blocked: along inherited culprits; radius: along every dependency),
+    /// and the counts are added up 64 at a time in bit-sliced counters.
+    /// Memory O(V + D), whatever the number of root causes; time at most
+    /// O((V + E) log V) per 64 root causes, and O(what they reach) when they
+    /// reach little.
     pub fn lists(&self, graph: &LineageGraph<'_>, cap: Option<usize>) -> Vec<RootCauseLists> {
+        self.lists_iter(graph, cap).collect()
+    }
+
+    /// [`lists`](Self::lists), one root cause at a time, computed 64 at a
+    /// time as they are taken: what a streaming writer needs to keep only
+    /// 64 root causes' lists in memory at once.
+    pub fn lists_iter<'c, 'g, 'a>(
+        &'c self,
+        graph: &'g LineageGraph<'a>,
+        cap: Option<usize>,
+    ) -> ListsIter<'c, 'g, 'a> {
         let n = graph.stage_count();
-        let d = graph.data_nodes().len();
         // Who writes what, packed once: writes[offsets[s]..offsets[s + 1]].
         let mut offsets = Vec::with_capacity(n + 1);
         let mut writes: Vec<DataIx> = Vec::new();
@@ -268,74 +273,164 @@ impl Causes {
             writes.extend(graph.writes(s));
             offsets.push(writes.len());
         }
-        let order: Vec<StageIx> = graph.topological_order().collect();
-        let mut out = vec![RootCauseLists::default(); self.roots.len()];
-        let mut blocked = vec![0u64; n];
-        let mut below = vec![0u64; n];
-        let mut data = vec![0u64; d];
-        for (batch, roots) in self.roots.chunks(64).enumerate() {
-            let lists = &mut out[batch * 64..batch * 64 + roots.len()];
-            blocked.fill(0);
-            below.fill(0);
-            data.fill(0);
-            for (bit, &r) in roots.iter().enumerate() {
-                blocked[r.index()] = 1 << bit;
+        ListsIter {
+            causes: self,
+            graph,
+            cap,
+            offsets,
+            writes,
+            blocked: vec![0; n],
+            below: vec![0; n],
+            data: vec![0; graph.data_nodes().len()],
+            visited: vec![false; n],
+            next_batch: 0,
+            pending: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+/// See [`Causes::lists_iter`].
+pub struct ListsIter<'c, 'g, 'a> {
+    causes: &'c Causes,
+    graph: &'g LineageGraph<'a>,
+    cap: Option<usize>,
+    offsets: Vec<usize>,
+    writes: Vec<DataIx>,
+    blocked: Vec<u64>,
+    below: Vec<u64>,
+    data: Vec<u64>,
+    visited: Vec<bool>,
+    next_batch: usize,
+    pending: std::collections::VecDeque<RootCauseLists>,
+}
+
+impl std::fmt::Debug for ListsIter<'_, '_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListsIter")
+            .field("next_batch", &self.next_batch)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for ListsIter<'_, '_, '_> {
+    type Item = RootCauseLists;
+
+    fn next(&mut self) -> Option<RootCauseLists> {
+        if self.pending.is_empty() {
+            let causes = self.causes;
+            let roots = causes.roots.chunks(64).nth(self.next_batch)?;
+            self.next_batch += 1;
+            let lists = self.batch(roots);
+            self.pending.extend(lists);
+        }
+        self.pending.pop_front()
+    }
+}
+
+impl ListsIter<'_, '_, '_> {
+    /// The lists of up to 64 root causes, in one pass over what they reach.
+    fn batch(&mut self, roots: &[StageIx]) -> Vec<RootCauseLists> {
+        let cap = self.cap;
+        let mut out = vec![RootCauseLists::default(); roots.len()];
+        let lists = &mut out[..];
+        // Only what the batch's root causes reach is visited (and reset
+        // after): a run of many isolated failures costs what it holds.
+        let mut region: Vec<StageIx> = roots.to_vec();
+        for &r in roots {
+            self.visited[r.index()] = true;
+        }
+        let mut stack = region.clone();
+        while let Some(s) = stack.pop() {
+            for c in self.graph.children(s) {
+                if !self.visited[c.index()] {
+                    self.visited[c.index()] = true;
+                    region.push(c);
+                    stack.push(c);
+                }
             }
-            // Lanes whose list is full are only counted, 64 at a time.
-            let (mut full_blocked, mut full_stages) = (0u64, 0u64);
-            let (mut count_blocked, mut count_stages) = (Lanes::default(), Lanes::default());
-            for &s in &order {
-                let own = if self.state[s.index()] == Culprits::Own {
-                    blocked[s.index()]
-                } else {
-                    0
-                };
-                let mut inherited = 0u64;
-                for p in self.blocking_parents(graph, s) {
-                    inherited |= blocked[p.index()];
+        }
+        region.sort_unstable_by_key(|&s| self.graph.topological_position(s));
+        for (bit, &r) in roots.iter().enumerate() {
+            self.blocked[r.index()] = 1 << bit;
+        }
+        let mut touched: Vec<DataIx> = Vec::new();
+        // Lanes whose list is full are only counted, 64 at a time.
+        let (mut full_blocked, mut full_stages) = (0u64, 0u64);
+        let (mut count_blocked, mut count_stages) = (Lanes::default(), Lanes::default());
+        for &s in &region {
+            let own = if self.causes.state[s.index()] == Culprits::Own {
+                self.blocked[s.index()]
+            } else {
+                0
+            };
+            let mut inherited = 0u64;
+            for p in self.causes.blocking_parents(self.graph, s) {
+                inherited |= self.blocked[p.index()];
+            }
+            let mut reach = 0u64;
+            for p in self.graph.parents(s) {
+                reach |= self.below[p.index()];
+                if self.causes.state[p.index()] == Culprits::Own {
+                    reach |= self.blocked[p.index()];
                 }
-                let mut reach = 0u64;
-                for p in graph.parents(s) {
-                    reach |= below[p.index()];
-                    if self.state[p.index()] == Culprits::Own {
-                        reach |= blocked[p.index()];
+            }
+            self.blocked[s.index()] = own | inherited;
+            self.below[s.index()] = reach;
+            count_blocked.add(inherited);
+            count_stages.add(reach);
+            push_lanes(lists, inherited, &mut full_blocked, cap, s, |l| {
+                &mut l.blocked.items
+            });
+            push_lanes(lists, reach, &mut full_stages, cap, s, |l| {
+                &mut l.radius_stages.items
+            });
+            let writers = own | reach;
+            if writers != 0 {
+                for &w in &self.writes[self.offsets[s.index()]..self.offsets[s.index() + 1]] {
+                    if self.data[w.index()] == 0 {
+                        touched.push(w);
                     }
+                    self.data[w.index()] |= writers;
                 }
-                blocked[s.index()] = own | inherited;
-                below[s.index()] = reach;
-                count_blocked.add(inherited);
-                count_stages.add(reach);
-                for_each_bit(inherited & !full_blocked, |bit| {
-                    let list = &mut lists[bit].blocked.items;
-                    list.push(s);
-                    if cap.is_some_and(|c| list.len() >= c) {
-                        full_blocked |= 1 << bit;
-                    }
+            }
+        }
+        for (bit, list) in lists.iter_mut().enumerate() {
+            list.blocked.count = count_blocked.get(bit);
+            list.radius_stages.count = count_stages.get(bit);
+            // A cap of 0 keeps counts only.
+            list.blocked.items.truncate(cap.unwrap_or(usize::MAX));
+            list.radius_stages.items.truncate(cap.unwrap_or(usize::MAX));
+        }
+        touched.sort_unstable();
+        let (mut full_data, mut full_exports) = (0u64, 0u64);
+        let (mut count_data, mut count_exports) = (Lanes::default(), Lanes::default());
+        for &w in &touched {
+            let mask = self.data[w.index()];
+            let export = self.graph.data_node(w).kind == crate::graph::DataKind::ExportTarget;
+            count_data.add(mask);
+            push_lanes(lists, mask, &mut full_data, cap, w, |l| {
+                &mut l.radius_data.items
+            });
+            if export {
+                count_exports.add(mask);
+                push_lanes(lists, mask, &mut full_exports, cap, w, |l| {
+                    &mut l.radius_exports.items
                 });
-                for_each_bit(reach & !full_stages, |bit| {
-                    let list = &mut lists[bit].radius_stages.items;
-                    list.push(s);
-                    if cap.is_some_and(|c| list.len() >= c) {
-                        full_stages |= 1 << bit;
-                    }
-                });
-                let writers = own | reach;
-                if writers != 0 {
-                    for &w in &writes[offsets[s.index()]..offsets[s.index() + 1]] {
-                        data[w.index()] |= writers;
-                    }
-                }
             }
-            for (bit, list) in lists.iter_mut().enumerate() {
-                list.blocked.count = count_blocked.get(bit);
-                list.radius_stages.count = count_stages.get(bit);
-                // A cap of 0 keeps counts only.
-                list.blocked.items.truncate(cap.unwrap_or(usize::MAX));
-                list.radius_stages.items.truncate(cap.unwrap_or(usize::MAX));
-            }
-            for (i, &mask) in data.iter().enumerate() {
-                for_each_bit(mask, |bit| lists[bit].radius_data.push(DataIx::new(i), cap));
-            }
+            self.data[w.index()] = 0;
+        }
+        for (bit, list) in lists.iter_mut().enumerate() {
+            list.radius_data.count = count_data.get(bit);
+            list.radius_exports.count = count_exports.get(bit);
+            list.radius_data.items.truncate(cap.unwrap_or(usize::MAX));
+            list.radius_exports
+                .items
+                .truncate(cap.unwrap_or(usize::MAX));
+        }
+        for &s in &region {
+            self.blocked[s.index()] = 0;
+            self.below[s.index()] = 0;
+            self.visited[s.index()] = false;
         }
         out
     }
@@ -373,6 +468,25 @@ impl Lanes {
             .map(|(i, plane)| (((plane >> lane) & 1) as usize) << i)
             .sum()
     }
+}
+
+/// Appends `item` to the list `pick` chooses of every root cause in `mask`
+/// whose list is not full yet (marking in `full` those it fills to `cap`).
+fn push_lanes<T: Copy>(
+    lists: &mut [RootCauseLists],
+    mask: u64,
+    full: &mut u64,
+    cap: Option<usize>,
+    item: T,
+    pick: impl Fn(&mut RootCauseLists) -> &mut Vec<T>,
+) {
+    for_each_bit(mask & !*full, |bit| {
+        let list = pick(&mut lists[bit]);
+        list.push(item);
+        if cap.is_some_and(|c| list.len() >= c) {
+            *full |= 1 << bit;
+        }
+    });
 }
 
 /// Calls `f` with the index of every set bit of `mask`.

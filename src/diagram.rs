@@ -87,7 +87,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
     for (i, &s) in a.order.stages().iter().enumerate() {
         let st = &stages[s.index()];
         node_of_stage[s.index()] = nodes.len();
-        let mut lines = vec![short(st.name().unwrap_or(st.id))];
+        let mut lines = vec![st.shown_name().unwrap_or(st.shown_id()).to_owned()];
         let kind = if st.is_placeholder() {
             "placeholder"
         } else {
@@ -119,7 +119,7 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
         for (i, d) in data.into_iter().enumerate() {
             let node = &g.data_nodes()[d];
             node_of_data[d] = nodes.len();
-            let mut lines = vec![short(node.name.unwrap_or(node.id))];
+            let mut lines = vec![node.shown_name().unwrap_or(node.shown_id()).to_owned()];
             let mut facts = node.kind.label().to_owned();
             if let Some(t) = node.connection_type() {
                 facts.push_str(&format!(" · {}", t.label()));

@@ -34,16 +34,15 @@ pub const MAX_INPUT_BYTES: u64 = 2 << 30;
 /// assert_ne!(short, shorten(&"x".repeat(1001)));
 /// ```
 pub fn shorten(text: &str) -> Cow<'_, str> {
-    // Fast path: a text of at most LONG bytes has at most LONG characters.
-    if text.len() <= LONG {
+    // A text of at most LONG bytes has at most LONG characters; otherwise
+    // count no further than needed to know.
+    if text.len() <= LONG || text.char_indices().nth(LONG).is_none() {
         return Cow::Borrowed(text);
     }
-    let Some((cut, _)) = text.char_indices().nth(KEPT) else {
-        return Cow::Borrowed(text);
-    };
-    if text[cut..].chars().count() + KEPT <= LONG {
-        return Cow::Borrowed(text);
-    }
+    let cut = text
+        .char_indices()
+        .nth(KEPT)
+        .map_or(text.len(), |(at, _)| at);
     let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     });

@@ -287,10 +287,15 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
     }
 
     let analysis = Analysis::new(&graph);
-    let (limits, list_cap) = if cli.all {
-        (report::Limits::ALL, None)
-    } else {
-        (report::Limits::DEFAULT, Some(text::LIST_CAP))
+    let list_cap = (!cli.all).then_some(text::LIST_CAP);
+    // JSON keeps 1,000 entries a list; text and Markdown show 20, so their
+    // reports keep no more (the counts are exact either way).
+    let limits = |format: Format| match (cli.all, format) {
+        (true, _) => report::Limits::ALL,
+        (false, Format::Json) => report::Limits::DEFAULT,
+        (false, Format::Text | Format::Markdown) => report::Limits {
+            max_entries: list_cap,
+        },
     };
     let opts = TextOptions {
         color: use_color(cli.color),
@@ -298,7 +303,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
     };
     match &cli.command {
         Command::Summary(i) => {
-            let r = report::Summary::with_limits(&analysis, limits);
+            let r = report::Summary::with_limits(&analysis, limits(i.format));
             let md = markdown_options(&analysis, i, list_cap);
             write_stdout(|out| match i.format {
                 Format::Text => text::summary(out, &r, opts),
@@ -307,6 +312,14 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             })
         }
         Command::Why { input, stage: None } => {
+            let limits = limits(input.format);
+            if let Format::Json = input.format {
+                // Root causes built as they are written: memory does not
+                // grow with their number times the cap.
+                return write_stdout(|out| {
+                    json::write(out, &report::Why::streamed(&analysis, limits))
+                });
+            }
             let r = report::Why::with_limits(&analysis, limits);
             let md = markdown_options(&analysis, input, list_cap);
             write_stdout(|out| match input.format {
@@ -320,7 +333,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             stage: Some(wanted),
         } => {
             let s = resolve_stage(&graph, wanted, file)?;
-            let r = report::Trace::with_limits(&analysis, s, limits);
+            let r = report::Trace::with_limits(&analysis, s, limits(input.format));
             let md = markdown_options(&analysis, input, list_cap);
             write_stdout(|out| match input.format {
                 Format::Text => text::trace(out, &r, opts),

@@ -8,7 +8,7 @@ use foldhash::fast::RandomState;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::order::topological_order;
-use super::{Csr, DataIx, DataKind, DataNode, EdgeKind, LineageGraph, Node, Stage, StageIx};
+use super::{Csr, DataIx, DataKind, DataNode, EdgeKind, LineageGraph, Node, Shown, Stage, StageIx};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::error::Result;
 use crate::json_path::JsonPath;
@@ -119,6 +119,7 @@ impl<'a> GraphBuilder<'a> {
             completion: None,
             name: None,
             stage_type: None,
+            shown: Shown::of(id, None),
         });
         self.diagnostics.push_with(DiagnosticKind::UnknownStage, || {
             Diagnostic::new(
@@ -241,11 +242,15 @@ impl<'a> GraphBuilder<'a> {
             }
         }
         let DataBuilder {
-            data,
+            mut data,
             data_index,
             graph,
             ..
         } = lineage;
+        for node in &mut data {
+            node.shown = Shown::of(node.id, node.name);
+            node.shown_connection = node.connection_name_raw().map(crate::limits::shorten);
+        }
 
         Ok(LineageGraph {
             summary,
@@ -315,6 +320,7 @@ fn stage_of<'a>(
         start,
         completion,
         name: ti.name(),
+        shown: Shown::of(id, ti.name()),
         stage_type: ti.stage_type(),
     }
 }
@@ -356,6 +362,9 @@ impl<'a> DataBuilder<'a> {
             name,
             connection,
             status,
+            // Set once every mention is in (see `finish`).
+            shown: Shown::default(),
+            shown_connection: None,
         });
         let n = self.graph.add_node(Node::Data(DataIx::new(d)));
         self.data_index.push(n);

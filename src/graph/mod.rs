@@ -99,12 +99,43 @@ pub struct Stage<'a> {
     /// definitions are far apart in memory while the stages are together.
     name: Option<&'a str>,
     stage_type: Option<StageType>,
+    /// The id and name as the outputs show them (shortened past 200
+    /// characters), decided once: a long name named by a thousand root
+    /// causes is shortened once, not a thousand times.
+    shown: Shown<'a>,
+}
+
+/// An id and a name as every output shows them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shown<'a> {
+    pub(crate) id: std::borrow::Cow<'a, str>,
+    pub(crate) name: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> Shown<'a> {
+    pub(crate) fn of(id: &'a str, name: Option<&'a str>) -> Self {
+        Shown {
+            id: crate::limits::shorten(id),
+            name: name.map(crate::limits::shorten),
+        }
+    }
 }
 
 impl<'a> Stage<'a> {
     /// The stage's name, when its task definition has one.
     pub fn name(&self) -> Option<&'a str> {
         self.name
+    }
+
+    /// The id as every output shows it: shortened past 200 characters
+    /// ([`crate::limits::shorten`]).
+    pub fn shown_id(&self) -> &str {
+        &self.shown.id
+    }
+
+    /// The name as every output shows it: shortened past 200 characters.
+    pub fn shown_name(&self) -> Option<&str> {
+        self.shown.name.as_deref()
     }
 
     /// The stage's type, when its task definition has one.
@@ -181,9 +212,28 @@ pub struct DataNode<'a> {
     pub connection: Option<&'a Connection<'a>>,
     /// Outcome of the audit that touched it, when the response says.
     pub status: Option<ExecutionStatus>,
+    /// Id, name and connection name as the outputs show them, set when the
+    /// graph is built.
+    pub(crate) shown: Shown<'a>,
+    pub(crate) shown_connection: Option<std::borrow::Cow<'a, str>>,
 }
 
 impl DataNode<'_> {
+    /// The id as every output shows it: shortened past 200 characters.
+    pub fn shown_id(&self) -> &str {
+        &self.shown.id
+    }
+
+    /// The name as every output shows it: shortened past 200 characters.
+    pub fn shown_name(&self) -> Option<&str> {
+        self.shown.name.as_deref()
+    }
+
+    /// The connection's name as every output shows it.
+    pub fn shown_connection(&self) -> Option<&str> {
+        self.shown_connection.as_deref()
+    }
+
     /// The connection's type, when known.
     pub fn connection_type(&self) -> Option<ConnectionType> {
         self.connection.and_then(|c| c.connection_type.value())
@@ -191,6 +241,15 @@ impl DataNode<'_> {
 
     /// The connection's name, when known.
     pub fn connection_name(&self) -> Option<&str> {
+        self.connection
+            .and_then(|c| c.name.get())
+            .map(|t| t.as_str())
+    }
+}
+
+impl<'a> DataNode<'a> {
+    /// The connection's name, borrowed for as long as the response.
+    pub(crate) fn connection_name_raw(&self) -> Option<&'a str> {
         self.connection
             .and_then(|c| c.name.get())
             .map(|t| t.as_str())

@@ -205,8 +205,8 @@ impl StageRef {
     pub fn of(graph: &LineageGraph<'_>, s: StageIx) -> Self {
         let st = graph.stage(s);
         StageRef {
-            id: short(st.id),
-            name: st.name().map(short),
+            id: st.shown_id().to_owned(),
+            name: st.shown_name().map(str::to_owned),
             status: st.status(),
             stage_type: st.stage_type().map(|t| Cow::Borrowed(t.label())),
             placeholder: st.is_placeholder(),
@@ -253,9 +253,9 @@ impl DataRef {
         let node = graph.data_node(d);
         DataRef {
             kind: node.kind,
-            id: short(node.id),
-            name: node.name.map(short),
-            connection: node.connection_name().map(short),
+            id: node.shown_id().to_owned(),
+            name: node.shown_name().map(str::to_owned),
+            connection: node.shown_connection().map(str::to_owned),
             connection_type: node.connection_type().map(|t| Cow::Borrowed(t.label())),
             status: Status::of(node.status),
         }
@@ -318,8 +318,8 @@ pub struct RootCause {
     /// that a report of many root causes does not repeat every stage's name
     /// a thousand times.
     pub blocked_stages: Vec<StageRef>,
-    /// The export targets downstream of it (capped, see
-    /// `exports_downstream_count`).
+    /// The first export targets downstream of it, as many as text and
+    /// Markdown show (20; all with `--all`); see `exports_downstream_count`.
     pub exports_downstream: Vec<DataRef>,
     /// How many export targets are downstream.
     pub exports_downstream_count: usize,
@@ -342,24 +342,8 @@ impl RootCause {
             blocked,
             radius_stages,
             radius_data,
+            radius_exports,
         } = lists;
-        // The export targets among the data downstream; the list of data is
-        // capped, so they are counted from the whole radius when it is not.
-        let exports: Vec<DataRef> = radius_data
-            .items
-            .iter()
-            .filter(|&&d| g.data_node(d).kind == DataKind::ExportTarget)
-            .map(|&d| DataRef::of(g, d))
-            .collect();
-        let exports_count = if radius_data.items.len() == radius_data.count {
-            exports.len()
-        } else {
-            a.blast_radius(s)
-                .data
-                .iter()
-                .filter(|&&d| g.data_node(d).kind == DataKind::ExportTarget)
-                .count()
-        };
         RootCause {
             stage: StageRef::of(g, s),
             trigger_rule: Cow::Borrowed(st.trigger_rule.name()),
@@ -375,7 +359,7 @@ impl RootCause {
             blocked: blocked
                 .items
                 .iter()
-                .map(|&b| short(g.stage(b).id))
+                .map(|&b| g.stage(b).shown_id().to_owned())
                 .collect(),
             blocked_count: blocked.count,
             blocked_stages: blocked
@@ -384,13 +368,18 @@ impl RootCause {
                 .take(limits.named())
                 .map(|&b| StageRef::of(g, b))
                 .collect(),
-            exports_downstream: exports,
-            exports_downstream_count: exports_count,
+            exports_downstream: radius_exports
+                .items
+                .iter()
+                .take(limits.named())
+                .map(|&d| DataRef::of(g, d))
+                .collect(),
+            exports_downstream_count: radius_exports.count,
             blast_radius: BlastRadius {
                 stages: radius_stages
                     .items
                     .iter()
-                    .map(|&d| short(g.stage(d).id))
+                    .map(|&d| g.stage(d).shown_id().to_owned())
                     .collect(),
                 stages_count: radius_stages.count,
                 data: radius_data
@@ -449,7 +438,10 @@ impl Observed {
         let g = a.graph;
         let chain = a.timing.observed_chain();
         Observed {
-            path: chain.iter().map(|&s| short(g.stage(s).id)).collect(),
+            path: chain
+                .iter()
+                .map(|&s| g.stage(s).shown_id().to_owned())
+                .collect(),
             waits_ms: a.timing.waits().to_vec(),
             steps: chain
                 .iter()
@@ -496,7 +488,7 @@ fn path_ids(a: &Analysis<'_, '_>) -> Vec<String> {
     a.timing
         .critical_path()
         .iter()
-        .map(|&s| short(a.graph.stage(s).id))
+        .map(|&s| a.graph.stage(s).shown_id().to_owned())
         .collect()
 }
 
@@ -514,16 +506,21 @@ impl PathSummary {
 
 /// `why`: the root causes with their evidence, data and what they blocked;
 /// run-level causes; the critical path.
+pub type Why = WhyReport<Vec<RootCause>>;
+
+/// The `why` report, over any list of root causes: [`Why`] owns them;
+/// [`Why::streamed`] builds each as it is written (see [`StreamedRootCauses`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Why {
+#[cfg_attr(feature = "schema", schemars(rename = "Why"))]
+pub struct WhyReport<R> {
     /// The version of this JSON's shape: 1.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// The run.
     pub run: RunInfo,
     /// Root causes, in topological order.
-    pub root_causes: Vec<RootCause>,
+    pub root_causes: R,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -574,6 +571,46 @@ impl Why {
                 .collect(),
             outcome: Outcome::of(a, limits),
         }
+    }
+
+    /// The `why` report whose root causes are built one at a time as they
+    /// are serialised, 64 root causes' lists in memory at a time: the same
+    /// JSON as [`Why::with_limits`] gives, in memory that does not grow with
+    /// the number of root causes times the cap. (The CLI writes `why
+    /// --format json` this way.)
+    pub fn streamed<'r, 'g, 'a>(
+        a: &'r Analysis<'g, 'a>,
+        limits: Limits,
+    ) -> WhyReport<StreamedRootCauses<'r, 'g, 'a>> {
+        WhyReport {
+            schema_version: SCHEMA_VERSION,
+            run: RunInfo::of(a),
+            root_causes: StreamedRootCauses {
+                analysis: a,
+                limits,
+            },
+            outcome: Outcome::of(a, limits),
+        }
+    }
+}
+
+/// The root causes of a [`Why::streamed`] report: serialised one at a time.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamedRootCauses<'r, 'g, 'a> {
+    analysis: &'r Analysis<'g, 'a>,
+    limits: Limits,
+}
+
+impl Serialize for StreamedRootCauses<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let a = self.analysis;
+        let lists = a.causes.lists_iter(a.graph, self.limits.max_entries);
+        serializer.collect_seq(
+            a.root_causes()
+                .iter()
+                .zip(lists)
+                .map(|(&s, lists)| RootCause::of(a, s, lists, self.limits)),
+        )
     }
 }
 
@@ -978,7 +1015,7 @@ impl Trace {
             root_cause,
             culprits: limits.take(&traces, |t| Culprit {
                 stage: StageRef::of(g, t.culprit),
-                path: limits.take(&t.path, |&p| short(g.stage(p).id)),
+                path: limits.take(&t.path, |&p| g.stage(p).shown_id().to_owned()),
                 path_count: t.path.len(),
                 path_stages: limits.take(&t.path, |&p| StageRef::of(g, p)),
             }),

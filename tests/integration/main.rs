@@ -11,4 +11,5 @@ mod parsing;
 mod properties;
 mod reports;
 mod scale;
+mod shapes;
 mod support;

@@ -392,3 +392,37 @@ fn collect(v: &mut Value, out: &mut Vec<String>) {
         }
     }
 }
+
+/// The CLI writes `why --format json` streamed, root cause by root cause;
+/// it is the same JSON as the owned report's, byte for byte.
+#[test]
+fn streamed_why_is_the_owned_why() {
+    let mut inputs: Vec<String> = fixtures()
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    for (_, make, size) in crate::shapes::SHAPES {
+        inputs.push(make(size / 4 + 1));
+    }
+    // Past the cap and past one batch of 64 root causes.
+    inputs.push(crate::shapes::roots_into_a_chain(1_100));
+    for text in &inputs {
+        let Ok(summary) = JobSummary::from_str(text) else {
+            continue;
+        };
+        let Ok(graph) = LineageGraph::build(&summary) else {
+            continue;
+        };
+        let a = Analysis::new(&graph);
+        for limits in [
+            report::Limits::DEFAULT,
+            report::Limits {
+                max_entries: Some(3),
+            },
+        ] {
+            let owned = report::json::to_string(&report::Why::with_limits(&a, limits));
+            let streamed = report::json::to_string(&report::Why::streamed(&a, limits));
+            assert!(owned == streamed, "streamed and owned why differ");
+        }
+    }
+}
