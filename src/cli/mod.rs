@@ -293,9 +293,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
     let limits = |format: Format| match (cli.all, format) {
         (true, _) => report::Limits::ALL,
         (false, Format::Json) => report::Limits::DEFAULT,
-        (false, Format::Text | Format::Markdown) => report::Limits {
-            max_entries: list_cap,
-        },
+        (false, Format::Text | Format::Markdown) => report::Limits::screen(text::LIST_CAP),
     };
     let opts = TextOptions {
         color: use_color(cli.color),

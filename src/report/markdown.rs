@@ -243,7 +243,7 @@ fn verdict(run: &RunInfo, root_causes: usize) -> String {
 ///
 /// What writing to `out` returns.
 pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<()> {
-    run_title(out, &r.run, &verdict(&r.run, r.root_causes.len()))?;
+    run_title(out, &r.run, &verdict(&r.run, r.root_causes_count))?;
     let cap = opts.list_cap;
     let causes_shown = shown(cap, r.root_causes.len());
     for (i, rc) in r.root_causes[..causes_shown].iter().enumerate() {
@@ -338,7 +338,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             more(out, n, rc.exports_downstream_count)?;
         }
     }
-    more(out, causes_shown, r.root_causes.len())?;
+    more(out, causes_shown, r.root_causes_count)?;
     run_causes(out, &r.outcome.run_causes, cap)?;
     critical_section(out, &r.outcome.critical_path, cap)?;
     diagram(out, opts)
@@ -435,7 +435,7 @@ fn diagram(out: &mut dyn Write, opts: &MarkdownOptions) -> io::Result<()> {
 ///
 /// What writing to `out` returns.
 pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::Result<()> {
-    run_title(out, &r.run, &verdict(&r.run, r.root_causes.len()))?;
+    run_title(out, &r.run, &verdict(&r.run, r.root_causes_count))?;
     let total = r.stages.total();
     let parts: Vec<String> = r
         .stages
@@ -466,7 +466,7 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
                 ]
             }),
         )?;
-        more(out, n, r.root_causes.len())?;
+        more(out, n, r.root_causes_count)?;
     }
     run_causes(out, &r.outcome.run_causes, opts.list_cap)?;
     critical_section(out, &r.outcome.critical_path, opts.list_cap)?;

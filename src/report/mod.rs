@@ -56,16 +56,34 @@ pub type Label = Cow<'static, str>;
 pub struct Limits {
     /// The most entries a list keeps; `None` keeps all.
     pub max_entries: Option<usize>,
+    /// The most root causes `why` and `summary` detail (the rest are
+    /// counted in `root_causes_count`); `None` details all. A list that
+    /// grows with the input, not with a product, so JSON keeps all of them
+    /// by default; text and Markdown show 20.
+    pub max_root_causes: Option<usize>,
 }
 
 impl Limits {
     /// No cap.
-    pub const ALL: Limits = Limits { max_entries: None };
+    pub const ALL: Limits = Limits {
+        max_entries: None,
+        max_root_causes: None,
+    };
 
-    /// The default cap: 1,000 entries per list.
+    /// The default cap: 1,000 entries per list, every root cause.
     pub const DEFAULT: Limits = Limits {
         max_entries: Some(1000),
+        max_root_causes: None,
     };
+
+    /// What one screen of text or Markdown shows: `n` entries per list and
+    /// `n` root causes.
+    pub const fn screen(n: usize) -> Limits {
+        Limits {
+            max_entries: Some(n),
+            max_root_causes: Some(n),
+        }
+    }
 
     /// How many entries of a list are also given with their names: as many
     /// as a screen shows ([`text::LIST_CAP`]), or all without a cap.
@@ -519,8 +537,11 @@ pub struct WhyReport<R> {
     pub schema_version: u32,
     /// The run.
     pub run: RunInfo,
-    /// Root causes, in topological order.
+    /// Root causes, in topological order (all of them unless the report was
+    /// made for a screen; see `root_causes_count`).
     pub root_causes: R,
+    /// How many root causes there are.
+    pub root_causes_count: usize,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -566,9 +587,11 @@ impl Why {
             root_causes: a
                 .root_causes()
                 .iter()
-                .zip(a.root_cause_lists(limits.max_entries))
+                .take(limits.max_root_causes.unwrap_or(usize::MAX))
+                .zip(a.causes.lists_iter(a.graph, limits.max_entries))
                 .map(|(&s, lists)| RootCause::of(a, s, lists, limits))
                 .collect(),
+            root_causes_count: a.root_causes().len(),
             outcome: Outcome::of(a, limits),
         }
     }
@@ -589,6 +612,7 @@ impl Why {
                 analysis: a,
                 limits,
             },
+            root_causes_count: a.root_causes().len(),
             outcome: Outcome::of(a, limits),
         }
     }
@@ -608,6 +632,7 @@ impl Serialize for StreamedRootCauses<'_, '_, '_> {
         serializer.collect_seq(
             a.root_causes()
                 .iter()
+                .take(self.limits.max_root_causes.unwrap_or(usize::MAX))
                 .zip(lists)
                 .map(|(&s, lists)| RootCause::of(a, s, lists, self.limits)),
         )
@@ -698,8 +723,11 @@ pub struct Summary {
     pub run: RunInfo,
     /// Stage counts by status.
     pub stages: StatusCounts,
-    /// Root causes.
+    /// Root causes (all of them unless the report was made for a screen;
+    /// see `root_causes_count`).
     pub root_causes: Vec<RootCauseBrief>,
+    /// How many root causes there are.
+    pub root_causes_count: usize,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -722,7 +750,8 @@ impl Summary {
         let root_causes = a
             .root_causes()
             .iter()
-            .zip(a.root_cause_lists(Some(0)))
+            .take(limits.max_root_causes.unwrap_or(usize::MAX))
+            .zip(a.causes.lists_iter(a.graph, Some(0)))
             .map(|(&s, lists)| {
                 let ev = a.evidence(s);
                 RootCauseBrief {
@@ -738,6 +767,7 @@ impl Summary {
             run: RunInfo::of(a),
             stages: counts,
             root_causes,
+            root_causes_count: a.root_causes().len(),
             outcome: Outcome::of(a, limits),
         }
     }

@@ -323,7 +323,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         };
         writeln!(out, "{line}")?;
     } else {
-        let n = r.root_causes.len();
+        let n = r.root_causes_count;
         writeln!(
             out,
             "{}",
@@ -420,9 +420,9 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
             writeln!(out)?;
         }
     }
-    if r.root_causes.len() > causes_shown {
+    if r.root_causes_count > causes_shown {
         writeln!(out)?;
-        more(out, "", causes_shown, r.root_causes.len())?;
+        more(out, "", causes_shown, r.root_causes_count)?;
     }
 
     if !r.outcome.run_causes.is_empty() {
@@ -683,7 +683,7 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
                 writeln!(out, "    {}", block(&quote(first), 4))?;
             }
         }
-        more(out, "  ", n, r.root_causes.len())?;
+        more(out, "  ", n, r.root_causes_count)?;
     }
     if !r.outcome.run_causes.is_empty() {
         writeln!(out, "{}", p.bold("Run-level causes:"))?;
