@@ -224,3 +224,48 @@ fn capped_lists_say_how_many_there_are() {
     let text = run(input.as_bytes(), &["why"]);
     assert_eq!(text.code, Some(0));
 }
+
+#[test]
+fn tables_cut_the_name_column_not_the_status() {
+    // One 100 KB name among ordinary stages: the name cell is cut, the row
+    // stays one screen wide, and the status column is whole.
+    let input = long_names(3);
+    for args in [&["order"][..], &["critical-path"][..]] {
+        let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+            .args(args)
+            .args(["-", "--quiet", "--color", "never"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().unwrap().write_all(input.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        let out = String::from_utf8(o.stdout).unwrap();
+        // Every line is bounded (names are shortened to 197 characters)…
+        let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(
+            widest < 300,
+            "{args:?}: a line of {widest} characters\n{out}"
+        );
+        // …and the table's rows, whose name cell is cut at 48, are narrow.
+        let table = match out.split_once("Every stage (topological order):") {
+            Some((_, table)) => table,
+            None => out.split_once("\n\n").map_or("", |(_, t)| t),
+        };
+        let widest = table.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(
+            widest < 160,
+            "{args:?}: a row of {widest} characters\n{table}"
+        );
+        assert!(
+            out.contains("NNNNNNNN…"),
+            "{args:?}: the long name is not cut\n{out}"
+        );
+        assert!(
+            out.contains("created"),
+            "{args:?}: the status column is gone\n{out}"
+        );
+    }
+}
