@@ -298,6 +298,8 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
     let opts = TextOptions {
         color: use_color(cli.color),
         list_cap,
+        // Standard input cannot be read twice: no `Next:` commands for it.
+        file: (file.as_os_str() != "-").then(|| file.display().to_string()),
     };
     match &cli.command {
         Command::Summary(i) => {
@@ -370,6 +372,8 @@ fn markdown_options(
     MarkdownOptions {
         diagram: input.diagram.map(|v| mermaid::render(a, view(v))),
         list_cap,
+        // Standard input cannot be read twice: no `Next:` commands for it.
+        file: (input.file.as_os_str() != "-").then(|| input.file.display().to_string()),
     }
 }
 

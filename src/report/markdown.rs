@@ -14,7 +14,10 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use super::text::{quote, shown};
+use super::text::{first_line, not_said_above, quality_gate_of, quote, shown};
+use super::shown_text;
+use crate::cause::RunCause;
+use std::borrow::Cow;
 use super::{
     human_duration, plural, CriticalPath, DataRef, Fmt, Order, PathSummary, RunInfo, StageRef,
     Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
@@ -31,6 +34,9 @@ pub struct MarkdownOptions {
     /// The most entries a list or table shows (then "… and N more");
     /// `None` shows every one. Default 20.
     pub list_cap: Option<usize>,
+    /// The input as the reader named it, for the `Next:` lines; `None`
+    /// leaves them out.
+    pub file: Option<String>,
 }
 
 impl Default for MarkdownOptions {
@@ -38,6 +44,7 @@ impl Default for MarkdownOptions {
         MarkdownOptions {
             diagram: None,
             list_cap: Some(super::text::LIST_CAP),
+            file: None,
         }
     }
 }
@@ -230,6 +237,7 @@ fn run_title(out: &mut dyn Write, run: &RunInfo, verdict: &str) -> io::Result<()
 
 fn verdict(run: &RunInfo, root_causes: usize) -> String {
     match (run.status, root_causes) {
+        (Status::Running, n) if n > 0 => format!("still running — {n} root cause{} so far", plural(n)),
         (_, n) if n > 0 => format!("{} — {n} root cause{}", run.status, plural(n)),
         (Status::Success, _) => "succeeded".to_owned(),
         (Status::Running, _) => "still running, nothing failed so far".to_owned(),
@@ -243,7 +251,19 @@ fn verdict(run: &RunInfo, root_causes: usize) -> String {
 ///
 /// What writing to `out` returns.
 pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<()> {
-    run_title(out, &r.run, &verdict(&r.run, r.root_causes_count))?;
+    // The heading says what failed first and the most specific thing the
+    // response says about it.
+    let mut heading = verdict(&r.run, r.root_causes_count);
+    if let Some(rc) = r.root_causes.first() {
+        heading.push_str(&format!(": {}", escape(rc.stage.name_or_id())));
+        if let Some(h) = &rc.headline {
+            heading.push_str(&format!(
+                " — {}",
+                escape(first_line(&cut(&shown_text(h), HEADING_CHARS)))
+            ));
+        }
+    }
+    run_title(out, &r.run, &heading)?;
     let cap = opts.list_cap;
     let causes_shown = shown(cap, r.root_causes.len());
     for (i, rc) in r.root_causes[..causes_shown].iter().enumerate() {
@@ -287,14 +307,26 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
         } else {
             writeln!(out, "What the response says:")?;
             writeln!(out)?;
-            let n = shown(cap, rc.evidence.len());
-            for t in &rc.evidence[..n] {
-                writeln!(out, "at {}:", code(&t.path.to_string()))?;
+            // Each distinct text once, with every path it was found at.
+            let groups = rc.evidence_groups();
+            let n = shown(cap, groups.len());
+            for g in &groups[..n] {
+                let paths = shown(cap, g.paths.len());
+                let at: Vec<String> = g.paths[..paths]
+                    .iter()
+                    .map(|p| code(&p.to_string()))
+                    .collect();
+                let more_paths = match g.paths.len() - paths {
+                    0 => String::new(),
+                    m => format!(" and {m} more"),
+                };
+                writeln!(out, "at {}{more_paths}:", at.join(", "))?;
                 writeln!(out)?;
-                code_block(out, "text", &quote(&t.text))?;
+                code_block(out, "text", &quote(&g.text))?;
                 writeln!(out)?;
             }
-            more(out, n, rc.evidence_count)?;
+            let listed: usize = groups[..n].iter().map(|g| g.paths.len()).sum();
+            more(out, listed, rc.evidence_count)?;
         }
         if !rc.reads.is_empty() || !rc.writes.is_empty() {
             for d in &rc.reads {
@@ -327,8 +359,17 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             )?;
             more(out, n, rc.blocked_count)?;
         }
+        if let Some(gate) = quality_gate_of(&r.outcome.run_causes, &rc.stage.id) {
+            writeln!(out, "Held back by the data-quality gate: {}.", escape(&gate))?;
+            writeln!(out)?;
+        }
         if !rc.exports_downstream.is_empty() {
-            writeln!(out, "Exports downstream:")?;
+            // With nothing blocked, the exports below were not held back by it.
+            if rc.blocked_count == 0 {
+                writeln!(out, "Downstream of it, not blocked by it:")?;
+            } else {
+                writeln!(out, "Exports downstream:")?;
+            }
             writeln!(out)?;
             let n = shown(cap, rc.exports_downstream.len());
             for d in &rc.exports_downstream[..n] {
@@ -339,16 +380,44 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
         }
     }
     more(out, causes_shown, r.root_causes_count)?;
-    run_causes(out, &r.outcome.run_causes, cap)?;
+    // A gate that held back a root cause listed above was said there.
+    let listed: Vec<&str> = r.root_causes[..causes_shown]
+        .iter()
+        .map(|rc| rc.stage.id.as_str())
+        .collect();
+    run_causes(out, &not_said_above(&r.outcome.run_causes, &listed), cap)?;
     critical_section(out, &r.outcome.critical_path, cap)?;
-    diagram(out, opts)
+    diagram(out, opts)?;
+    next_lines(out, opts, |f| r.next(f))
 }
 
-fn run_causes(
+/// How much of a quoted text a heading shows.
+const HEADING_CHARS: usize = 160;
+
+/// `text` cut at `max` characters, with `…` where it was cut.
+fn cut(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((at, _)) => Cow::Owned(format!("{}…", &text[..at])),
+    }
+}
+
+/// `**Next:** `command`` lines: real commands to run on this input.
+fn next_lines(
     out: &mut dyn Write,
-    causes: &[crate::cause::RunCause],
-    cap: Option<usize>,
+    opts: &MarkdownOptions,
+    next: impl FnOnce(&str) -> Vec<String>,
 ) -> io::Result<()> {
+    let Some(file) = opts.file.as_deref() else {
+        return Ok(());
+    };
+    for step in next(file) {
+        writeln!(out, "**Next:** {}  ", code(&step))?;
+    }
+    Ok(())
+}
+
+fn run_causes(out: &mut dyn Write, causes: &[&RunCause], cap: Option<usize>) -> io::Result<()> {
     if causes.is_empty() {
         return Ok(());
     }
@@ -453,14 +522,14 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
         let n = shown(opts.list_cap, r.root_causes.len());
         table(
             out,
-            ["root cause", "type", "status", ">blocked", "first message"],
+            ["root cause", "type", "status", ">blocked", "what the response says"],
             r.root_causes[..n].iter().map(|rc| {
                 [
                     cell(&rc.stage),
                     escape(rc.stage.kind_label()).to_string(),
                     rc.stage.status.to_string(),
                     rc.blocked.to_string(),
-                    rc.first_evidence
+                    rc.headline
                         .as_deref()
                         .map_or_else(String::new, |t| escape(&quote(t)).to_string()),
                 ]
@@ -468,9 +537,11 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
         )?;
         more(out, n, r.root_causes_count)?;
     }
-    run_causes(out, &r.outcome.run_causes, opts.list_cap)?;
+    // The table has no room for a gate's counts: every run-level cause.
+    run_causes(out, &not_said_above(&r.outcome.run_causes, &[]), opts.list_cap)?;
     critical_section(out, &r.outcome.critical_path, opts.list_cap)?;
-    diagram(out, opts)
+    diagram(out, opts)?;
+    next_lines(out, opts, |f| r.next(f))
 }
 
 /// The `critical-path` report in Markdown.
@@ -510,7 +581,8 @@ pub fn critical_path(
         }),
     )?;
     more(out, n, r.stages.len())?;
-    diagram(out, opts)
+    diagram(out, opts)?;
+    next_lines(out, opts, |f| r.next(f))
 }
 
 /// The `order` report in Markdown.
@@ -578,7 +650,9 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Resu
     if r.culprits_count > n {
         writeln!(out)?;
     }
-    more(out, n, r.culprits_count)
+    more(out, n, r.culprits_count)?;
+    writeln!(out)?;
+    next_lines(out, opts, |f| r.next(f))
 }
 
 #[cfg(test)]

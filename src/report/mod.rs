@@ -19,6 +19,7 @@
 
 pub mod json;
 pub mod markdown;
+pub mod next;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod text;
@@ -29,7 +30,8 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analysis::{fingerprint_of, Analysis};
-use crate::cause::{EvidenceText, RootCauseLists, RunCause};
+use crate::cause::{EvidenceKind, EvidenceText, RootCauseLists, RunCause};
+use crate::json_path::JsonPath;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::fingerprint::Fingerprint;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
@@ -315,6 +317,9 @@ pub struct RootCause {
     pub evidence: Vec<EvidenceText>,
     /// How many failure texts there are.
     pub evidence_count: usize,
+    /// The most specific of them, which text and Markdown put first (see
+    /// [`headline`]); null when there is none.
+    pub headline: Option<EvidenceText>,
     /// The error fingerprint: the same value for the same failure with other
     /// numbers in its messages; null when the stage has no message.
     pub fingerprint: Option<Fingerprint>,
@@ -355,6 +360,7 @@ impl RootCause {
         let mut ev = a.evidence(s);
         let fingerprint = fingerprint_of(&ev);
         let evidence_count = ev.texts.len();
+        let headline = headline(&ev.texts, instance_depth(a, s)).cloned();
         ev.texts.truncate(limits.keep(evidence_count));
         let RootCauseLists {
             blocked,
@@ -370,6 +376,7 @@ impl RootCause {
             fingerprint,
             evidence: ev.texts,
             evidence_count,
+            headline,
             retry_count: ev.retry_count,
             operator_id: ev.operator_id,
             reads: ev.reads.iter().map(|&d| DataRef::of(g, d)).collect(),
@@ -409,6 +416,115 @@ impl RootCause {
             },
             blast_radius_count: radius_stages.count + radius_data.count,
         }
+    }
+}
+
+/// How many steps the path of a stage's task instance has (its own fields
+/// are one step deeper).
+fn instance_depth(a: &Analysis<'_, '_>, s: StageIx) -> usize {
+    a.graph
+        .stage(s)
+        .instance_index
+        .map_or(0, |i| a.graph.summary().task_instance_path(i).len())
+}
+
+/// The most specific of a stage's failure texts: the one a person should
+/// read first.
+///
+/// A stage's own `message` is usually a generic summary ("Transform failed
+/// after 1 retry"); what went wrong is in an audit or its state ("Rule 7
+/// (Merge columns): column 'order_total' not found…"). So texts rank:
+/// an `error_message` inside an audit or a state first, then a failed
+/// stream entry, then any other text inside an audit, then the stage's own
+/// `error_message`, then its own `message`; within a rank the longer text
+/// first (more specific), then document order. `instance_depth` is the length of the
+/// task instance's path.
+pub fn headline(texts: &[EvidenceText], instance_depth: usize) -> Option<&EvidenceText> {
+    let rank = |t: &EvidenceText| {
+        let nested = t.path.len() > instance_depth + 1;
+        let error = t.path.last_key() == Some("error_message");
+        match (t.kind, nested, error) {
+            (EvidenceKind::Message, true, true) => 0,
+            // One failed stream among several: specific, but the audit's
+            // own error says what the import as a whole ran into.
+            (EvidenceKind::Stream, _, _) => 1,
+            (_, true, false) => 2,
+            (_, false, true) => 3,
+            _ => 4,
+        }
+    };
+    texts
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, t)| (rank(t), std::cmp::Reverse(shown_text(t).chars().count()), *i))
+        .map(|(_, t)| t)
+}
+
+/// A failure text as a person reads it: a failed stream entry (quoted in
+/// JSON as written) as its error message and the stream's name; any other
+/// text as it is.
+pub fn shown_text(t: &EvidenceText) -> Cow<'_, str> {
+    if t.kind != EvidenceKind::Stream {
+        return Cow::Borrowed(&t.text);
+    }
+    let Ok(serde_json::Value::Object(entry)) = serde_json::from_str::<serde_json::Value>(&t.text)
+    else {
+        return Cow::Borrowed(&t.text);
+    };
+    let said = ["error_message", "message", "error"]
+        .iter()
+        .find_map(|k| entry.get(*k).and_then(|v| v.as_str()).filter(|m| !m.is_empty()));
+    let name = ["name", "stream_name", "catalog_stream_id"]
+        .iter()
+        .find_map(|k| entry.get(*k).and_then(|v| v.as_str()))
+        .map(str::to_owned)
+        .or_else(|| match t.path.segments().last() {
+            Some(crate::json_path::Segment::Index(i)) => Some(format!("#{i}")),
+            Some(other) => other.key().map(str::to_owned),
+            None => None,
+        });
+    match (said, name) {
+        (Some(said), Some(name)) => Cow::Owned(format!("{said} (stream {name})")),
+        (Some(said), None) => Cow::Owned(said.to_owned()),
+        _ => Cow::Borrowed(&t.text),
+    }
+}
+
+/// One distinct failure text of a root cause and every path it was found
+/// at: how text and Markdown show the evidence (the JSON keeps each text
+/// with its path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceGroup<'r> {
+    /// The text as a person reads it ([`shown_text`]).
+    pub text: Cow<'r, str>,
+    /// Every path where the response holds it, in document order.
+    pub paths: Vec<&'r JsonPath>,
+}
+
+impl RootCause {
+    /// The evidence as a person reads it: each distinct text once with all
+    /// its paths, the [`headline`] first, the others in document order.
+    pub fn evidence_groups(&self) -> Vec<EvidenceGroup<'_>> {
+        let mut groups: Vec<EvidenceGroup<'_>> = Vec::new();
+        // Evidence lists are capped (1,000), so a linear search is bounded.
+        for t in &self.evidence {
+            let text = shown_text(t);
+            match groups.iter_mut().find(|g| g.text == text) {
+                Some(g) => g.paths.push(&t.path),
+                None => groups.push(EvidenceGroup {
+                    text,
+                    paths: vec![&t.path],
+                }),
+            }
+        }
+        if let Some(h) = &self.headline {
+            let lead = shown_text(h);
+            if let Some(at) = groups.iter().position(|g| g.text == lead) {
+                let g = groups.remove(at);
+                groups.insert(0, g);
+            }
+        }
+        groups
     }
 }
 
@@ -703,8 +819,11 @@ pub struct RootCauseBrief {
     /// The stage.
     #[serde(flatten)]
     pub stage: StageRef,
-    /// The first failure text, if any.
+    /// The first failure text in document order, if any.
     pub first_evidence: Option<String>,
+    /// The most specific failure text (see [`headline`]): what the summary
+    /// shows.
+    pub headline: Option<String>,
     /// How many stages it blocked.
     pub blocked: usize,
     /// The error fingerprint.
@@ -757,6 +876,8 @@ impl Summary {
                 RootCauseBrief {
                     stage: StageRef::of(g, s),
                     fingerprint: fingerprint_of(&ev),
+                    headline: headline(&ev.texts, instance_depth(a, s))
+                        .map(|t| shown_text(t).into_owned()),
                     first_evidence: ev.texts.into_iter().next().map(|t| t.text),
                     blocked: lists.blocked.count,
                 }

@@ -13,20 +13,24 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::{
-    human_duration, plural, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary,
+    shown_text, human_duration, plural, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary,
     Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
+use crate::cause::RunCause;
 use crate::model::Timestamp;
 use crate::status::Status;
 
 /// How to render text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextOptions {
     /// Use ANSI colours for statuses and headings.
     pub color: bool,
     /// The most entries a list shows (then "… and N more"); `None` shows
     /// every one (the CLI's `--all`). Default 20: one screen per list.
     pub list_cap: Option<usize>,
+    /// The input as the reader named it, for the `Next:` lines (real
+    /// commands to run next); `None` leaves them out.
+    pub file: Option<String>,
 }
 
 impl Default for TextOptions {
@@ -34,6 +38,7 @@ impl Default for TextOptions {
         TextOptions {
             color: false,
             list_cap: Some(LIST_CAP),
+            file: None,
         }
     }
 }
@@ -327,7 +332,11 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         writeln!(
             out,
             "{}",
-            p.bold(format_args!("Why it failed: {n} root cause{}", plural(n)))
+            p.bold(format_args!(
+                "{}: {n} root cause{}",
+                why_heading(r.run.status),
+                plural(n)
+            ))
         )?;
     }
 
@@ -335,13 +344,18 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
     let causes_shown = shown(cap, r.root_causes.len());
     for (i, rc) in r.root_causes.iter().take(causes_shown).enumerate() {
         writeln!(out)?;
-        writeln!(
+        write!(
             out,
             "{}. {} {}",
             i + 1,
             p.bold(stage_title(&rc.stage)),
             p.status(rc.stage.status)
         )?;
+        // The most specific text leads, on the first line.
+        if let Some(h) = &rc.headline {
+            write!(out, ": {}", one_line(first_line(&quote(&shown_text(h)))))?;
+        }
+        writeln!(out)?;
         let mut when = Vec::new();
         match (rc.started_ms, rc.completed_ms) {
             (Some(s0), Some(s1)) => when.push(format!(
@@ -372,14 +386,23 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
             writeln!(out, "   The response holds no message for this stage.")?;
         } else {
             writeln!(out, "   What the response says:")?;
-            for t in &rc.evidence {
-                writeln!(out, "     • {}", block(&t.text, 7))?;
-                writeln!(
-                    out,
-                    "       {}",
-                    p.dim(format_args!("at {}", one_line(&t.path.to_string())))
-                )?;
+            // Each distinct text once, with every path it was found at.
+            let groups = rc.evidence_groups();
+            let n = shown(cap, groups.len());
+            for g in &groups[..n] {
+                writeln!(out, "     • {}", block(&quote(&g.text), 7))?;
+                let paths = shown(cap, g.paths.len());
+                for path in &g.paths[..paths] {
+                    writeln!(
+                        out,
+                        "       {}",
+                        p.dim(format_args!("at {}", one_line(&path.to_string())))
+                    )?;
+                }
+                more(out, "       ", paths, g.paths.len())?;
             }
+            let listed: usize = groups[..n].iter().map(|g| g.paths.len()).sum();
+            more(out, "     ", listed, rc.evidence_count)?;
         }
         if !rc.reads.is_empty() || !rc.writes.is_empty() {
             writeln!(out, "   Data:")?;
@@ -401,8 +424,17 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
             }
             more(out, "     ", n, rc.blocked_count)?;
         }
+        if let Some(gate) = quality_gate_of(&r.outcome.run_causes, &rc.stage.id) {
+            writeln!(out, "   Held back by the data-quality gate: {gate}")?;
+        }
         if !rc.exports_downstream.is_empty() {
-            write!(out, "   Exports downstream: ")?;
+            // With nothing blocked, the exports below were not held back by it.
+            let lead = if rc.blocked_count == 0 {
+                "Downstream of it, not blocked by it"
+            } else {
+                "Exports downstream"
+            };
+            write!(out, "   {lead}: ")?;
             let n = shown(cap, rc.exports_downstream.len());
             for (i, d) in rc.exports_downstream[..n].iter().enumerate() {
                 if i > 0 {
@@ -425,11 +457,17 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         more(out, "", causes_shown, r.root_causes_count)?;
     }
 
-    if !r.outcome.run_causes.is_empty() {
+    // A gate that held back a root cause listed above was said there.
+    let listed: Vec<&str> = r.root_causes[..causes_shown]
+        .iter()
+        .map(|rc| rc.stage.id.as_str())
+        .collect();
+    let run_causes = not_said_above(&r.outcome.run_causes, &listed);
+    if !run_causes.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", p.bold("Run-level causes:"))?;
-        let n = shown(cap, r.outcome.run_causes.len());
-        for c in &r.outcome.run_causes[..n] {
+        let n = shown(cap, run_causes.len());
+        for c in &run_causes[..n] {
             writeln!(
                 out,
                 "  • {}: {}",
@@ -437,10 +475,76 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
                 one_line(&c.to_string())
             )?;
         }
-        more(out, "  ", n, r.outcome.run_causes.len())?;
+        more(out, "  ", n, run_causes.len())?;
     }
     writeln!(out)?;
-    critical_section(out, &r.outcome.critical_path, &p, cap)
+    critical_section(out, &r.outcome.critical_path, &p, cap)?;
+    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
+}
+
+/// What the `why` heading says the run did.
+pub(crate) fn why_heading(status: Status) -> &'static str {
+    match status {
+        Status::Stopped => "Why it stopped",
+        Status::Killed => "Why it was killed",
+        Status::Running | Status::Created => "Where it stands",
+        _ => "Why it failed",
+    }
+}
+
+/// The first line of a text.
+pub(crate) fn first_line(text: &str) -> &str {
+    let line = text.split('\n').next().unwrap_or(text);
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// The run-level causes, less the data-quality gates of the root causes
+/// `listed` (each says so where it is listed).
+pub(crate) fn not_said_above<'c>(causes: &'c [RunCause], listed: &[&str]) -> Vec<&'c RunCause> {
+    causes
+        .iter()
+        .filter(|c| !matches!(c, RunCause::QualityGate { stage, .. } if listed.contains(&stage.as_str())))
+        .collect()
+}
+
+/// The counts of the data-quality gate that held back export stage `id`.
+pub(crate) fn quality_gate_of(causes: &[RunCause], id: &str) -> Option<String> {
+    causes.iter().find_map(|c| match c {
+        RunCause::QualityGate {
+            stage,
+            valid,
+            invalid,
+            missing,
+            ..
+        } if stage == id => {
+            let n = |c: &Option<i64>| c.map_or_else(|| "?".to_owned(), |c| c.to_string());
+            Some(format!(
+                "{} valid, {} invalid, {} missing values (stop export if quality < 100%)",
+                n(valid),
+                n(invalid),
+                n(missing)
+            ))
+        }
+        _ => None,
+    })
+}
+
+/// `Next:` lines: real commands to run on this input.
+fn next_lines(
+    out: &mut dyn Write,
+    p: &Paint,
+    file: Option<&str>,
+    next: impl FnOnce(&str) -> Vec<String>,
+) -> io::Result<()> {
+    let Some(file) = file else { return Ok(()) };
+    let steps = next(file);
+    if !steps.is_empty() {
+        writeln!(out)?;
+    }
+    for step in steps {
+        writeln!(out, "{} {}", p.bold("Next:"), one_line(&step))?;
+    }
+    Ok(())
 }
 
 /// The `why --stage` report: the stage's culprits and a path from each.
@@ -483,7 +587,7 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
         writeln!(out)?;
     }
     more(out, "  ", n, r.culprits_count)?;
-    Ok(())
+    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
 }
 
 /// The `order` report: stages in topological order with their levels.
@@ -524,7 +628,8 @@ pub fn order(out: &mut dyn Write, r: &Order, opts: TextOptions) -> io::Result<()
         Some((4, &statuses)),
         &p,
         3,
-    )
+    )?;
+    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
 }
 
 /// The `critical-path` report: the path, every stage's timing, and the
@@ -575,7 +680,8 @@ pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -
         &p,
         0,
     )?;
-    more(out, "", n, r.stages.len())
+    more(out, "", n, r.stages.len())?;
+    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
 }
 
 fn critical_section(
@@ -671,30 +777,42 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
         writeln!(out, "{}", p.bold("Root causes:"))?;
         let n = shown(opts.list_cap, r.root_causes.len());
         for rc in &r.root_causes[..n] {
-            writeln!(
+            write!(
                 out,
-                "  • {} {} — blocked {} stage{}",
+                "  • {} {} — ",
                 stage_title(&rc.stage),
                 p.status(rc.stage.status),
-                rc.blocked,
-                plural(rc.blocked)
             )?;
-            if let Some(first) = &rc.first_evidence {
-                writeln!(out, "    {}", block(&quote(first), 4))?;
+            match rc.blocked {
+                0 => writeln!(out, "blocked nothing downstream")?,
+                b => writeln!(out, "blocked {b} stage{} downstream", plural(b))?,
+            }
+            if let Some(lead) = &rc.headline {
+                writeln!(out, "    {}", block(&quote(lead), 4))?;
+            }
+            if let Some(gate) = quality_gate_of(&r.outcome.run_causes, &rc.stage.id) {
+                writeln!(out, "    held back by the data-quality gate: {gate}")?;
             }
         }
         more(out, "  ", n, r.root_causes_count)?;
     }
-    if !r.outcome.run_causes.is_empty() {
+    // A gate that held back a root cause listed above was said there.
+    let listed: Vec<&str> = r.root_causes[..shown(opts.list_cap, r.root_causes.len())]
+        .iter()
+        .map(|rc| rc.stage.id.as_str())
+        .collect();
+    let run_causes = not_said_above(&r.outcome.run_causes, &listed);
+    if !run_causes.is_empty() {
         writeln!(out, "{}", p.bold("Run-level causes:"))?;
-        let n = shown(opts.list_cap, r.outcome.run_causes.len());
-        for c in &r.outcome.run_causes[..n] {
+        let n = shown(opts.list_cap, run_causes.len());
+        for c in &run_causes[..n] {
             writeln!(out, "  • {}", one_line(&c.to_string()))?;
         }
-        more(out, "  ", n, r.outcome.run_causes.len())?;
+        more(out, "  ", n, run_causes.len())?;
     }
     writeln!(out)?;
-    critical_section(out, &r.outcome.critical_path, &p, opts.list_cap)
+    critical_section(out, &r.outcome.critical_path, &p, opts.list_cap)?;
+    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
 }
 
 /// Renders a report into a `String` with one of the writers above.

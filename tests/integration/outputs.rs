@@ -31,9 +31,14 @@ const REPORTS: [(&str, &[&str]); 15] = [
 ];
 
 fn output(args: &[&str], file: &std::path::Path) -> String {
+    // Run from the project root with the fixture's relative path, as a
+    // reader would: the `Next:` lines quote it.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let relative = file.strip_prefix(root).unwrap_or(file);
     let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+        .current_dir(root)
         .args(args)
-        .arg(file)
+        .arg(relative)
         .args(["--quiet", "--color", "never"])
         .output()
         .expect("binary runs");

@@ -200,7 +200,8 @@ fn markdown_renders_as_a_forge_would_show_it() {
         "--diagram",
     ]);
     let page = html(&md);
-    assert!(page.contains("<h3>Run <code>14057000007570028</code> of Daily sales sync: failed — 1 root cause</h3>"), "{page}");
+    // The heading: the verdict, what failed first, and its most specific message.
+    assert!(page.contains("<h3>Run <code>14057000007570028</code> of Daily sales sync: failed — 1 root cause: Join contacts with orders — Rule 7 (Merge columns): column 'order_total' not found in dataset 'shop.orders'</h3>"), "{page}");
     assert!(page.contains("<h4>1. <strong>Join contacts with orders</strong> (transform, id <code>14057000007570152</code>) — failed</h4>"), "{page}");
     // Evidence in code blocks, blocked stages and the critical path in tables.
     assert!(page.contains("<pre><code class=\"language-text\">Rule 7 (Merge columns): column 'order_total' not found in dataset 'shop.orders'\n</code></pre>"), "{page}");

@@ -1,0 +1,93 @@
+//! What to run next: one or two real commands for the input at hand, at
+//! the end of every text and Markdown report.
+
+use super::{CriticalPath, Order, Summary, Trace, Why};
+
+/// `text` quoted for a POSIX shell when it needs it.
+pub fn shell_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_./-:@%+=,".contains(&b));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// The lineage diagram of the run, as a picture.
+fn diagram(file: &str) -> String {
+    format!("dataprep-lineage dot {file} --view lineage | dot -Tsvg > run.svg")
+}
+
+impl Why {
+    /// What to run after `why`: trace a stage the first root cause
+    /// blocked, and draw the run.
+    pub fn next(&self, file: &str) -> Vec<String> {
+        let file = shell_quote(file);
+        let blocked = self
+            .root_causes
+            .iter()
+            .find_map(|rc| rc.blocked_stages.first());
+        let mut steps = Vec::new();
+        match blocked {
+            Some(stage) => steps.push(format!(
+                "dataprep-lineage why {file} --stage {}   # what held it back",
+                shell_quote(&stage.id)
+            )),
+            None if self.root_causes.is_empty() => {
+                steps.push(format!("dataprep-lineage critical-path {file}   # where the time went"));
+            }
+            None => {}
+        }
+        steps.push(diagram(&file));
+        steps
+    }
+}
+
+impl Summary {
+    /// What to run after `summary`: the full explanation, or the timing.
+    pub fn next(&self, file: &str) -> Vec<String> {
+        let file = shell_quote(file);
+        if self.root_causes_count > 0 || !self.outcome.run_causes.is_empty() {
+            vec![format!("dataprep-lineage why {file}   # every message, what it blocked")]
+        } else {
+            vec![format!("dataprep-lineage critical-path {file}   # where the time went")]
+        }
+    }
+}
+
+impl CriticalPath {
+    /// What to run after `critical-path`: the picture, critical path marked.
+    pub fn next(&self, file: &str) -> Vec<String> {
+        vec![diagram(&shell_quote(file))]
+    }
+}
+
+impl Order {
+    /// What to run after `order`: why the run ended as it did.
+    pub fn next(&self, file: &str) -> Vec<String> {
+        vec![format!("dataprep-lineage why {}", shell_quote(file))]
+    }
+}
+
+impl Trace {
+    /// What to run after `why --stage`: the culprit's own story.
+    pub fn next(&self, file: &str) -> Vec<String> {
+        vec![format!("dataprep-lineage why {}   # every root cause with its messages", shell_quote(file))]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn quotes_only_what_a_shell_would_split() {
+        assert_eq!(shell_quote("fixtures/run.json"), "fixtures/run.json");
+        assert_eq!(shell_quote("my run.json"), "'my run.json'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}
