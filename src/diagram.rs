@@ -3,12 +3,13 @@
 //! The DOT and Mermaid writers draw the same picture; this module decides it
 //! once: which nodes (stages only, or stages with their data), in what order
 //! (stages in topological order, then data nodes by kind and first mention),
-//! with what label lines, status and marks (root cause, critical path), and
-//! which edges. Node names in the output are generated (`s0`, `d0`), never
+//! with what label lines, status and marks (root cause, blocked, critical
+//! path), and which edges — of the whole run, or of the part a [`Focus`]
+//! keeps (a 300-stage diagram is past what Mermaid draws by default). Node names in the output are generated (`s0`, `d0`), never
 //! taken from the input.
 
 use crate::analysis::Analysis;
-use crate::graph::{DataKind, EdgeKind, LineageGraph, Node};
+use crate::graph::{DataKind, EdgeKind, LineageGraph, Node, StageIx};
 use crate::limits::short;
 use crate::report::human_duration;
 use crate::status::Status;
@@ -32,6 +33,19 @@ pub enum Shape {
     Data(DataKind),
 }
 
+/// Which part of the run a diagram shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    /// Every stage.
+    #[default]
+    All,
+    /// What the failure touched: the root causes, the stages they blocked,
+    /// the parents of both (what fed them), and the critical path.
+    Failure,
+    /// One stage with its ancestors and descendants.
+    Stage(StageIx),
+}
+
 /// One node of a diagram.
 #[derive(Debug, Clone)]
 pub struct DiagramNode {
@@ -45,6 +59,11 @@ pub struct DiagramNode {
     pub shape: Shape,
     /// A root cause of the run.
     pub root_cause: bool,
+    /// Blocked: it has culprits upstream (it never ran, or failed, because
+    /// of them).
+    pub blocked: bool,
+    /// A placeholder for an id no task instance has.
+    pub placeholder: bool,
     /// On the critical path.
     pub critical: bool,
 }
@@ -73,19 +92,69 @@ pub struct Diagram {
     pub edges: Vec<DiagramEdge>,
 }
 
-/// Lays out the diagram of an analysed run.
-pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
-    let g: &LineageGraph<'_> = a.graph;
-    let stages = g.stages();
-    let mut node_of_stage = vec![usize::MAX; stages.len()];
-    let mut root = vec![false; stages.len()];
-    for &s in a.causes.root_causes() {
-        root[s.index()] = true;
+/// The stages a focus keeps. O(V + E).
+fn kept_stages(a: &Analysis<'_, '_>, focus: Focus) -> Vec<bool> {
+    let g = a.graph;
+    let n = g.stage_count();
+    match focus {
+        Focus::All => vec![true; n],
+        Focus::Failure => {
+            let mut keep = vec![false; n];
+            for s in g.stage_indices() {
+                if a.causes.has_culprits(s) {
+                    keep[s.index()] = true;
+                    for p in g.parents(s) {
+                        keep[p.index()] = true;
+                    }
+                }
+            }
+            for &s in a.timing.critical_path() {
+                keep[s.index()] = true;
+            }
+            keep
+        }
+        Focus::Stage(stage) => {
+            let mut keep = vec![false; n];
+            keep[stage.index()] = true;
+            for up in [true, false] {
+                let mut stack = vec![stage];
+                while let Some(s) = stack.pop() {
+                    let next: Vec<StageIx> = if up {
+                        g.parents(s).collect()
+                    } else {
+                        g.children(s).collect()
+                    };
+                    for m in next {
+                        if !keep[m.index()] {
+                            keep[m.index()] = true;
+                            stack.push(m);
+                        }
+                    }
+                }
+            }
+            keep
+        }
     }
+}
+
+/// Lays out the diagram of an analysed run, every stage.
+pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
+    layout_focused(a, view, Focus::All)
+}
+
+/// Lays out the diagram of the part of an analysed run that `focus` keeps
+/// (in the lineage view, with the data nodes those stages touch).
+pub fn layout_focused(a: &Analysis<'_, '_>, view: View, focus: Focus) -> Diagram {
+    let g: &LineageGraph<'_> = a.graph;
+    let keep = kept_stages(a, focus);
+    let mut node_of_stage = vec![usize::MAX; g.stage_count()];
 
     let mut nodes = Vec::new();
-    for (i, &s) in a.order.stages().iter().enumerate() {
-        let st = &stages[s.index()];
+    for &s in a.order.stages() {
+        if !keep[s.index()] {
+            continue;
+        }
+        let st = g.stage(s);
         node_of_stage[s.index()] = nodes.len();
         let mut lines = vec![st.shown_name().unwrap_or(st.shown_id()).to_owned()];
         let kind = if st.is_placeholder() {
@@ -99,22 +168,40 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
             facts.push_str(&format!(" · {}", human_duration(d)));
         }
         lines.push(facts);
-        if root[s.index()] {
+        let root_cause = a.causes.is_root_cause(s);
+        let blocked = !root_cause && a.causes.has_culprits(s);
+        if root_cause {
             lines.push("ROOT CAUSE".to_owned());
+        } else if blocked {
+            lines.push("BLOCKED".to_owned());
         }
         nodes.push(DiagramNode {
-            name: format!("s{i}"),
+            name: format!("s{}", nodes.len()),
             lines,
             status: st.status(),
             shape: Shape::Stage,
-            root_cause: root[s.index()],
+            root_cause,
+            blocked,
+            placeholder: st.is_placeholder(),
             critical: a.timing.is_critical(s),
         });
     }
 
     let mut node_of_data = vec![usize::MAX; g.data_nodes().len()];
     if view == View::Lineage {
-        let mut data: Vec<usize> = (0..g.data_nodes().len()).collect();
+        // The data nodes the kept stages touch.
+        let mut touched = vec![false; g.data_nodes().len()];
+        for (from, to, _) in g.edges() {
+            match (from, to) {
+                (Node::Data(d), Node::Stage(s)) | (Node::Stage(s), Node::Data(d))
+                    if keep[s.index()] =>
+                {
+                    touched[d.index()] = true
+                }
+                _ => {}
+            }
+        }
+        let mut data: Vec<usize> = (0..g.data_nodes().len()).filter(|&d| touched[d]).collect();
         data.sort_by_key(|&d| (g.data_nodes()[d].kind, d));
         for (i, d) in data.into_iter().enumerate() {
             let node = &g.data_nodes()[d];
@@ -131,6 +218,8 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
                 status: Status::of(node.status),
                 shape: Shape::Data(node.kind),
                 root_cause: false,
+                blocked: false,
+                placeholder: false,
                 critical: false,
             });
         }
@@ -139,9 +228,12 @@ pub fn layout(a: &Analysis<'_, '_>, view: View) -> Diagram {
     let mut edges: Vec<DiagramEdge> = g
         .edges()
         .filter_map(|(from, to, kind)| {
-            let pos = |n: Node| match n {
-                Node::Stage(s) => Some(node_of_stage[s.index()]),
-                Node::Data(d) => Some(node_of_data[d.index()]).filter(|&p| p != usize::MAX),
+            let pos = |n: Node| {
+                match n {
+                    Node::Stage(s) => Some(node_of_stage[s.index()]),
+                    Node::Data(d) => Some(node_of_data[d.index()]),
+                }
+                .filter(|&p| p != usize::MAX)
             };
             let critical = match (from, to) {
                 (Node::Stage(f), Node::Stage(t)) => a.timing.is_critical_step(f, t),

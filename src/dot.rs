@@ -8,14 +8,15 @@
 use std::io::{self, Write};
 
 use crate::analysis::Analysis;
-use crate::diagram::{self, Diagram, Shape, View, CRITICAL};
+use crate::diagram::{self, Diagram, DiagramNode, Focus, Shape, View, CRITICAL};
 use crate::graph::{DataKind, EdgeKind};
 use crate::status::Status;
 
 /// Escapes text for a double-quoted DOT string used as a label: `"` and `\`
 /// are escaped, `&` is written `&amp;` (Graphviz decodes entities in labels),
-/// a newline becomes DOT's `\n` line break, `\r` is dropped, and other control
-/// characters become U+FFFD (Graphviz and SVG cannot carry them).
+/// a newline becomes DOT's `\n` line break, `\r` is dropped, a tab is a
+/// space, and other control characters become U+FFFD (Graphviz and SVG
+/// cannot carry them).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -27,6 +28,7 @@ pub fn escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
+            '\t' => out.push(' '),
             c if c.is_control() => out.push('\u{FFFD}'),
             c => out.push(c),
         }
@@ -45,17 +47,73 @@ pub fn render(a: &Analysis<'_, '_>, view: View) -> String {
 ///
 /// What writing to `out` returns.
 pub fn write(out: &mut dyn Write, a: &Analysis<'_, '_>, view: View) -> io::Result<()> {
-    write_diagram(out, &diagram::layout(a, view), view)
+    write_focused(out, a, view, Focus::All)
 }
 
-fn write_diagram(out: &mut dyn Write, d: &Diagram, view: View) -> io::Result<()> {
+/// Writes the part of the run's diagram that `focus` keeps as DOT.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn write_focused(
+    out: &mut dyn Write,
+    a: &Analysis<'_, '_>,
+    view: View,
+    focus: Focus,
+) -> io::Result<()> {
+    write_diagram(out, &diagram::layout_focused(a, view, focus))
+}
+
+/// The attributes of one node: its label, one fill, one border colour (the
+/// critical path's orange wins over the status colour), one style, and the
+/// double border of a root cause.
+fn node_attrs(n: &DiagramNode) -> String {
+    let label: Vec<String> = n.lines.iter().map(|l| escape(l)).collect();
+    let border = if n.critical {
+        CRITICAL
+    } else {
+        n.status.border()
+    };
+    let mut attrs = format!(
+        "label=\"{}\", fillcolor=\"{}\", color=\"{border}\"",
+        label.join("\\n"),
+        n.status.fill()
+    );
+    let shape = match n.shape {
+        Shape::Stage => None,
+        Shape::Data(DataKind::Source) => Some("cylinder"),
+        Shape::Data(DataKind::RawDataset) => Some("note"),
+        Shape::Data(DataKind::Dataset) => Some("folder"),
+        Shape::Data(DataKind::ExportTarget) => Some("box3d"),
+    };
+    if let Some(shape) = shape {
+        attrs.push_str(&format!(", shape={shape}"));
+    }
+    let style = match (n.shape, n.blocked || n.placeholder) {
+        (Shape::Stage, true) => "rounded,filled,dashed",
+        (Shape::Stage, false) => "rounded,filled",
+        (Shape::Data(_), true) => "filled,dashed",
+        (Shape::Data(_), false) => "filled",
+    };
+    attrs.push_str(&format!(", style=\"{style}\""));
+    match (n.root_cause, n.critical) {
+        (true, _) => attrs.push_str(", penwidth=3, peripheries=2"),
+        (false, true) => attrs.push_str(", penwidth=2.5"),
+        _ => {}
+    }
+    attrs
+}
+
+fn write_diagram(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
     out.write_all("digraph lineage {\n".as_bytes())?;
     writeln!(
         out,
         "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=\"{}\"];",
         escape(&d.title)
     )?;
-    out.write_all("  node [fontname=\"Helvetica\", fontsize=10, shape=box, style=\"rounded,filled\", penwidth=1.2];\n".as_bytes())?;
+    out.write_all(
+        "  node [fontname=\"Helvetica\", fontsize=10, shape=box, penwidth=1.2];\n".as_bytes(),
+    )?;
     out.write_all("  edge [color=\"#616161\", arrowsize=0.7];\n".as_bytes())?;
 
     let data_group = |kind: DataKind| match kind {
@@ -65,28 +123,7 @@ fn write_diagram(out: &mut dyn Write, d: &Diagram, view: View) -> io::Result<()>
     };
     let mut groups: Vec<(&str, &str, Vec<String>)> = Vec::new();
     for n in &d.nodes {
-        let (fill, border) = (n.status.fill(), n.status.border());
-        let label: Vec<String> = n.lines.iter().map(|l| escape(l)).collect();
-        let mut attrs = format!(
-            "label=\"{}\", fillcolor=\"{fill}\", color=\"{border}\"",
-            label.join("\\n")
-        );
-        match n.shape {
-            Shape::Stage => {}
-            Shape::Data(DataKind::Source) => attrs.push_str(", shape=cylinder, style=filled"),
-            Shape::Data(DataKind::RawDataset) => attrs.push_str(", shape=note, style=filled"),
-            Shape::Data(DataKind::Dataset) => attrs.push_str(", shape=folder, style=filled"),
-            Shape::Data(DataKind::ExportTarget) => attrs.push_str(", shape=box3d, style=filled"),
-        }
-        if n.status == Status::Unknown && n.shape == Shape::Stage {
-            attrs.push_str(", style=\"rounded,filled,dashed\"");
-        }
-        if n.root_cause {
-            attrs.push_str(", penwidth=3, peripheries=2");
-        } else if n.critical {
-            attrs.push_str(&format!(", penwidth=2.5, color=\"{CRITICAL}\""));
-        }
-        let line = format!("{} [{attrs}];", n.name);
+        let line = format!("{} [{}];", n.name, node_attrs(n));
         match n.shape {
             Shape::Data(kind) if data_group(kind).is_some() => {
                 let (id, title) = data_group(kind).unwrap_or(("data", "Data"));
@@ -95,9 +132,7 @@ fn write_diagram(out: &mut dyn Write, d: &Diagram, view: View) -> io::Result<()>
                     None => groups.push((id, title, vec![line])),
                 }
             }
-            _ => {
-                writeln!(out, "  {line}")?;
-            }
+            _ => writeln!(out, "  {line}")?,
         }
     }
     for (id, title, lines) in &groups {
@@ -127,39 +162,78 @@ fn write_diagram(out: &mut dyn Write, d: &Diagram, view: View) -> io::Result<()>
             writeln!(out, "  {from} -> {to} [{}];", attrs.join(", "))?;
         }
     }
+    legend(out, d)?;
+    out.write_all("}\n".as_bytes())
+}
 
-    // Legend: one swatch per status, plus the marks.
-    out.write_all("  subgraph cluster_legend {\n".as_bytes())?;
-    out.write_all(
-        "    label=\"Legend\"; style=\"rounded\"; color=\"#bdbdbd\"; fontsize=10;\n".as_bytes(),
-    )?;
-    out.write_all("    node [fontsize=9, width=0, height=0, margin=\"0.08,0.04\"];\n".as_bytes())?;
-    for (i, status) in Status::ALL.iter().enumerate() {
-        writeln!(
-            out,
-            "    legend{i} [label=\"{status}\", fillcolor=\"{}\", color=\"{}\"];",
-            status.fill(),
-            status.border()
-        )?;
+/// The legend: one node holding a table (so it takes one rank, not a row
+/// of ranks wider than the graph), explaining only what the diagram shows —
+/// the statuses present, the shapes of the data present, the marks and the
+/// edge styles used.
+fn legend(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
+    let mut rows: Vec<String> = Vec::new();
+    let cell = |fill: &str, border: &str, style: &str, text: &str| {
+        format!(
+            "<tr><td bgcolor=\"{fill}\" color=\"{border}\" border=\"1\" width=\"18\" style=\"{style}\"></td><td align=\"left\">{text}</td></tr>"
+        )
+    };
+    for status in Status::ALL {
+        if d.nodes.iter().any(|n| n.status == status) {
+            rows.push(cell(
+                status.fill(),
+                status.border(),
+                "rounded",
+                status.label(),
+            ));
+        }
     }
-    out.write_all("    legend_root [label=\"root cause\", fillcolor=\"#ffffff\", color=\"#212121\", penwidth=3, peripheries=2];\n".as_bytes())?;
-    writeln!(out, "    legend_critical [label=\"critical path\", fillcolor=\"#ffffff\", color=\"{CRITICAL}\", penwidth=2.5];")?;
-    if view == View::Lineage {
-        out.write_all(
-            "    legend_data [label=\"data flow (dashed edge)\", shape=plaintext, style=\"\"];\n"
-                .as_bytes(),
-        )?;
+    let mut shapes = Vec::new();
+    for (kind, shape) in [
+        (DataKind::Source, "cylinder: source"),
+        (DataKind::RawDataset, "note: raw dataset"),
+        (DataKind::Dataset, "folder: dataset"),
+        (DataKind::ExportTarget, "box3d: export target"),
+    ] {
+        if d.nodes.iter().any(|n| n.shape == Shape::Data(kind)) {
+            shapes.push(shape);
+        }
     }
-    let names: Vec<String> = (0..Status::ALL.len())
-        .map(|i| format!("legend{i}"))
-        .collect();
+    if !shapes.is_empty() {
+        rows.push(format!(
+            "<tr><td colspan=\"2\" align=\"left\">{}<br align=\"left\"/></td></tr>",
+            shapes.join("<br align=\"left\"/>")
+        ));
+    }
+    let mut marks = Vec::new();
+    if d.nodes.iter().any(|n| n.root_cause) {
+        marks.push("double border: root cause");
+    }
+    if d.nodes.iter().any(|n| n.blocked) {
+        marks.push("dashed border: blocked by a failure upstream");
+    }
+    if d.nodes.iter().any(|n| n.critical) {
+        marks.push("orange: critical path");
+    }
+    if d.edges.iter().any(|e| e.kind != EdgeKind::DependsOn) {
+        marks.push("dashed arrow: data flow; solid: runs after");
+    }
+    if !marks.is_empty() {
+        rows.push(format!(
+            "<tr><td colspan=\"2\" align=\"left\">{}<br align=\"left\"/></td></tr>",
+            marks.join("<br align=\"left\"/>")
+        ));
+    }
+    writeln!(out, "  subgraph cluster_legend {{")?;
     writeln!(
         out,
-        "    {} -> legend_root -> legend_critical [style=invis];",
-        names.join(" -> ")
+        "    label=\"Legend\"; style=\"rounded\"; color=\"#bdbdbd\"; fontsize=10;"
     )?;
-    out.write_all("  }\n".as_bytes())?;
-    out.write_all("}\n".as_bytes())
+    writeln!(
+        out,
+        "    legend [shape=plaintext, fontsize=9, label=<<table border=\"0\" cellspacing=\"2\" cellpadding=\"2\">{}</table>>];",
+        rows.concat()
+    )?;
+    out.write_all("  }\n".as_bytes())
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use crate::analysis::Analysis;
-use crate::diagram::{self, Shape, View, CRITICAL};
+use crate::diagram::{self, Focus, Shape, View, CRITICAL};
 use crate::graph::{DataKind, EdgeKind};
 use crate::status::Status;
 
@@ -41,7 +41,22 @@ pub fn render(a: &Analysis<'_, '_>, view: View) -> String {
 ///
 /// What writing to `out` returns.
 pub fn write(out: &mut dyn Write, a: &Analysis<'_, '_>, view: View) -> io::Result<()> {
-    let d = diagram::layout(a, view);
+    write_focused(out, a, view, Focus::All)
+}
+
+/// Writes the part of the run's diagram that `focus` keeps as a Mermaid
+/// flowchart.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn write_focused(
+    out: &mut dyn Write,
+    a: &Analysis<'_, '_>,
+    view: View,
+    focus: Focus,
+) -> io::Result<()> {
+    let d = diagram::layout_focused(a, view, focus);
     writeln!(out, "---\ntitle: \"{}\"\n---", escape(&d.title))?;
     out.write_all("flowchart LR\n".as_bytes())?;
     for n in &d.nodes {
@@ -54,14 +69,19 @@ pub fn write(out: &mut dyn Write, a: &Analysis<'_, '_>, view: View) -> io::Resul
             Shape::Data(DataKind::Dataset) => ("[\"", "\"]"),
             Shape::Data(DataKind::ExportTarget) => ("[[\"", "\"]]"),
         };
-        let mut class = n.status.label().to_owned();
-        if n.root_cause {
-            class.push_str(",rootcause");
-        } else if n.critical {
-            class.push_str(",critical");
-        }
         writeln!(out, "  {}{open}{label}{close}", n.name)?;
-        writeln!(out, "  class {} {class}", n.name)?;
+        // One class a statement: `class s1 failed,rootcause` would name one
+        // class called "failed,rootcause", and draw neither.
+        writeln!(out, "  class {} {}", n.name, n.status.label())?;
+        for (mark, on) in [
+            ("rootcause", n.root_cause),
+            ("blocked", n.blocked),
+            ("critical", n.critical),
+        ] {
+            if on {
+                writeln!(out, "  class {} {mark}", n.name)?;
+            }
+        }
     }
     let mut critical_links = Vec::new();
     for (i, e) in d.edges.iter().enumerate() {
@@ -87,11 +107,14 @@ pub fn write(out: &mut dyn Write, a: &Analysis<'_, '_>, view: View) -> io::Resul
             status.border()
         )?;
     }
-    out.write_all("  classDef rootcause stroke:#b71c1c,stroke-width:4px\n".as_bytes())?;
+    out.write_all("  classDef blocked stroke-dasharray:5 4\n".as_bytes())?;
     writeln!(
         out,
         "  classDef critical stroke:{CRITICAL},stroke-width:3px"
     )?;
+    // After `critical`: a root cause on the critical path keeps its width
+    // and the path's colour.
+    out.write_all("  classDef rootcause stroke-width:5px,font-weight:bold\n".as_bytes())?;
     if !critical_links.is_empty() {
         writeln!(
             out,

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use dataprep_lineage::diagram::View;
+use dataprep_lineage::diagram::{Focus, View};
 use dataprep_lineage::report::markdown::MarkdownOptions;
 use dataprep_lineage::report::text::{one_line, TextOptions};
 use dataprep_lineage::report::{self, json, markdown, schema, text};
@@ -156,12 +156,16 @@ enum Command {
     /// The pipeline as a Graphviz DOT diagram, coloured by outcome, with root
     /// causes and the critical path marked.
     #[command(
-        after_help = "Example:\n  dataprep-lineage dot run.json --view lineage | dot -Tsvg > run.svg"
+        after_help = "Examples:\n  dataprep-lineage dot fixtures/failed_transform_blocks_exports.json --view lineage | dot -Tsvg > run.svg\n  \
+        dataprep-lineage dot run.json --focus failure | dot -Tpng > failure.png   # a big run: only what the failure touched"
     )]
     Dot(Diagram),
 
     /// The pipeline as a Mermaid flowchart (renders on GitHub in a ```mermaid block).
-    #[command(after_help = "Example:\n  dataprep-lineage mermaid run.json > run.mmd")]
+    #[command(
+        after_help = "Examples:\n  dataprep-lineage mermaid fixtures/failed_transform_blocks_exports.json > run.mmd\n  \
+        dataprep-lineage mermaid run.json --focus \"Join contacts with orders\"   # one stage, its ancestors and descendants"
+    )]
     Mermaid(Diagram),
 
     /// The JSON Schema of a subcommand's `--format json` output (also in the
@@ -207,6 +211,12 @@ struct Diagram {
     /// stages: the stages and their dependencies; lineage: with sources, datasets and export targets.
     #[arg(long, value_enum, default_value_t = ViewArg::Stages)]
     view: ViewArg,
+
+    /// Draw part of the run: `failure` (the root causes, what they blocked,
+    /// their parents and the critical path) or a stage id or name (it, its
+    /// ancestors and its descendants).
+    #[arg(long, value_name = "failure|STAGE")]
+    focus: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -358,8 +368,24 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
                 Format::Markdown => markdown::critical_path(out, &r, &md),
             })
         }
-        Command::Dot(d) => write_stdout(|out| dot::write(out, &analysis, view(d.view))),
-        Command::Mermaid(d) => write_stdout(|out| mermaid::write(out, &analysis, view(d.view))),
+        Command::Dot(d) => {
+            let focus = resolve_focus(&graph, d.focus.as_deref(), file)?;
+            write_stdout(|out| dot::write_focused(out, &analysis, view(d.view), focus))
+        }
+        Command::Mermaid(d) => {
+            let focus = resolve_focus(&graph, d.focus.as_deref(), file)?;
+            let mut chart = Vec::new();
+            let _ = mermaid::write_focused(&mut chart, &analysis, view(d.view), focus);
+            // GitHub's Mermaid draws an error box past 50,000 characters.
+            if chart.len() > MERMAID_MAX_TEXT && !cli.quiet {
+                eprintln!(
+                    "warning: {}: the diagram is {} characters, more than the {MERMAID_MAX_TEXT} Mermaid draws by default (GitHub shows an error); try --focus failure or --focus STAGE",
+                    one_line(&name),
+                    chart.len()
+                );
+            }
+            write_stdout(|out| out.write_all(&chart))
+        }
         Command::Schema { .. } => Ok(()),
     }
 }
@@ -374,6 +400,22 @@ fn markdown_options(
         list_cap,
         // Standard input cannot be read twice: no `Next:` commands for it.
         file: (input.file.as_os_str() != "-").then(|| input.file.display().to_string()),
+    }
+}
+
+/// Mermaid's default `maxTextSize`: longer diagrams render as an error.
+const MERMAID_MAX_TEXT: usize = 50_000;
+
+/// What `--focus` names: `failure`, or a stage by id or unique name.
+fn resolve_focus(
+    graph: &LineageGraph<'_>,
+    focus: Option<&str>,
+    file: &Path,
+) -> Result<Focus, CliError> {
+    match focus {
+        None => Ok(Focus::All),
+        Some("failure") => Ok(Focus::Failure),
+        Some(stage) => resolve_stage(graph, stage, file).map(Focus::Stage),
     }
 }
 

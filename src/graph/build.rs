@@ -13,6 +13,7 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::error::Result;
 use crate::json_path::JsonPath;
 use crate::limits::shorten;
+use crate::model::StageType;
 use crate::model::{
     Connection, ExecutionStatus, JobSummary, PipelineDatasource, TaskInstance, TriggerRule,
 };
@@ -235,10 +236,24 @@ impl<'a> GraphBuilder<'a> {
             data_index: Vec::with_capacity(n),
             graph,
             data_edges: HashSet::with_capacity_and_hasher(2 * n, RandomState::default()),
+            raw_written: Vec::new(),
         };
         for (ix, stage) in stages.iter().enumerate() {
             if let Some(ti) = stage.instance {
                 lineage.add_audits(StageIx::new(ix), ti);
+            }
+        }
+        // A raw dataset is read by the stages that run after its import (a
+        // transform parses it); no audit says so, the mappers do. Without
+        // these edges raw datasets are dead ends in the lineage.
+        for (import, raw) in std::mem::take(&mut lineage.raw_written) {
+            for &c in children.get(import.index()) {
+                let child = &stages[c as usize];
+                let reads_raw = child.instance.is_some()
+                    && !matches!(child.stage_type(), Some(StageType::Import));
+                if reads_raw {
+                    lineage.edge(raw, NodeIndex::new(c as usize), EdgeKind::Reads);
+                }
             }
         }
         let DataBuilder {
@@ -331,6 +346,8 @@ struct DataBuilder<'a> {
     index: HashMap<(DataKind, &'a str), usize, RandomState>,
     data_index: Vec<NodeIndex<u32>>,
     graph: DiGraph<Node, EdgeKind, u32>,
+    /// Raw datasets and the import that wrote each.
+    raw_written: Vec<(StageIx, NodeIndex<u32>)>,
     /// Data edges added so far. petgraph's `find_edge` scans the source's
     /// edges, and a source read by every import stage has thousands: a set
     /// keeps the build linear.
@@ -416,14 +433,17 @@ impl<'a> DataBuilder<'a> {
             }
             if let Some(raw) = raw {
                 if let Some(id) = raw.id.get() {
+                    // The raw dataset is what the import read: its status.
+                    let status = audit_status.or(ti.execution_status.value());
                     let n = self.node(
                         DataKind::RawDataset,
                         id.as_str(),
                         text(&raw.name),
                         None,
-                        None,
+                        status,
                     );
                     self.edge(me, n, EdgeKind::Writes);
+                    self.raw_written.push((stage, n));
                 }
             }
         }

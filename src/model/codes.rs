@@ -136,16 +136,17 @@ code_enum! {
 code_enum! {
     /// What a stage does (`pipelinetask.type`).
     pub enum StageType {
-        /// `5`: extract (import) from a source.
-        Extract = 5 => "import",
+        /// `5`: import (the API's "extract") from a source. Variants are
+        /// named by the words the outputs use, not the API's ETL names.
+        Import = 5 => "import",
         /// `7`: parse the raw import.
         RawParse = 7 => "raw parse",
         /// `10`: transform (apply a ruleset).
         Transform = 10 => "transform",
         /// `15`: extract staged data.
         StagesExtract = 15 => "stages extract",
-        /// `20`: load (export) to a destination.
-        Load = 20 => "export",
+        /// `20`: export (the API's "load") to a destination.
+        Export = 20 => "export",
     }
 }
 

@@ -14,16 +14,16 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use super::text::{first_line, not_said_above, quality_gate_of, quote, shown};
 use super::shown_text;
-use crate::cause::RunCause;
-use std::borrow::Cow;
+use super::text::{first_line, not_said_above, quality_gate_of, quote, shown};
 use super::{
     human_duration, plural, CriticalPath, DataRef, Fmt, Order, PathSummary, RunInfo, StageRef,
     Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
+use crate::cause::RunCause;
 use crate::model::Timestamp;
 use crate::status::Status;
+use std::borrow::Cow;
 
 /// How to render Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,7 +237,9 @@ fn run_title(out: &mut dyn Write, run: &RunInfo, verdict: &str) -> io::Result<()
 
 fn verdict(run: &RunInfo, root_causes: usize) -> String {
     match (run.status, root_causes) {
-        (Status::Running, n) if n > 0 => format!("still running — {n} root cause{} so far", plural(n)),
+        (Status::Running, n) if n > 0 => {
+            format!("still running — {n} root cause{} so far", plural(n))
+        }
         (_, n) if n > 0 => format!("{} — {n} root cause{}", run.status, plural(n)),
         (Status::Success, _) => "succeeded".to_owned(),
         (Status::Running, _) => "still running, nothing failed so far".to_owned(),
@@ -360,7 +362,11 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             more(out, n, rc.blocked_count)?;
         }
         if let Some(gate) = quality_gate_of(&r.outcome.run_causes, &rc.stage.id) {
-            writeln!(out, "Held back by the data-quality gate: {}.", escape(&gate))?;
+            writeln!(
+                out,
+                "Held back by the data-quality gate: {}.",
+                escape(&gate)
+            )?;
             writeln!(out)?;
         }
         if !rc.exports_downstream.is_empty() {
@@ -522,7 +528,13 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
         let n = shown(opts.list_cap, r.root_causes.len());
         table(
             out,
-            ["root cause", "type", "status", ">blocked", "what the response says"],
+            [
+                "root cause",
+                "type",
+                "status",
+                ">blocked",
+                "what the response says",
+            ],
             r.root_causes[..n].iter().map(|rc| {
                 [
                     cell(&rc.stage),
@@ -538,7 +550,11 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
         more(out, n, r.root_causes_count)?;
     }
     // The table has no room for a gate's counts: every run-level cause.
-    run_causes(out, &not_said_above(&r.outcome.run_causes, &[]), opts.list_cap)?;
+    run_causes(
+        out,
+        &not_said_above(&r.outcome.run_causes, &[]),
+        opts.list_cap,
+    )?;
     critical_section(out, &r.outcome.critical_path, opts.list_cap)?;
     diagram(out, opts)?;
     next_lines(out, opts, |f| r.next(f))

@@ -31,10 +31,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::analysis::{fingerprint_of, Analysis};
 use crate::cause::{EvidenceKind, EvidenceText, RootCauseLists, RunCause};
-use crate::json_path::JsonPath;
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::fingerprint::Fingerprint;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
+use crate::json_path::JsonPath;
 use crate::limits::short;
 use crate::status::Status;
 
@@ -456,7 +456,13 @@ pub fn headline(texts: &[EvidenceText], instance_depth: usize) -> Option<&Eviden
     texts
         .iter()
         .enumerate()
-        .min_by_key(|(i, t)| (rank(t), std::cmp::Reverse(shown_text(t).chars().count()), *i))
+        .min_by_key(|(i, t)| {
+            (
+                rank(t),
+                std::cmp::Reverse(shown_text(t).chars().count()),
+                *i,
+            )
+        })
         .map(|(_, t)| t)
 }
 
@@ -471,9 +477,12 @@ pub fn shown_text(t: &EvidenceText) -> Cow<'_, str> {
     else {
         return Cow::Borrowed(&t.text);
     };
-    let said = ["error_message", "message", "error"]
-        .iter()
-        .find_map(|k| entry.get(*k).and_then(|v| v.as_str()).filter(|m| !m.is_empty()));
+    let said = ["error_message", "message", "error"].iter().find_map(|k| {
+        entry
+            .get(*k)
+            .and_then(|v| v.as_str())
+            .filter(|m| !m.is_empty())
+    });
     let name = ["name", "stream_name", "catalog_stream_id"]
         .iter()
         .find_map(|k| entry.get(*k).and_then(|v| v.as_str()))

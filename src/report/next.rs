@@ -37,7 +37,9 @@ impl Why {
                 shell_quote(&stage.id)
             )),
             None if self.root_causes.is_empty() => {
-                steps.push(format!("dataprep-lineage critical-path {file}   # where the time went"));
+                steps.push(format!(
+                    "dataprep-lineage critical-path {file}   # where the time went"
+                ));
             }
             None => {}
         }
@@ -51,9 +53,13 @@ impl Summary {
     pub fn next(&self, file: &str) -> Vec<String> {
         let file = shell_quote(file);
         if self.root_causes_count > 0 || !self.outcome.run_causes.is_empty() {
-            vec![format!("dataprep-lineage why {file}   # every message, what it blocked")]
+            vec![format!(
+                "dataprep-lineage why {file}   # every message, what it blocked"
+            )]
         } else {
-            vec![format!("dataprep-lineage critical-path {file}   # where the time went")]
+            vec![format!(
+                "dataprep-lineage critical-path {file}   # where the time went"
+            )]
         }
     }
 }
@@ -75,7 +81,10 @@ impl Order {
 impl Trace {
     /// What to run after `why --stage`: the culprit's own story.
     pub fn next(&self, file: &str) -> Vec<String> {
-        vec![format!("dataprep-lineage why {}   # every root cause with its messages", shell_quote(file))]
+        vec![format!(
+            "dataprep-lineage why {}   # every root cause with its messages",
+            shell_quote(file)
+        )]
     }
 }
 

@@ -13,8 +13,8 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::{
-    shown_text, human_duration, plural, CriticalPath, DataRef, Order, PathSummary, RunInfo, StageRef, Summary,
-    Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
+    human_duration, plural, shown_text, CriticalPath, DataRef, Order, PathSummary, RunInfo,
+    StageRef, Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
 use crate::model::Timestamp;

@@ -104,24 +104,23 @@ fn document(names: &[String]) -> serde_json::Value {
     }})
 }
 
-/// The lines `dot` should draw for a name: our DOT escape drops `\r` and
-/// turns other control characters but `\n` into U+FFFD; Graphviz drops empty
-/// lines and writes runs of spaces as space + no-break space.
+/// The lines `dot` should draw for a name: our DOT escape drops `\r`, turns
+/// a tab into a space and other control characters but `\n` into U+FFFD;
+/// Graphviz drops empty lines (and lines of spaces) and writes runs of
+/// spaces as space + no-break space.
 fn dot_lines(name: &str) -> Vec<String> {
     let mapped: String = name
         .chars()
         .filter(|&c| c != '\r')
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() && c != '\n' => '\u{FFFD}',
+            c => c,
         })
         .collect();
     mapped
         .split('\n')
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.trim().is_empty())
         .map(normalize_spaces)
         .collect()
 }

@@ -165,3 +165,157 @@ fn hostile_names_survive_into_the_svg() {
         assert!(!mermaid.contains(raw), "raw {raw:?} in Mermaid");
     }
 }
+
+/// The stage to focus on in a fixture: its last stage in order.
+fn last_stage(file: &std::path::Path) -> String {
+    let order: serde_json::Value =
+        serde_json::from_str(&output(&["order", "--format", "json"], file)).unwrap();
+    order["order"]
+        .as_array()
+        .and_then(|o| o.last())
+        .and_then(|id| id.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Both views, and the whole run, the failure and one stage, of a fixture.
+fn diagram_args(file: &std::path::Path) -> Vec<Vec<String>> {
+    let stage = last_stage(file);
+    let mut all = Vec::new();
+    for view in ["stages", "lineage"] {
+        for focus in [None, Some("failure".to_owned()), Some(stage.clone())] {
+            let mut args = vec!["--view".to_owned(), view.to_owned()];
+            if let Some(f) = focus {
+                args.extend(["--focus".to_owned(), f]);
+            }
+            all.push(args);
+        }
+    }
+    all
+}
+
+#[test]
+fn graphviz_accepts_every_view_and_focus() {
+    for file in fixtures() {
+        for args in diagram_args(&file) {
+            let mut full = vec!["dot"];
+            full.extend(args.iter().map(String::as_str));
+            let dot = output(&full, &file);
+            if let Some(Err(e)) = graphviz_svg(&dot) {
+                panic!("dot rejected {} {args:?}: {e}\n{dot}", file.display());
+            }
+        }
+    }
+}
+
+/// Mermaid's command-line renderer and a Chromium for it, or `None` (and a
+/// plain note) outside CI when they are not installed; CI installs both.
+fn mermaid_renderer() -> Option<(String, String)> {
+    let found = |cmd: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {cmd}")])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let mmdc = found("mmdc");
+    let chromium = found("chromium").or_else(|| found("chromium-browser"));
+    match (mmdc, chromium) {
+        (Some(m), Some(c)) => Some((m, c)),
+        (m, c) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install Mermaid's CLI and Chromium (mmdc: {m:?}, chromium: {c:?})"
+            );
+            eprintln!(
+                "skipping the Mermaid render test: mmdc ({m:?}) or chromium ({c:?}) not found"
+            );
+            None
+        }
+    }
+}
+
+/// Every Mermaid chart of every fixture (both views; the whole run, the
+/// failure, one stage) rendered by the real Mermaid library in a headless
+/// Chromium: no syntax error, and every root-cause node carries the
+/// `rootcause` class in the SVG (a `class s1 failed,rootcause` line, as
+/// once written, draws neither class).
+#[test]
+fn mermaid_renders_every_chart_with_its_classes() {
+    let Some((mmdc, chromium)) = mermaid_renderer() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("dpl-mermaid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut charts = Vec::new();
+    for file in fixtures() {
+        for args in diagram_args(&file) {
+            let mut full = vec!["mermaid"];
+            full.extend(args.iter().map(String::as_str));
+            charts.push((format!("{} {args:?}", stem(&file)), output(&full, &file)));
+        }
+    }
+    let mut md = String::new();
+    for (_, chart) in &charts {
+        md.push_str(&format!("```mermaid\n{chart}```\n\n"));
+    }
+    std::fs::write(dir.join("charts.md"), md).unwrap();
+    std::fs::write(
+        dir.join("puppeteer.json"),
+        format!(r#"{{"executablePath": "{chromium}", "args": ["--no-sandbox", "--disable-gpu"]}}"#),
+    )
+    .unwrap();
+    let o = Command::new(&mmdc)
+        .current_dir(&dir)
+        .args([
+            "-p",
+            "puppeteer.json",
+            "-i",
+            "charts.md",
+            "-o",
+            "out.md",
+            "-q",
+        ])
+        .output()
+        .expect("mmdc runs");
+    assert!(
+        o.status.success(),
+        "mmdc failed: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for (i, (what, chart)) in charts.iter().enumerate() {
+        let svg = std::fs::read_to_string(dir.join(format!("out-{}.svg", i + 1)))
+            .unwrap_or_else(|e| panic!("{what}: no SVG ({e})"));
+        assert!(
+            !svg.contains("Syntax error"),
+            "{what}: Mermaid could not parse it"
+        );
+        // Node tags: `<g class="node default failed rootcause" id="…-flowchart-s2-2" …>`.
+        let tags: Vec<(&str, &str)> = svg
+            .split("<g class=\"node ")
+            .skip(1)
+            .filter_map(|t| {
+                let (class, rest) = t.split_once('"')?;
+                let id = rest.split("id=\"").nth(1)?.split('"').next()?;
+                Some((class, id))
+            })
+            .collect();
+        for line in chart.lines() {
+            let Some(node) = line
+                .trim()
+                .strip_prefix("class ")
+                .and_then(|l| l.strip_suffix(" rootcause"))
+            else {
+                continue;
+            };
+            let marked = tags.iter().any(|(class, id)| {
+                id.contains(&format!("flowchart-{node}-"))
+                    && class.split(' ').any(|c| c == "rootcause")
+            });
+            assert!(marked, "{what}: root cause {node} drawn without its class");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
