@@ -341,7 +341,8 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
     }
 
     let cap = opts.list_cap;
-    let causes_shown = shown(cap, r.root_causes.len());
+    // Each root cause takes several lines: half a list of them is a screen.
+    let causes_shown = shown(cap.map(|c| c.div_ceil(2)), r.root_causes.len());
     for (i, rc) in r.root_causes.iter().take(causes_shown).enumerate() {
         writeln!(out)?;
         write!(

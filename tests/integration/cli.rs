@@ -242,3 +242,27 @@ fn no_control_character_of_the_input_reaches_the_terminal() {
         "{out}"
     );
 }
+
+/// The README's first example is the real output of its first command.
+#[test]
+fn the_readme_example_is_the_real_output() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("Output of the first command")
+        .expect("the example");
+    let block = &readme[start..];
+    let block = &block[block.find("```text\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+        .current_dir(root)
+        .args([
+            "why",
+            "fixtures/failed_transform_blocks_exports.json",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), block);
+}

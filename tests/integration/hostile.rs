@@ -269,3 +269,72 @@ fn tables_cut_the_name_column_not_the_status() {
         );
     }
 }
+
+/// One screen on any run: a 20,000-stage chain (10,000 that ran, a failure,
+/// 9,999 it blocked) and 20,000 independent failures: `summary` and `why`
+/// fit in 80 lines, saying how many more there are.
+#[test]
+fn a_twenty_thousand_stage_run_fits_one_screen() {
+    use crate::support::{run as doc, s};
+    let mut chain = Vec::new();
+    for i in 0..20_000i64 {
+        let id = (100_000 + i).to_string();
+        let parent = (100_000 + i - 1).to_string();
+        let parents: Vec<&str> = if i == 0 {
+            vec![]
+        } else {
+            vec![parent.as_str()]
+        };
+        chain.push(match i {
+            i if i < 10_000 => s(&id, 1, &parents).time(i * 1000, i * 1000 + 900),
+            10_000 => s(&id, -1, &parents).time(10_000_000, 10_000_500),
+            _ => s(&id, 2, &parents),
+        });
+    }
+    let independent: Vec<_> = (0..20_000)
+        .map(|i| s(&(100_000 + i).to_string(), -1, &[]))
+        .collect();
+    for (what, stages) in [("chain", chain), ("independent failures", independent)] {
+        let input = doc(-1, &stages).to_string();
+        for cmd in ["summary", "why"] {
+            let r = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+                .args([cmd, "-", "--quiet", "--color", "never"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .and_then(|mut c| {
+                    c.stdin.take().unwrap().write_all(input.as_bytes())?;
+                    c.wait_with_output()
+                })
+                .unwrap();
+            let out = String::from_utf8(r.stdout).unwrap();
+            let lines = out.lines().count();
+            assert!(lines < 80, "{what}: {cmd} printed {lines} lines\n{out}");
+            assert!(
+                out.contains("more (--all shows every one)"),
+                "{what}: {cmd}\n{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_mermaid_chart_past_what_mermaid_draws_says_so_and_focus_helps() {
+    // 400 failed roots into one 400-stage chain: a chart of ~100,000 characters.
+    let input = roots_into_a_chain(400);
+    let whole = run(input.as_bytes(), &["mermaid"]);
+    assert_eq!(whole.code, Some(0));
+    assert!(whole.err.contains("try --focus failure"), "{}", whole.err);
+    // One stage of the chain: its ancestors are the 400 roots and the chain
+    // above it; a stage at the top of the chain keeps it small.
+    let focused = run(input.as_bytes(), &["mermaid", "--focus", "1000000"]);
+    assert_eq!(focused.code, Some(0), "{}", focused.err);
+    assert!(!focused.err.contains("try --focus"), "{}", focused.err);
+    let unknown = run(input.as_bytes(), &["dot", "--focus", "no such stage"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown.err.contains("no stage with id or name"),
+        "{}",
+        unknown.err
+    );
+}

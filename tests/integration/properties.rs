@@ -439,7 +439,9 @@ proptest! {
         let texts: Vec<String> = parsed["root_causes"].as_array().unwrap().iter()
             .flat_map(|r| r["evidence"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap().to_owned()))
             .collect();
-        let text = dataprep_lineage::report::Why::new(&a).to_text(Default::default());
+        // Every root cause, every text: `--all`.
+        let text = dataprep_lineage::report::Why::with_limits(&a, dataprep_lineage::report::Limits::ALL)
+            .to_text(dataprep_lineage::report::text::TextOptions { list_cap: None, ..Default::default() });
         for s in &sentinels {
             prop_assert!(texts.contains(s), "{s:?} missing from JSON evidence {texts:?}");
             prop_assert!(text.contains(s.as_str()), "{s:?} missing from the text report");
