@@ -38,6 +38,7 @@ pub mod analysis;
 pub mod cause;
 pub mod diagnostic;
 pub mod diagram;
+pub mod diff;
 pub mod dot;
 pub mod error;
 pub mod fingerprint;

@@ -11,7 +11,9 @@ use dataprep_lineage::diagram::{Focus, View};
 use dataprep_lineage::report::markdown::MarkdownOptions;
 use dataprep_lineage::report::text::{one_line, TextOptions};
 use dataprep_lineage::report::{self, json, markdown, schema, text};
-use dataprep_lineage::{dot, mermaid, Analysis, DiagnosticKind, Error, JobSummary, LineageGraph};
+use dataprep_lineage::{
+    diff, dot, mermaid, Analysis, DiagnosticKind, Error, JobSummary, LineageGraph,
+};
 
 /// The analysis was printed, whatever the run's own outcome.
 pub const EXIT_OK: u8 = 0;
@@ -168,6 +170,26 @@ enum Command {
     )]
     Mermaid(Diagram),
 
+    /// What changed since it last worked? Compares a run with a baseline
+    /// (normally the last run that worked): which stages newly fail or were
+    /// fixed, whether a failure is the same error as before (numbers aside),
+    /// where the runs first diverge, what got slower, and what changed in
+    /// the pipeline's structure, lineage and row counts.
+    ///
+    /// The verdict, first that holds: regressed (a stage newly fails, a new
+    /// root cause, or a new kind of run-level cause), slower (a stage took
+    /// at least --slower-ratio times as long and --slower-min-ms more, or a
+    /// successful run's work did), improved (a stage fixed, a root cause
+    /// resolved), changed (structure, lineage or volumes), unchanged.
+    #[command(
+        after_help = "Examples:\n  dataprep-lineage diff last_good.json fixtures/failed_transform_blocks_exports.json\n  \
+        dataprep-lineage diff yesterday.json today.json --fail-on regressed   # exit 3 in a scheduler when it regressed\n\n\
+        Exit status: 0 the comparison was printed; 3 with --fail-on when the verdict is at that level or\n\
+        worse (changed < slower < regressed; improved and unchanged never); 1 an input could not be\n\
+        analysed (the message says which); 2 usage error."
+    )]
+    Diff(DiffArgs),
+
     /// The JSON Schema of a subcommand's `--format json` output (also in the
     /// repository's schema/ folder). Every JSON output carries
     /// "schema_version": 1.
@@ -219,6 +241,40 @@ struct Diagram {
     focus: Option<String>,
 }
 
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The run to compare with (normally the last run that worked), or -.
+    #[arg(value_name = "BASELINE")]
+    baseline: PathBuf,
+
+    /// The run to explain, or - (not both).
+    #[arg(value_name = "CURRENT")]
+    current: PathBuf,
+
+    /// text for people, json for tools, markdown for a chat message or a pull-request comment.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+
+    /// Exit 3 when the verdict is at this level or worse.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
+
+    /// A stage is slower when it took at least this many times as long…
+    #[arg(long, value_name = "R", default_value_t = 1.5)]
+    slower_ratio: f64,
+
+    /// …and at least this many milliseconds more.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    slower_min_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Regressed,
+    Slower,
+    Changed,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
     Text,
@@ -249,8 +305,12 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match execute(&cli) {
-        Ok(()) => ExitCode::from(EXIT_OK),
+    let result = match &cli.command {
+        Command::Diff(args) => execute_diff(&cli, args),
+        _ => execute(&cli).map(|()| EXIT_OK),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
         // `| head` closed the pipe: what was wanted was printed.
         Err(CliError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             ExitCode::from(EXIT_OK)
@@ -274,6 +334,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         | Command::CriticalPath(i)
         | Command::Why { input: i, .. } => &i.file,
         Command::Dot(d) | Command::Mermaid(d) => &d.file,
+        Command::Diff(_) => return Ok(()),
         Command::Schema { subcommand } => {
             let text = schema::for_subcommand(subcommand)
                 .map(|s| schema::to_pretty_string(&s))
@@ -386,8 +447,98 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             }
             write_stdout(|out| out.write_all(&chart))
         }
-        Command::Schema { .. } => Ok(()),
+        Command::Schema { .. } | Command::Diff(_) => Ok(()),
     }
+}
+
+/// The comparison was printed and its verdict reached `--fail-on`.
+pub const EXIT_FAIL_ON: u8 = 3;
+
+/// `diff BASELINE CURRENT`: two inputs, each read, parsed and analysed on
+/// its own (an error names which), then compared.
+fn execute_diff(cli: &Cli, args: &DiffArgs) -> Result<u8, CliError> {
+    if args.baseline.as_os_str() == "-" && args.current.as_os_str() == "-" {
+        return Err(CliError::Usage {
+            message: "BASELINE and CURRENT cannot both be standard input (-)".to_owned(),
+            hint: "give at least one of them as a file".to_owned(),
+        });
+    }
+    if !(args.slower_ratio.is_finite() && args.slower_ratio > 0.0) {
+        return Err(CliError::Usage {
+            message: format!(
+                "--slower-ratio must be a positive number, not {}",
+                args.slower_ratio
+            ),
+            hint: "for example --slower-ratio 1.5 (50 % longer)".to_owned(),
+        });
+    }
+    let read = |role: &str, file: &Path| -> Result<Vec<u8>, CliError> {
+        read_input(file, cli.max_bytes).map_err(|error| CliError::Read {
+            file: format!("{role} {}", display_name(file)),
+            error,
+        })
+    };
+    let base_bytes = read("baseline", &args.baseline)?;
+    let cur_bytes = read("current", &args.current)?;
+    let input_error = |role: &str, file: &Path, error| CliError::Input {
+        file: format!("{role} {}", display_name(file)),
+        error,
+    };
+    let base_summary = JobSummary::from_slice(&base_bytes)
+        .map_err(|e| input_error("baseline", &args.baseline, e))?;
+    let cur_summary =
+        JobSummary::from_slice(&cur_bytes).map_err(|e| input_error("current", &args.current, e))?;
+    let base_graph = LineageGraph::build(&base_summary)
+        .map_err(|e| input_error("baseline", &args.baseline, e))?;
+    let cur_graph =
+        LineageGraph::build(&cur_summary).map_err(|e| input_error("current", &args.current, e))?;
+    if !cli.quiet {
+        warn(
+            &base_graph,
+            &format!("baseline {}", display_name(&args.baseline)),
+            cli.all,
+        );
+        warn(
+            &cur_graph,
+            &format!("current {}", display_name(&args.current)),
+            cli.all,
+        );
+    }
+    let (base, cur) = (Analysis::new(&base_graph), Analysis::new(&cur_graph));
+    let d = diff::compare(
+        &base,
+        &cur,
+        diff::DiffOptions {
+            slower_ratio: args.slower_ratio,
+            slower_min_ms: args.slower_min_ms,
+        },
+    );
+    let list_cap = (!cli.all).then_some(text::LIST_CAP);
+    let file = (args.current.as_os_str() != "-").then(|| args.current.display().to_string());
+    let opts = TextOptions {
+        color: use_color(cli.color),
+        list_cap,
+        file: file.clone(),
+    };
+    let md = MarkdownOptions {
+        diagram: None,
+        list_cap,
+        file,
+    };
+    write_stdout(|out| match args.format {
+        Format::Text => text::diff(out, &d, opts),
+        Format::Json => json::write(out, &d),
+        Format::Markdown => markdown::diff(out, &d, &md),
+    })?;
+    let level = args.fail_on.map(|f| match f {
+        FailOn::Regressed => diff::Verdict::Regressed,
+        FailOn::Slower => diff::Verdict::Slower,
+        FailOn::Changed => diff::Verdict::Changed,
+    });
+    Ok(match level {
+        Some(level) if d.verdict.reaches(level) => EXIT_FAIL_ON,
+        _ => EXIT_OK,
+    })
 }
 
 fn markdown_options(

@@ -370,7 +370,10 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             )?;
             writeln!(out)?;
         }
-        if !rc.exports_downstream.is_empty() {
+        // The export targets below it; one it writes itself is listed above.
+        let own = |d: &&DataRef| rc.writes.iter().any(|w| w.kind == d.kind && w.id == d.id);
+        let below: Vec<&DataRef> = rc.exports_downstream.iter().filter(|d| !own(d)).collect();
+        if !below.is_empty() {
             // With nothing blocked, the exports below were not held back by it.
             if rc.blocked_count == 0 {
                 writeln!(out, "Downstream of it, not blocked by it:")?;
@@ -378,12 +381,13 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
                 writeln!(out, "Exports downstream:")?;
             }
             writeln!(out)?;
-            let n = shown(cap, rc.exports_downstream.len());
-            for d in &rc.exports_downstream[..n] {
+            let n = shown(cap, below.len());
+            for d in &below[..n] {
                 writeln!(out, "- {}", data(d))?;
             }
             writeln!(out)?;
-            more(out, n, rc.exports_downstream_count)?;
+            let total = rc.exports_downstream_count - (rc.exports_downstream.len() - below.len());
+            more(out, n, total)?;
         }
     }
     more(out, causes_shown, r.root_causes_count)?;
@@ -670,6 +674,162 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Resu
     more(out, n, r.culprits_count)?;
     writeln!(out)?;
     next_lines(out, opts, |f| r.next(f))
+}
+
+/// `diff BASELINE CURRENT` in Markdown: the verdict and its reason as the
+/// heading, the first divergence with both errors, and a table of the
+/// stages that changed.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn diff(
+    out: &mut dyn Write,
+    d: &crate::diff::RunDiff,
+    opts: &MarkdownOptions,
+) -> io::Result<()> {
+    use crate::diff::Outcome;
+    writeln!(
+        out,
+        "### {}: {}",
+        d.verdict.label(),
+        escape(&cut(&d.reason, HEADING_CHARS))
+    )?;
+    writeln!(out)?;
+    let side = |s: &crate::diff::RunSide| {
+        format!(
+            "run {} (**{}**{})",
+            code(s.run_id.as_deref().unwrap_or("(no id)")),
+            s.status,
+            s.created_ms
+                .map_or_else(String::new, |c| format!(", {}", Timestamp(c)))
+        )
+    };
+    writeln!(out, "{} → {}", side(&d.baseline), side(&d.current))?;
+    writeln!(out)?;
+    if let Some(f) = &d.first_divergence_detail {
+        writeln!(
+            out,
+            "**First divergence:** {}",
+            f.name
+                .as_deref()
+                .map_or_else(|| code(&f.key), |n| escape(n).to_string())
+        )?;
+        writeln!(out)?;
+        for (label, text, fp) in [
+            ("before", &f.baseline_error, &f.baseline_fingerprint),
+            ("now", &f.current_error, &f.current_fingerprint),
+        ] {
+            let fp = fp.map_or_else(String::new, |f| {
+                format!(" (fingerprint {})", code(&f.to_string()))
+            });
+            writeln!(out, "{label}{fp}:")?;
+            writeln!(out)?;
+            code_block(out, "text", &quote(text.as_deref().unwrap_or("(no error)")))?;
+            writeln!(out)?;
+        }
+    }
+    let changed: Vec<&crate::diff::StageDiff> = d
+        .stages
+        .iter()
+        .filter(|s| s.outcome != Outcome::Unchanged || s.slower || s.rows_flagged)
+        .collect();
+    if !changed.is_empty() {
+        let n = shown(opts.list_cap, changed.len());
+        table(
+            out,
+            ["stage", "before", "now", "outcome", ">time", ">rows"],
+            changed[..n].iter().map(|s| {
+                let outcome = match s.outcome {
+                    Outcome::NewlyFailing => "newly failing".to_owned(),
+                    Outcome::NewlyFixed => "newly fixed".to_owned(),
+                    Outcome::StillFailing if s.same_error == Some(true) => {
+                        "still failing, same error".to_owned()
+                    }
+                    Outcome::StillFailing => "still failing, a different error".to_owned(),
+                    Outcome::StatusChanged => "status changed".to_owned(),
+                    Outcome::Unchanged if s.slower => "slower".to_owned(),
+                    Outcome::Unchanged => "rows changed".to_owned(),
+                };
+                let time = match (s.baseline_ms, s.current_ms) {
+                    (Some(b), Some(c)) => format!("{} → {}", human_duration(b), human_duration(c)),
+                    _ => String::new(),
+                };
+                let rows = match (s.baseline_rows, s.current_rows) {
+                    (Some(b), Some(c)) if b != c => format!("{b} → {c}"),
+                    _ => String::new(),
+                };
+                [
+                    s.name
+                        .as_deref()
+                        .map_or_else(|| code(&s.key), |n| escape(n).to_string()),
+                    s.baseline_status.to_string(),
+                    s.current_status.to_string(),
+                    outcome,
+                    time,
+                    rows,
+                ]
+            }),
+        )?;
+        more(out, n, changed.len())?;
+    }
+    let mut facts = Vec::new();
+    if !d.added.is_empty() || !d.removed.is_empty() {
+        facts.push(format!(
+            "{} stage{} added, {} removed",
+            d.added.len(),
+            plural(d.added.len()),
+            d.removed.len()
+        ));
+    }
+    if !d.edges_added.is_empty() || !d.edges_removed.is_empty() {
+        facts.push(format!(
+            "{} dependenc{} added, {} removed",
+            d.edges_added.len(),
+            if d.edges_added.len() == 1 { "y" } else { "ies" },
+            d.edges_removed.len()
+        ));
+    }
+    for c in &d.rule_changes {
+        facts.push(format!(
+            "trigger rule of {}: {} → {}",
+            code(&c.key),
+            code(c.baseline.as_deref().unwrap_or("")),
+            code(c.current.as_deref().unwrap_or(""))
+        ));
+    }
+    if !d.critical_path.joined.is_empty() || !d.critical_path.left.is_empty() {
+        facts.push(format!(
+            "critical path: {} joined, {} left",
+            d.critical_path.joined.len(),
+            d.critical_path.left.len()
+        ));
+    }
+    if let (Some(b), Some(c)) = (d.makespan_ms.baseline, d.makespan_ms.current) {
+        facts.push(format!(
+            "work {} → {}",
+            human_duration(b),
+            human_duration(c)
+        ));
+    }
+    let n = shown(opts.list_cap, facts.len());
+    for f in &facts[..n] {
+        writeln!(out, "- {f}")?;
+    }
+    if !facts.is_empty() {
+        writeln!(out)?;
+    }
+    more(out, n, facts.len())?;
+    for note in &d.diagnostics {
+        writeln!(out, "> {}", escape(&note.detail))?;
+        writeln!(out)?;
+    }
+    next_lines(out, opts, |f| {
+        vec![format!(
+            "dataprep-lineage why {}",
+            super::next::shell_quote(f)
+        )]
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,14 @@ use schemars::schema_for;
 use serde_json::Value;
 
 /// The subcommands with a JSON report, and the file name of their schema.
-pub const SUBCOMMANDS: [&str; 5] = ["why", "why-stage", "summary", "order", "critical-path"];
+pub const SUBCOMMANDS: [&str; 6] = [
+    "why",
+    "why-stage",
+    "summary",
+    "order",
+    "critical-path",
+    "diff",
+];
 
 /// The JSON Schema of `subcommand`'s JSON report (`why-stage` is
 /// `why --stage`), or `None` for a subcommand without one.
@@ -20,6 +27,7 @@ pub fn for_subcommand(subcommand: &str) -> Option<Value> {
         "summary" => schema_for!(super::Summary),
         "order" => schema_for!(super::Order),
         "critical-path" => schema_for!(super::CriticalPath),
+        "diff" => schema_for!(crate::diff::RunDiff),
         _ => return None,
     };
     let mut value = Value::from(schema);

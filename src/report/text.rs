@@ -428,7 +428,10 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         if let Some(gate) = quality_gate_of(&r.outcome.run_causes, &rc.stage.id) {
             writeln!(out, "   Held back by the data-quality gate: {gate}")?;
         }
-        if !rc.exports_downstream.is_empty() {
+        // The export targets below it; one it writes itself is in Data.
+        let own = |d: &&DataRef| rc.writes.iter().any(|w| w.kind == d.kind && w.id == d.id);
+        let below: Vec<&DataRef> = rc.exports_downstream.iter().filter(|d| !own(d)).collect();
+        if !below.is_empty() {
             // With nothing blocked, the exports below were not held back by it.
             let lead = if rc.blocked_count == 0 {
                 "Downstream of it, not blocked by it"
@@ -436,19 +439,16 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
                 "Exports downstream"
             };
             write!(out, "   {lead}: ")?;
-            let n = shown(cap, rc.exports_downstream.len());
-            for (i, d) in rc.exports_downstream[..n].iter().enumerate() {
+            let n = shown(cap, below.len());
+            for (i, d) in below[..n].iter().enumerate() {
                 if i > 0 {
                     write!(out, "; ")?;
                 }
                 write!(out, "{}", DataLine(d))?;
             }
-            if rc.exports_downstream_count > n {
-                write!(
-                    out,
-                    "; … and {} more (--all shows every one)",
-                    rc.exports_downstream_count - n
-                )?;
+            let total = rc.exports_downstream_count - (rc.exports_downstream.len() - below.len());
+            if total > n {
+                write!(out, "; … and {} more (--all shows every one)", total - n)?;
             }
             writeln!(out)?;
         }
@@ -651,12 +651,23 @@ pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -
     let rows: Vec<[String; 6]> = r.stages[..n]
         .iter()
         .map(|s| {
+            // A stage that never started has no duration, finish or slack to show.
+            let never_ran = matches!(s.stage.status, Status::Created | Status::Unknown)
+                && s.duration_ms == 0
+                && !s.critical;
+            let time = |ms: i64| {
+                if never_ran {
+                    "—".to_owned()
+                } else {
+                    human_duration(ms)
+                }
+            };
             [
                 one_line(s.stage.name_or_id()).to_string(),
                 s.stage.status.label().to_owned(),
-                human_duration(s.duration_ms),
-                human_duration(s.earliest_finish_ms),
-                human_duration(s.slack_ms),
+                time(s.duration_ms),
+                time(s.earliest_finish_ms),
+                time(s.slack_ms),
                 if s.critical {
                     "critical".to_owned()
                 } else {
@@ -814,6 +825,298 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
     writeln!(out)?;
     critical_section(out, &r.outcome.critical_path, &p, opts.list_cap)?;
     next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
+}
+
+/// `diff BASELINE CURRENT`: the verdict and its reason first, then the
+/// first divergence with both errors, then what changed, each list capped.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) -> io::Result<()> {
+    use crate::diff::Outcome;
+    let p = Paint { color: opts.color };
+    let cap = opts.list_cap;
+    let verdict_code = match d.verdict {
+        crate::diff::Verdict::Regressed => "31",
+        crate::diff::Verdict::Slower => "33",
+        crate::diff::Verdict::Improved => "32",
+        _ => "1",
+    };
+    writeln!(
+        out,
+        "{}: {}",
+        p.wrap(verdict_code, d.verdict.label().to_uppercase()),
+        one_line(&d.reason)
+    )?;
+    let side = |s: &crate::diff::RunSide| {
+        let mut t = format!("run {}", s.run_id.as_deref().unwrap_or("(no id)"));
+        if let Some(c) = s.created_ms {
+            t.push_str(&format!(" of {}", time(c)));
+        }
+        format!("{t}, {}", s.status)
+    };
+    writeln!(
+        out,
+        "  {} → {}",
+        one_line(&side(&d.baseline)),
+        one_line(&side(&d.current))
+    )?;
+    if let Some(p) = d.current.pipeline.as_deref() {
+        writeln!(out, "  pipeline \"{}\"", one_line(p))?;
+    }
+
+    let name = |key: &str, name: &Option<String>| match name {
+        Some(n) => format!("\"{}\"", one_line(n)),
+        None => format!("stage {}", one_line(key)),
+    };
+    if let Some(f) = &d.first_divergence_detail {
+        writeln!(out)?;
+        let stage = d
+            .stages
+            .iter()
+            .find(|s| Some(&s.key) == d.first_divergence.as_ref());
+        write!(
+            out,
+            "{} {}",
+            p.bold("First divergence:"),
+            name(&f.key, &f.name)
+        )?;
+        if let Some(s) = stage {
+            write!(
+                out,
+                " {} → {}",
+                p.status(s.baseline_status),
+                p.status(s.current_status)
+            )?;
+        }
+        writeln!(out)?;
+        let fp = |f: &Option<crate::Fingerprint>| f.map_or_else(String::new, |f| format!(" [{f}]"));
+        writeln!(
+            out,
+            "  before: {}{}",
+            one_line(first_line(&quote(
+                f.baseline_error.as_deref().unwrap_or("(no error)")
+            ))),
+            fp(&f.baseline_fingerprint)
+        )?;
+        writeln!(
+            out,
+            "  now:    {}{}",
+            one_line(first_line(&quote(
+                f.current_error.as_deref().unwrap_or("(no error)")
+            ))),
+            fp(&f.current_fingerprint)
+        )?;
+        if f.baseline_fingerprint.is_some() && f.current_fingerprint.is_some() {
+            let same = f.baseline_fingerprint == f.current_fingerprint;
+            writeln!(
+                out,
+                "  {}",
+                if same {
+                    "the same error as before (numbers aside)"
+                } else {
+                    "a different error"
+                }
+            )?;
+        }
+    }
+
+    // Lists of names, each capped.
+    let line = |out: &mut dyn Write, label: &str, items: &[String]| -> io::Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let n = shown(cap, items.len());
+        write!(
+            out,
+            "  {label} ({}): {}",
+            items.len(),
+            items[..n].join(", ")
+        )?;
+        if items.len() > n {
+            write!(out, ", … and {} more", items.len() - n)?;
+        }
+        writeln!(out)
+    };
+    let stages_with = |o: Outcome| -> Vec<String> {
+        d.stages
+            .iter()
+            .filter(|s| s.outcome == o)
+            .map(|s| name(&s.key, &s.name))
+            .collect()
+    };
+    let roots = |list: &[crate::diff::RootCauseChange], with_same: bool| -> Vec<String> {
+        list.iter()
+            .map(|r| {
+                let mut t = name(&r.key, &r.name);
+                if with_same {
+                    let same = r.baseline_fingerprint.is_some()
+                        && r.baseline_fingerprint == r.current_fingerprint;
+                    t.push_str(if same {
+                        " (same error)"
+                    } else {
+                        " (a different error)"
+                    });
+                }
+                t
+            })
+            .collect()
+    };
+    writeln!(out)?;
+    writeln!(out, "{}", p.bold("Stages and root causes:"))?;
+    writeln!(out, "  {} stages matched by key", d.stages.len())?;
+    line(out, "newly failing", &stages_with(Outcome::NewlyFailing))?;
+    line(out, "newly fixed", &stages_with(Outcome::NewlyFixed))?;
+    let still: Vec<String> = d
+        .stages
+        .iter()
+        .filter(|s| s.outcome == Outcome::StillFailing)
+        .map(|s| {
+            let what = if s.same_error == Some(true) {
+                "same error"
+            } else {
+                "a different error"
+            };
+            format!("{} ({what})", name(&s.key, &s.name))
+        })
+        .collect();
+    line(out, "still failing", &still)?;
+    line(out, "status changed", &stages_with(Outcome::StatusChanged))?;
+    line(out, "new root causes", &roots(&d.new_root_causes, false))?;
+    line(
+        out,
+        "resolved root causes",
+        &roots(&d.resolved_root_causes, false),
+    )?;
+    line(
+        out,
+        "persisting root causes",
+        &roots(&d.persisting_root_causes, true),
+    )?;
+
+    let slower: Vec<String> = d
+        .stages
+        .iter()
+        .filter(|s| s.slower)
+        .map(|s| {
+            format!(
+                "{} {} → {} (+{})",
+                name(&s.key, &s.name),
+                human_duration(s.baseline_ms.unwrap_or(0)),
+                human_duration(s.current_ms.unwrap_or(0)),
+                human_duration(s.delta_ms.unwrap_or(0))
+            )
+        })
+        .collect();
+    writeln!(out)?;
+    writeln!(out, "{}", p.bold("Time:"))?;
+    let delta = |x: &crate::diff::Delta| match (x.baseline, x.current, x.delta) {
+        (Some(b), Some(c), Some(dl)) => format!(
+            "{} → {} ({}{})",
+            human_duration(b),
+            human_duration(c),
+            if dl >= 0 { "+" } else { "" },
+            human_duration(dl)
+        ),
+        _ => "unknown".to_owned(),
+    };
+    writeln!(out, "  work on the critical path {}", delta(&d.makespan_ms))?;
+    writeln!(out, "  wall time {}", delta(&d.wall_ms))?;
+    line(out, "slower", &slower)?;
+    // Keys are task definition ids: a person reads the names.
+    let called = |key: &str| match d.name_of(key) {
+        Some(n) => format!("\"{}\"", one_line(n)),
+        None => one_line(key).to_string(),
+    };
+    let keys = |ks: &[String]| -> Vec<String> { ks.iter().map(|k| called(k)).collect() };
+    line(
+        out,
+        "joined the critical path",
+        &keys(&d.critical_path.joined),
+    )?;
+    line(out, "left the critical path", &keys(&d.critical_path.left))?;
+
+    let mut changes: Vec<(String, Vec<String>)> = Vec::new();
+    changes.push((
+        "added".into(),
+        d.added.iter().map(|s| name(&s.key, &s.name)).collect(),
+    ));
+    changes.push((
+        "removed".into(),
+        d.removed.iter().map(|s| name(&s.key, &s.name)).collect(),
+    ));
+    let edge = |e: &[String; 2]| format!("{} → {}", called(&e[0]), called(&e[1]));
+    changes.push((
+        "dependencies added".into(),
+        d.edges_added.iter().map(edge).collect(),
+    ));
+    changes.push((
+        "dependencies removed".into(),
+        d.edges_removed.iter().map(edge).collect(),
+    ));
+    let value = |c: &crate::diff::ValueChange| {
+        format!(
+            "{}: {} → {}",
+            called(&c.key),
+            one_line(c.baseline.as_deref().unwrap_or("—")),
+            one_line(c.current.as_deref().unwrap_or("—"))
+        )
+    };
+    changes.push((
+        "trigger rules".into(),
+        d.rule_changes.iter().map(value).collect(),
+    ));
+    changes.push(("names".into(), d.name_changes.iter().map(value).collect()));
+    changes.push((
+        "data".into(),
+        d.data_changes
+            .iter()
+            .map(|c| {
+                let mut parts: Vec<String> = c
+                    .added
+                    .iter()
+                    .map(|a| format!("+{}", one_line(a)))
+                    .collect();
+                parts.extend(c.removed.iter().map(|r| format!("-{}", one_line(r))));
+                format!("{}: {}", called(&c.key), parts.join(", "))
+            })
+            .collect(),
+    ));
+    changes.push((
+        "row counts".into(),
+        d.stages
+            .iter()
+            .filter(|s| s.rows_flagged)
+            .map(|s| {
+                format!(
+                    "{} {} → {}",
+                    name(&s.key, &s.name),
+                    s.baseline_rows.unwrap_or(0),
+                    s.current_rows.unwrap_or(0)
+                )
+            })
+            .collect(),
+    ));
+    if changes.iter().any(|(_, items)| !items.is_empty()) {
+        writeln!(out)?;
+        writeln!(out, "{}", p.bold("Structure, lineage and volumes:"))?;
+        for (label, items) in &changes {
+            line(out, label, items)?;
+        }
+    }
+    if !d.diagnostics.is_empty() {
+        writeln!(out)?;
+        for n in &d.diagnostics {
+            writeln!(out, "{} {}", p.bold("Note:"), one_line(&n.detail))?;
+        }
+    }
+    next_lines(out, &p, opts.file.as_deref(), |f| {
+        vec![format!(
+            "dataprep-lineage why {}   # the current run in full",
+            super::next::shell_quote(f)
+        )]
+    })
 }
 
 /// Renders a report into a `String` with one of the writers above.

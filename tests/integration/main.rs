@@ -4,6 +4,7 @@
 mod adversarial;
 mod analyses;
 mod cli;
+mod diff;
 mod escaping;
 mod hostile;
 mod outputs;

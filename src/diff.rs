@@ -1,0 +1,951 @@
+//! What changed since it last worked: the comparison of two runs.
+//!
+//! [`compare`] takes the analyses of a baseline run and a current run
+//! (normally of the same pipeline) and says what is different: which stages
+//! newly fail or were fixed, which failures are the same error as before
+//! (their [`Fingerprint`]s agree), where the runs first diverge, what
+//! changed in the pipeline's structure and lineage, what got slower, which
+//! row counts fell — and a verdict that a scheduler can act on
+//! (`docs/semantics.md#run-comparison`).
+//!
+//! # Design
+//!
+//! Stages are matched by a **key** that survives between runs: the task
+//! definition's id (`pipelinetask.id`), else `NAME@TYPE`. Task *instance*
+//! ids are new in every run, so they cannot match. Each run is indexed
+//! once by key (a hash map; never iterated into output), and every list is
+//! built by walking one run in topological order, so the comparison is
+//! O(V + E) in the two runs and its order is the spec's, not a map's.
+//! [`RunDiff`] owns everything it says, like every report.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Analysis;
+use crate::cause::RunCauseKind;
+use crate::fingerprint::Fingerprint;
+use crate::graph::{LineageGraph, Stage, StageIx};
+use crate::limits::short;
+use crate::report::{self, headline, shown_text, SCHEMA_VERSION};
+use crate::status::Status;
+
+/// The thresholds of the comparison.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DiffOptions {
+    /// A stage is slower when it took at least this many times as long…
+    pub slower_ratio: f64,
+    /// …and at least this many milliseconds more.
+    pub slower_min_ms: i64,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            slower_ratio: 1.5,
+            slower_min_ms: 30_000,
+        }
+    }
+}
+
+/// The comparison's judgement, from best to worst news (for `--fail-on`:
+/// `changed` < `slower` < `regressed`; `improved` and `unchanged` never fail).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nothing that the comparison looks at changed.
+    Unchanged,
+    /// A stage was fixed, or a root cause resolved, and nothing regressed.
+    Improved,
+    /// The structure, lineage or volumes changed; nothing failed anew or slowed.
+    Changed,
+    /// A stage (or a successful run as a whole) got slower.
+    Slower,
+    /// A stage newly fails, a new root cause, or a new kind of run-level cause.
+    Regressed,
+}
+
+impl RunDiff {
+    /// The name of the stage with `key` (either run), for a person.
+    pub fn name_of(&self, key: &str) -> Option<&str> {
+        self.stages
+            .iter()
+            .find(|s| s.key == key)
+            .and_then(|s| s.name.as_deref())
+            .or_else(|| {
+                self.added
+                    .iter()
+                    .chain(&self.removed)
+                    .find(|s| s.key == key)
+                    .and_then(|s| s.name.as_deref())
+            })
+    }
+}
+
+impl Verdict {
+    /// The word the outputs use.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Unchanged => "unchanged",
+            Verdict::Improved => "improved",
+            Verdict::Changed => "changed",
+            Verdict::Slower => "slower",
+            Verdict::Regressed => "regressed",
+        }
+    }
+
+    /// Whether this verdict is at `level` or worse, for `--fail-on`
+    /// (`changed` < `slower` < `regressed`; `improved` and `unchanged`
+    /// are never).
+    pub fn reaches(self, level: Verdict) -> bool {
+        let rank = |v: Verdict| match v {
+            Verdict::Unchanged | Verdict::Improved => 0,
+            Verdict::Changed => 1,
+            Verdict::Slower => 2,
+            Verdict::Regressed => 3,
+        };
+        rank(self) > 0 && rank(self) >= rank(level)
+    }
+}
+
+/// What became of a matched stage between the runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Succeeded before, failed-like now.
+    NewlyFailing,
+    /// Failed-like before, succeeded now.
+    NewlyFixed,
+    /// Failed-like in both (see `same_error`).
+    StillFailing,
+    /// Any other change of status.
+    StatusChanged,
+    /// The same status.
+    Unchanged,
+}
+
+/// One side of the comparison: a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RunSide {
+    /// Run id.
+    pub run_id: Option<String>,
+    /// The run's outcome.
+    pub status: Status,
+    /// Pipeline id.
+    pub pipeline_id: Option<String>,
+    /// Pipeline name.
+    pub pipeline: Option<String>,
+    /// When the run was created, epoch ms.
+    pub created_ms: Option<i64>,
+}
+
+/// A matched stage: the same key in both runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StageDiff {
+    /// The stage's key (its task definition id, else `NAME@TYPE`).
+    pub key: String,
+    /// Its name in the current run.
+    pub name: Option<String>,
+    /// Status in the baseline.
+    pub baseline_status: Status,
+    /// Status now.
+    pub current_status: Status,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// Failed-like in both with equal, non-null fingerprints: the same
+    /// error as before. Null unless `still_failing`.
+    pub same_error: Option<bool>,
+    /// Error fingerprint in the baseline.
+    pub baseline_fingerprint: Option<Fingerprint>,
+    /// Error fingerprint now.
+    pub current_fingerprint: Option<Fingerprint>,
+    /// Duration in the baseline, when it ran (not running, both times).
+    pub baseline_ms: Option<i64>,
+    /// Duration now, when it ran.
+    pub current_ms: Option<i64>,
+    /// `current_ms - baseline_ms`, when it ran in both.
+    pub delta_ms: Option<i64>,
+    /// It took at least the slower ratio as long, and the slower minimum
+    /// more.
+    pub slower: bool,
+    /// Its `row_count` in the baseline.
+    pub baseline_rows: Option<i64>,
+    /// Its `row_count` now.
+    pub current_rows: Option<i64>,
+    /// The row count fell to 0 or changed by half the baseline or more.
+    pub rows_flagged: bool,
+}
+
+/// A stage that failed in one run or both, by key: a root cause, or the
+/// first divergence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RootCauseChange {
+    /// The stage's key.
+    pub key: String,
+    /// Its name (current run, else baseline).
+    pub name: Option<String>,
+    /// Its fingerprint in the baseline (null when it did not fail there).
+    pub baseline_fingerprint: Option<Fingerprint>,
+    /// Its fingerprint now.
+    pub current_fingerprint: Option<Fingerprint>,
+    /// Its leading failure text in the baseline.
+    pub baseline_error: Option<String>,
+    /// Its leading failure text now.
+    pub current_error: Option<String>,
+}
+
+/// A stage of one run only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct KeyedStage {
+    /// The stage's key.
+    pub key: String,
+    /// Its name.
+    pub name: Option<String>,
+    /// Its status in its run.
+    pub status: Status,
+}
+
+/// A value that changed for one stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ValueChange {
+    /// The stage's key.
+    pub key: String,
+    /// Before.
+    pub baseline: Option<String>,
+    /// Now.
+    pub current: Option<String>,
+}
+
+/// The data a matched stage reads or writes that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DataChange {
+    /// The stage's key.
+    pub key: String,
+    /// Data it reads or writes now but did not: `reads dataset ID`, `writes export target ID`.
+    pub added: Vec<String>,
+    /// Data it read or wrote but does not now.
+    pub removed: Vec<String>,
+}
+
+/// A number in both runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Delta {
+    /// Before.
+    pub baseline: Option<i64>,
+    /// Now.
+    pub current: Option<i64>,
+    /// `current - baseline`, when both are known.
+    pub delta: Option<i64>,
+}
+
+impl Delta {
+    fn of(baseline: Option<i64>, current: Option<i64>) -> Delta {
+        Delta {
+            baseline,
+            current,
+            delta: baseline.zip(current).map(|(b, c)| c.saturating_sub(b)),
+        }
+    }
+}
+
+/// Keys that joined and left the critical path.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PathChange {
+    /// On the current critical path, not on the baseline's.
+    pub joined: Vec<String>,
+    /// On the baseline's critical path, not on the current one.
+    pub left: Vec<String>,
+}
+
+/// An export's data-quality counts in both runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct QualityChange {
+    /// The export stage's key.
+    pub key: String,
+    /// `[valid, invalid, missing]` in the baseline.
+    pub baseline: Option<[Option<i64>; 3]>,
+    /// `[valid, invalid, missing]` now.
+    pub current: Option<[Option<i64>; 3]>,
+}
+
+/// Something about the comparison itself a reader should know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DiffNote {
+    /// `different_pipelines`, `duplicate_key` or `no_key`.
+    pub kind: String,
+    /// What, in a sentence.
+    pub detail: String,
+}
+
+/// The comparison of two runs: `diff BASELINE CURRENT`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RunDiff {
+    /// The version of this JSON's shape: 1.
+    pub schema_version: u32,
+    /// The judgement.
+    pub verdict: Verdict,
+    /// Why, in one line.
+    pub reason: String,
+    /// The baseline run.
+    pub baseline: RunSide,
+    /// The current run.
+    pub current: RunSide,
+    /// The first matched stage, in the current run's order, whose status
+    /// changed or that failed in both with different errors; null if none.
+    pub first_divergence: Option<String>,
+    /// That stage with its errors in both runs and their fingerprints.
+    pub first_divergence_detail: Option<RootCauseChange>,
+    /// Every matched stage, in the current run's topological order.
+    pub stages: Vec<StageDiff>,
+    /// Root causes now that were none in the baseline.
+    pub new_root_causes: Vec<RootCauseChange>,
+    /// Root causes in the baseline that are none now.
+    pub resolved_root_causes: Vec<RootCauseChange>,
+    /// Root causes in both.
+    pub persisting_root_causes: Vec<RootCauseChange>,
+    /// Keys of the current run only, in its order.
+    pub added: Vec<KeyedStage>,
+    /// Keys of the baseline only, in its order.
+    pub removed: Vec<KeyedStage>,
+    /// Dependencies (parent key, child key) of the current run only.
+    pub edges_added: Vec<[String; 2]>,
+    /// Dependencies of the baseline only.
+    pub edges_removed: Vec<[String; 2]>,
+    /// Trigger rules that changed (upper-cased; missing is `ALL_SUCCESS`).
+    pub rule_changes: Vec<ValueChange>,
+    /// Names that changed.
+    pub name_changes: Vec<ValueChange>,
+    /// Data read or written that changed, per matched stage.
+    pub data_changes: Vec<DataChange>,
+    /// The work on the critical path in both runs.
+    pub makespan_ms: Delta,
+    /// The wall time of both runs.
+    pub wall_ms: Delta,
+    /// Keys that joined and left the critical path.
+    pub critical_path: PathChange,
+    /// Export quality counts where either run has them.
+    pub quality: Vec<QualityChange>,
+    /// Run-level cause kinds of the current run that the baseline did not have.
+    pub new_run_causes: Vec<RunCauseKind>,
+    /// What a reader should know about the comparison itself.
+    pub diagnostics: Vec<DiffNote>,
+}
+
+/// A stage's key: its task definition's id, else `NAME@TYPE` (a missing
+/// part empty); `None` for a stage with neither (a placeholder).
+pub fn stage_key(stage: &Stage<'_>) -> Option<String> {
+    let task = stage.instance.and_then(|ti| ti.pipelinetask.get());
+    if let Some(id) = task.and_then(|t| t.id.get()) {
+        return Some(id.as_str().to_owned());
+    }
+    let name = stage.name();
+    let code = task.and_then(|t| t.stage_type.value()).map(|t| t.code());
+    if name.is_none() && code.is_none() {
+        return None;
+    }
+    Some(format!(
+        "{}@{}",
+        name.unwrap_or_default(),
+        code.map_or_else(String::new, |c| c.to_string())
+    ))
+}
+
+/// One run indexed by key.
+struct Keyed<'r, 'g, 'a> {
+    a: &'r Analysis<'g, 'a>,
+    /// Keyed stages in topological order (the first of each key).
+    order: Vec<(String, StageIx)>,
+    by_key: HashMap<String, StageIx>,
+    /// Stage index → its key, when it kept one.
+    key_of: Vec<Option<usize>>,
+}
+
+impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
+    fn of(a: &'r Analysis<'g, 'a>, side: &str, notes: &mut Vec<DiffNote>) -> Self {
+        let g = a.graph;
+        let mut order = Vec::new();
+        let mut by_key = HashMap::new();
+        let mut key_of = vec![None; g.stage_count()];
+        let (mut duplicates, mut keyless) = (0usize, 0usize);
+        for s in g.topological_order() {
+            let Some(key) = stage_key(g.stage(s)) else {
+                keyless += 1;
+                continue;
+            };
+            if by_key.contains_key(&key) {
+                duplicates += 1;
+                continue;
+            }
+            by_key.insert(key.clone(), s);
+            key_of[s.index()] = Some(order.len());
+            order.push((key, s));
+        }
+        if duplicates > 0 {
+            notes.push(DiffNote {
+                kind: "duplicate_key".into(),
+                detail: format!(
+                    "{duplicates} stage{} of the {side} run share{} a key with an earlier stage and {} left out",
+                    report::plural(duplicates),
+                    if duplicates == 1 { "s" } else { "" },
+                    if duplicates == 1 { "is" } else { "are" }
+                ),
+            });
+        }
+        if keyless > 0 {
+            notes.push(DiffNote {
+                kind: "no_key".into(),
+                detail: format!(
+                    "{keyless} stage{} of the {side} run {} no task definition id, name or type and {} left out",
+                    report::plural(keyless),
+                    if keyless == 1 { "has" } else { "have" },
+                    if keyless == 1 { "is" } else { "are" }
+                ),
+            });
+        }
+        Keyed {
+            a,
+            order,
+            by_key,
+            key_of,
+        }
+    }
+
+    fn graph(&self) -> &'r LineageGraph<'a> {
+        self.a.graph
+    }
+
+    fn key(&self, s: StageIx) -> Option<&str> {
+        self.key_of[s.index()].map(|i| self.order[i].0.as_str())
+    }
+
+    /// Its duration, when it ran: not running, both times known.
+    fn ran_ms(&self, s: StageIx) -> Option<i64> {
+        let st = self.graph().stage(s);
+        (st.status() != Status::Running && st.start.is_some() && st.completion.is_some())
+            .then(|| self.a.timing.duration(s))
+    }
+
+    fn rows(&self, s: StageIx) -> Option<i64> {
+        self.graph()
+            .stage(s)
+            .instance
+            .and_then(|ti| ti.row_count.value())
+            .map(|r| r.0)
+    }
+
+    /// The leading failure text of a failed-like stage.
+    fn error(&self, s: StageIx) -> Option<String> {
+        if !self.graph().stage(s).status().is_failed_like() {
+            return None;
+        }
+        let ev = self.a.evidence(s);
+        let depth = self
+            .graph()
+            .stage(s)
+            .instance_index
+            .map_or(0, |i| self.graph().summary().task_instance_path(i).len());
+        headline(&ev.texts, depth).map(|t| shown_text(t).into_owned())
+    }
+
+    /// The trigger rule as written, upper-cased (`ALL_SUCCESS` when missing).
+    fn rule(&self, s: StageIx) -> String {
+        self.graph()
+            .stage(s)
+            .instance
+            .and_then(|ti| ti.trigger_rule())
+            .map_or_else(|| "ALL_SUCCESS".to_owned(), |r| r.trim().to_uppercase())
+    }
+
+    /// `reads dataset ID` … for each data node the stage reads or writes.
+    fn data(&self, s: StageIx) -> Vec<String> {
+        let g = self.graph();
+        let name = |verb: &str, d| {
+            let node = g.data_node(d);
+            format!("{verb} {} {}", node.kind.label(), node.shown_id())
+        };
+        let mut all: Vec<String> = g.reads(s).into_iter().map(|d| name("reads", d)).collect();
+        all.extend(g.writes(s).into_iter().map(|d| name("writes", d)));
+        all
+    }
+
+    /// `[valid, invalid, missing]` of the first export metric with quality.
+    fn quality(&self, s: StageIx) -> Option<[Option<i64>; 3]> {
+        let ti = self.graph().stage(s).instance?;
+        ti.datasetexportaudit.items().find_map(|(_, ea)| {
+            let q = ea.datasetexportauditmetric.get()?.quality().ok()??;
+            Some([q.valid, q.invalid, q.missing])
+        })
+    }
+
+    /// Dependencies between keyed stages, as (parent key, child key), in
+    /// this run's order of children.
+    fn edges(&self) -> Vec<[String; 2]> {
+        let g = self.graph();
+        let mut out = Vec::new();
+        for (key, s) in &self.order {
+            let mut parents: Vec<StageIx> = g.parents(*s).collect();
+            parents.sort_unstable_by_key(|&p| g.topological_position(p));
+            for p in parents {
+                if let Some(pk) = self.key(p) {
+                    out.push([pk.to_owned(), key.clone()]);
+                }
+            }
+        }
+        out
+    }
+
+    fn side(&self) -> RunSide {
+        let run = self.graph().summary().run();
+        let pipeline = run.pipeline();
+        RunSide {
+            run_id: run.id.get().map(|i| short(i.as_str())),
+            status: Status::of(run.execution_status.value()),
+            pipeline_id: pipeline.and_then(|p| p.id.get()).map(|i| short(i.as_str())),
+            pipeline: pipeline
+                .and_then(|p| p.name.get())
+                .map(|n| short(n.as_str())),
+            created_ms: run.created_time.value().map(|t| t.0),
+        }
+    }
+}
+
+/// Compares the `current` run with the `baseline` run. O(V + E) in the two.
+pub fn compare(
+    baseline: &Analysis<'_, '_>,
+    current: &Analysis<'_, '_>,
+    options: DiffOptions,
+) -> RunDiff {
+    let mut notes = Vec::new();
+    let base = Keyed::of(baseline, "baseline", &mut notes);
+    let cur = Keyed::of(current, "current", &mut notes);
+    let (bs, cs) = (base.side(), cur.side());
+    if bs.pipeline_id != cs.pipeline_id || (bs.pipeline_id.is_none() && bs.pipeline != cs.pipeline)
+    {
+        notes.insert(
+            0,
+            DiffNote {
+                kind: "different_pipelines".into(),
+                detail: format!(
+                    "the runs are of different pipelines ({} and {}): stages match only where their keys do",
+                    bs.pipeline.as_deref().or(bs.pipeline_id.as_deref()).unwrap_or("unnamed"),
+                    cs.pipeline.as_deref().or(cs.pipeline_id.as_deref()).unwrap_or("unnamed"),
+                ),
+            },
+        );
+    }
+    let slower = |b: i64, c: i64| {
+        c as f64 >= b as f64 * options.slower_ratio && c.saturating_sub(b) >= options.slower_min_ms
+    };
+
+    // Matched stages, in the current run's order.
+    let mut stages = Vec::new();
+    let mut first_divergence = None;
+    let (mut rule_changes, mut name_changes, mut data_changes, mut quality) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (key, c) in &cur.order {
+        let Some(&b) = base.by_key.get(key) else {
+            continue;
+        };
+        let (bst, cst) = (base.graph().stage(b), cur.graph().stage(*c));
+        let (bstat, cstat) = (bst.status(), cst.status());
+        let (bfp, cfp) = (base.a.fingerprint(b), cur.a.fingerprint(*c));
+        let outcome = match (bstat, cstat) {
+            (Status::Success, c) if c.is_failed_like() => Outcome::NewlyFailing,
+            (b, Status::Success) if b.is_failed_like() => Outcome::NewlyFixed,
+            (b, c) if b.is_failed_like() && c.is_failed_like() => Outcome::StillFailing,
+            (b, c) if b != c => Outcome::StatusChanged,
+            _ => Outcome::Unchanged,
+        };
+        let same_error = (outcome == Outcome::StillFailing).then(|| bfp.is_some() && bfp == cfp);
+        // Failed in both with different fingerprints (two missing ones are
+        // not different), or a different status.
+        let both_failed = bstat.is_failed_like() && cstat.is_failed_like();
+        if first_divergence.is_none() && (bstat != cstat || (both_failed && bfp != cfp)) {
+            first_divergence = Some(key.clone());
+        }
+        let (bms, cms) = (base.ran_ms(b), cur.ran_ms(*c));
+        let delta = bms.zip(cms).map(|(b, c)| c.saturating_sub(b));
+        let (brows, crows) = (base.rows(b), cur.rows(*c));
+        let rows_flagged = matches!((brows, crows), (Some(b), Some(c))
+            if b > 0 && (c == 0 || c.abs_diff(b).saturating_mul(2) >= b.unsigned_abs()));
+        stages.push(StageDiff {
+            key: short(key),
+            name: cst.shown_name().map(str::to_owned),
+            baseline_status: bstat,
+            current_status: cstat,
+            outcome,
+            same_error,
+            baseline_fingerprint: bfp,
+            current_fingerprint: cfp,
+            baseline_ms: bms,
+            current_ms: cms,
+            delta_ms: delta,
+            slower: bms.zip(cms).is_some_and(|(b, c)| slower(b, c)),
+            baseline_rows: brows,
+            current_rows: crows,
+            rows_flagged,
+        });
+        let (brule, crule) = (base.rule(b), cur.rule(*c));
+        if brule != crule {
+            rule_changes.push(ValueChange {
+                key: short(key),
+                baseline: Some(short(&brule)),
+                current: Some(short(&crule)),
+            });
+        }
+        if bst.name() != cst.name() {
+            name_changes.push(ValueChange {
+                key: short(key),
+                baseline: bst.shown_name().map(str::to_owned),
+                current: cst.shown_name().map(str::to_owned),
+            });
+        }
+        let (bdata, cdata) = (base.data(b), cur.data(*c));
+        let (bset, cset): (HashSet<&String>, HashSet<&String>) =
+            (bdata.iter().collect(), cdata.iter().collect());
+        let added: Vec<String> = cdata
+            .iter()
+            .filter(|d| !bset.contains(d))
+            .cloned()
+            .collect();
+        let removed: Vec<String> = bdata
+            .iter()
+            .filter(|d| !cset.contains(d))
+            .cloned()
+            .collect();
+        if !added.is_empty() || !removed.is_empty() {
+            data_changes.push(DataChange {
+                key: short(key),
+                added,
+                removed,
+            });
+        }
+        let (bq, cq) = (base.quality(b), cur.quality(*c));
+        if bq.is_some() || cq.is_some() {
+            quality.push(QualityChange {
+                key: short(key),
+                baseline: bq,
+                current: cq,
+            });
+        }
+    }
+
+    // Stages of one run only.
+    let keyed = |side: &Keyed<'_, '_, '_>, other: &Keyed<'_, '_, '_>| -> Vec<KeyedStage> {
+        side.order
+            .iter()
+            .filter(|(k, _)| !other.by_key.contains_key(k))
+            .map(|(k, s)| KeyedStage {
+                key: short(k),
+                name: side.graph().stage(*s).shown_name().map(str::to_owned),
+                status: side.graph().stage(*s).status(),
+            })
+            .collect()
+    };
+    let added = keyed(&cur, &base);
+    let removed = keyed(&base, &cur);
+
+    // Dependencies.
+    let (bedges, cedges) = (base.edges(), cur.edges());
+    let (bset, cset): (HashSet<&[String; 2]>, HashSet<&[String; 2]>) =
+        (bedges.iter().collect(), cedges.iter().collect());
+    let shorten_edge = |e: &[String; 2]| [short(&e[0]), short(&e[1])];
+    let edges_added: Vec<[String; 2]> = cedges
+        .iter()
+        .filter(|e| !bset.contains(e))
+        .map(shorten_edge)
+        .collect();
+    let edges_removed: Vec<[String; 2]> = bedges
+        .iter()
+        .filter(|e| !cset.contains(e))
+        .map(shorten_edge)
+        .collect();
+
+    // Root causes by key.
+    let roots = |side: &Keyed<'_, '_, '_>| -> Vec<(String, StageIx)> {
+        side.a
+            .root_causes()
+            .iter()
+            .filter_map(|&s| side.key(s).map(|k| (k.to_owned(), s)))
+            .collect()
+    };
+    let (broots, croots) = (roots(&base), roots(&cur));
+    let broot_keys: HashSet<&str> = broots.iter().map(|(k, _)| k.as_str()).collect();
+    let croot_keys: HashSet<&str> = croots.iter().map(|(k, _)| k.as_str()).collect();
+    let change = |key: &str| {
+        let b = base.by_key.get(key).copied();
+        let c = cur.by_key.get(key).copied();
+        RootCauseChange {
+            key: short(key),
+            name: c
+                .and_then(|c| cur.graph().stage(c).shown_name())
+                .or_else(|| b.and_then(|b| base.graph().stage(b).shown_name()))
+                .map(str::to_owned),
+            baseline_fingerprint: b.and_then(|b| base.a.fingerprint(b)),
+            current_fingerprint: c.and_then(|c| cur.a.fingerprint(c)),
+            baseline_error: b.and_then(|b| base.error(b)),
+            current_error: c.and_then(|c| cur.error(c)),
+        }
+    };
+    let new_root_causes: Vec<RootCauseChange> = croots
+        .iter()
+        .filter(|(k, _)| !broot_keys.contains(k.as_str()))
+        .map(|(k, _)| change(k))
+        .collect();
+    let persisting_root_causes: Vec<RootCauseChange> = croots
+        .iter()
+        .filter(|(k, _)| broot_keys.contains(k.as_str()))
+        .map(|(k, _)| change(k))
+        .collect();
+    let resolved_root_causes: Vec<RootCauseChange> = broots
+        .iter()
+        .filter(|(k, _)| !croot_keys.contains(k.as_str()))
+        .map(|(k, _)| change(k))
+        .collect();
+
+    // Timing.
+    let makespan_ms = Delta::of(
+        Some(baseline.timing.makespan()),
+        Some(current.timing.makespan()),
+    );
+    let wall_ms = Delta::of(baseline.wall_time(), current.wall_time());
+    let path_keys = |side: &Keyed<'_, '_, '_>| -> Vec<String> {
+        side.a
+            .timing
+            .critical_path()
+            .iter()
+            .filter_map(|&s| side.key(s).map(str::to_owned))
+            .collect()
+    };
+    let (bpath, cpath) = (path_keys(&base), path_keys(&cur));
+    let critical_path = PathChange {
+        joined: cpath
+            .iter()
+            .filter(|k| !bpath.contains(k))
+            .map(|k| short(k))
+            .collect(),
+        left: bpath
+            .iter()
+            .filter(|k| !cpath.contains(k))
+            .map(|k| short(k))
+            .collect(),
+    };
+
+    // Run-level causes.
+    let kinds = |a: &Analysis<'_, '_>| -> Vec<RunCauseKind> {
+        let mut kinds: Vec<RunCauseKind> = Vec::new();
+        for c in &a.run_causes {
+            if !kinds.contains(&c.kind()) {
+                kinds.push(c.kind());
+            }
+        }
+        kinds
+    };
+    let bkinds = kinds(baseline);
+    let new_run_causes: Vec<RunCauseKind> = kinds(current)
+        .into_iter()
+        .filter(|k| !bkinds.contains(k))
+        .collect();
+
+    // The verdict, the first that holds, and why.
+    let newly_failing: Vec<&StageDiff> = stages
+        .iter()
+        .filter(|s| s.outcome == Outcome::NewlyFailing)
+        .collect();
+    let slower_stages: Vec<&StageDiff> = stages.iter().filter(|s| s.slower).collect();
+    let fixed = stages
+        .iter()
+        .filter(|s| s.outcome == Outcome::NewlyFixed)
+        .count();
+    let both_succeeded = bs.status == Status::Success && cs.status == Status::Success;
+    let run_slower = both_succeeded
+        && makespan_ms
+            .baseline
+            .zip(makespan_ms.current)
+            .is_some_and(|(b, c)| slower(b, c));
+    let volume_change = stages.iter().any(|s| s.rows_flagged);
+    let structure_change = !added.is_empty()
+        || !removed.is_empty()
+        || !edges_added.is_empty()
+        || !edges_removed.is_empty()
+        || !rule_changes.is_empty()
+        || !name_changes.is_empty()
+        || !data_changes.is_empty();
+    let name_of = |s: &StageDiff| s.name.clone().unwrap_or_else(|| s.key.clone());
+    let (verdict, reason) = if !newly_failing.is_empty() {
+        (
+            Verdict::Regressed,
+            format!(
+                "{} newly fail{}",
+                list_names(newly_failing.iter().map(|s| name_of(s))),
+                if newly_failing.len() == 1 { "s" } else { "" }
+            ),
+        )
+    } else if !new_root_causes.is_empty() {
+        (
+            Verdict::Regressed,
+            format!(
+                "new root cause{}: {}",
+                report::plural(new_root_causes.len()),
+                list_names(
+                    new_root_causes
+                        .iter()
+                        .map(|r| r.name.clone().unwrap_or_else(|| r.key.clone()))
+                )
+            ),
+        )
+    } else if !new_run_causes.is_empty() {
+        (
+            Verdict::Regressed,
+            format!(
+                "the run was {} this time",
+                new_run_causes
+                    .iter()
+                    .map(|k| match k {
+                        RunCauseKind::QualityGate => "held back by the data-quality gate",
+                        RunCauseKind::Unexplained => "failed with no stage to blame",
+                        other => other.label(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ),
+        )
+    } else if !slower_stages.is_empty() {
+        (
+            Verdict::Slower,
+            format!(
+                "{} took at least {}× as long",
+                list_names(slower_stages.iter().map(|s| name_of(s))),
+                options.slower_ratio
+            ),
+        )
+    } else if run_slower {
+        (
+            Verdict::Slower,
+            format!(
+                "the run's work took {} instead of {}",
+                report::human_duration(makespan_ms.current.unwrap_or(0)),
+                report::human_duration(makespan_ms.baseline.unwrap_or(0))
+            ),
+        )
+    } else if fixed > 0 || !resolved_root_causes.is_empty() {
+        let names: Vec<String> = stages
+            .iter()
+            .filter(|s| s.outcome == Outcome::NewlyFixed)
+            .map(name_of)
+            .collect();
+        (
+            Verdict::Improved,
+            if names.is_empty() {
+                format!(
+                    "root cause{} resolved: {}",
+                    report::plural(resolved_root_causes.len()),
+                    list_names(
+                        resolved_root_causes
+                            .iter()
+                            .map(|r| r.name.clone().unwrap_or_else(|| r.key.clone()))
+                    )
+                )
+            } else {
+                format!(
+                    "{} succeed{} again",
+                    list_names(names.iter().cloned()),
+                    if names.len() == 1 { "s" } else { "" }
+                )
+            },
+        )
+    } else if structure_change || volume_change {
+        let mut what = Vec::new();
+        if !added.is_empty() || !removed.is_empty() {
+            what.push(format!(
+                "{} stage{} added, {} removed",
+                added.len(),
+                report::plural(added.len()),
+                removed.len()
+            ));
+        }
+        if !edges_added.is_empty() || !edges_removed.is_empty() || !rule_changes.is_empty() {
+            what.push("dependencies or trigger rules changed".to_owned());
+        }
+        if !data_changes.is_empty() || !name_changes.is_empty() {
+            what.push("the lineage changed".to_owned());
+        }
+        if volume_change {
+            what.push("a row count fell or swung by half".to_owned());
+        }
+        (Verdict::Changed, what.join("; "))
+    } else {
+        // Per the verdicts' definition a different error at a stage that
+        // failed before too is no regression; the reason says it all the same.
+        let other_error: Vec<String> = stages
+            .iter()
+            .filter(|s| {
+                s.outcome == Outcome::StillFailing
+                    && s.baseline_fingerprint != s.current_fingerprint
+            })
+            .map(name_of)
+            .collect();
+        (
+            Verdict::Unchanged,
+            if other_error.is_empty() {
+                "the same stages, statuses, errors and lineage, and nothing slower".to_owned()
+            } else {
+                format!(
+                    "the same stages fail, but {} with a different error",
+                    list_names(other_error.into_iter())
+                )
+            },
+        )
+    };
+
+    RunDiff {
+        schema_version: SCHEMA_VERSION,
+        verdict,
+        reason,
+        baseline: bs,
+        current: cs,
+        first_divergence_detail: first_divergence.as_deref().map(change),
+        first_divergence: first_divergence.map(|k| short(&k)),
+        stages,
+        new_root_causes,
+        resolved_root_causes,
+        persisting_root_causes,
+        added,
+        removed,
+        edges_added,
+        edges_removed,
+        rule_changes,
+        name_changes,
+        data_changes,
+        makespan_ms,
+        wall_ms,
+        critical_path,
+        quality,
+        new_run_causes,
+        diagnostics: notes,
+    }
+}
+
+/// `a`, `a and b`, `a, b and 3 more`.
+fn list_names(names: impl Iterator<Item = String>) -> String {
+    let names: Vec<String> = names.collect();
+    match names.len() {
+        0 => String::new(),
+        1 => format!("\"{}\"", names[0]),
+        2 => format!("\"{}\" and \"{}\"", names[0], names[1]),
+        n => format!("\"{}\", \"{}\" and {} more", names[0], names[1], n - 2),
+    }
+}
