@@ -61,7 +61,11 @@ impl<'g, 'a> Analysis<'g, 'a> {
     /// The error fingerprint of `stage`: its `message` / `error_message`
     /// texts, normalised and hashed (`docs/semantics.md#error-fingerprint`).
     pub fn fingerprint(&self, stage: StageIx) -> Option<Fingerprint> {
-        fingerprint_of(&self.evidence(stage))
+        Fingerprint::of(
+            cause::message_texts(self.graph, stage)
+                .iter()
+                .map(|t| t.text.as_str()),
+        )
     }
 
     /// Every stage and data node downstream of `stage`.

@@ -585,6 +585,18 @@ pub(crate) fn evidence(graph: &LineageGraph<'_>, stage: StageIx) -> Evidence {
     ev
 }
 
+/// The `message` / `error_message` texts of `stage` (what its error
+/// fingerprint is made of): the evidence without the stream entries, data
+/// and paths' owners, for comparing many stages cheaply.
+pub(crate) fn message_texts(graph: &LineageGraph<'_>, stage: StageIx) -> Vec<EvidenceText> {
+    let s = graph.stage(stage);
+    let Some(ti) = s.instance else {
+        return Vec::new();
+    };
+    // Paths are not needed for a fingerprint, only the texts.
+    messages(ti, &JsonPath::new())
+}
+
 /// Every non-empty `message` / `error_message` inside the task instance.
 fn messages(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
     struct Collect {

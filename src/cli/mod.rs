@@ -748,20 +748,28 @@ impl DepthScan {
 /// length, before reading; standard input as it arrives) and input that
 /// nests deeper than the parser takes.
 fn read_input(file: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
-    let reader: Box<dyn Read> = if file.as_os_str() == "-" {
-        Box::new(io::stdin().lock())
-    } else {
+    let too_large = |size| ReadError::TooLarge { limit: max, size };
+    if file.as_os_str() != "-" {
+        // A file: refused by its length before it is read, then read in one
+        // go into a buffer of its size.
         let f = std::fs::File::open(file).map_err(ReadError::Io)?;
         let size = f.metadata().map_err(ReadError::Io)?.len();
         if size > max {
-            return Err(ReadError::TooLarge {
-                limit: max,
-                size: Some(size),
-            });
+            return Err(too_large(Some(size)));
         }
-        Box::new(f)
-    };
-    let mut limited = reader.take(max.saturating_add(1));
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+        f.take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(ReadError::Io)?;
+        return if bytes.len() as u64 > max {
+            Err(too_large(None))
+        } else {
+            Ok(bytes)
+        };
+    }
+    // A stream: read through the limit, watched for an endless opening as
+    // it arrives.
+    let mut limited = io::stdin().lock().take(max.saturating_add(1));
     let mut bytes = Vec::new();
     let mut scan = DepthScan::default();
     let mut chunk = vec![0u8; 1 << 16];
@@ -778,10 +786,7 @@ fn read_input(file: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
         bytes.extend_from_slice(&chunk[..n]);
     }
     if bytes.len() as u64 > max {
-        return Err(ReadError::TooLarge {
-            limit: max,
-            size: None,
-        });
+        return Err(too_large(None));
     }
     Ok(bytes)
 }

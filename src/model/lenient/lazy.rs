@@ -130,9 +130,27 @@ impl<'de, T: Read<'de>> Read<'de> for Lazy<'de, T> {
 
 impl<'a, T: Read<'a> + Clone + Walk> Walk for Lazy<'a, T> {
     fn walk(&self, w: &mut Walker<'_>) {
-        if w.into_lazy {
-            // Past the limit the record is not read (see LAZY_NESTING_LIMIT).
-            one_level_deeper(|| self.parse().walk(w));
+        if !w.into_lazy {
+            return;
+        }
+        // The evidence walk wants only the texts: skimming the record's text
+        // for them (document order) costs a fraction of reading it into the
+        // model, which would then be walked and dropped. A record nested
+        // past what one pass takes is read level by level instead, at most
+        // LAZY_NESTING_LIMIT deep.
+        // Most such records (a user's profile) hold no message at all: a
+        // key `message` or `error_message` is written `…message"` unless
+        // spelled with `\u` escapes, so without either there is nothing
+        // to find.
+        let text = self.json();
+        if !text.contains("message\"") && !text.contains("\\u") {
+            return;
+        }
+        match skim_messages(text) {
+            Some(messages) => messages.walk(w),
+            None => {
+                one_level_deeper(|| self.parse().walk(w));
+            }
         }
     }
 }

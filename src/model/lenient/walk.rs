@@ -34,6 +34,23 @@ pub(crate) fn skim_unknown<'de, A: MapAccess<'de>>(
     })
 }
 
+/// The `message` / `error_message` strings anywhere in the JSON value
+/// `text`, with their paths relative to it, in document order; `None` when
+/// the text cannot be read in one pass (it nests past serde_json's limit).
+pub(crate) fn skim_messages(text: &str) -> Option<Extra<'_>> {
+    let mut extra = Extra::default();
+    let mut stack = JsonPath::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    Skim {
+        stack: &mut stack,
+        out: &mut extra,
+        message_key: false,
+    }
+    .deserialize(&mut de)
+    .ok()?;
+    Some(extra)
+}
+
 struct Skim<'a, 'de> {
     stack: &'a mut JsonPath,
     out: &'a mut Extra<'de>,
