@@ -256,7 +256,15 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
     // The heading says what failed first and the most specific thing the
     // response says about it.
     let mut heading = verdict(&r.run, r.root_causes_count);
-    if let Some(rc) = r.root_causes.first() {
+    // A run stopped by someone or killed by the system: that leads.
+    let halted = r
+        .outcome
+        .run_causes
+        .iter()
+        .find(|c| matches!(c, RunCause::Stopped { .. } | RunCause::Killed { .. }));
+    if let Some(c) = halted {
+        heading = format!("{}: {}", heading, escape(&c.to_string()));
+    } else if let Some(rc) = r.root_causes.first() {
         heading.push_str(&format!(": {}", escape(rc.stage.name_or_id())));
         if let Some(h) = &rc.headline {
             heading.push_str(&format!(
@@ -472,7 +480,11 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary, cap: Option<usize>) ->
                     cell(&s.stage),
                     escape(s.stage.kind_label()).to_string(),
                     s.stage.status.to_string(),
-                    human_duration(s.duration_ms),
+                    if s.stage.status == Status::Running {
+                        format!("{} so far", human_duration(s.duration_ms))
+                    } else {
+                        human_duration(s.duration_ms)
+                    },
                     format!("+{}", human_duration(s.earliest_finish_ms)),
                 ]
             }),

@@ -239,10 +239,25 @@ impl fmt::Display for StageTitle<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let stage = self.0;
         match &stage.name {
-            Some(n) => write!(f, "\"{}\"", one_line(n))?,
-            None => write!(f, "stage {}", one_line(&stage.id))?,
+            // Quotes and backslashes inside the quotes are escaped, as line
+            // breaks are: the name can be told from what surrounds it.
+            Some(n) => {
+                let n = n.replace('\\', "\\\\").replace('"', "\\\"");
+                let n = one_line(&n);
+                write!(
+                    f,
+                    "\"{n}\" ({}, id {})",
+                    stage.kind_label(),
+                    one_line(&stage.id)
+                )
+            }
+            // No name: the id once, and the kind only when it is known.
+            None => match (stage.placeholder, &stage.stage_type) {
+                (true, _) => write!(f, "stage {} (placeholder)", one_line(&stage.id)),
+                (false, Some(t)) => write!(f, "stage {} ({t})", one_line(&stage.id)),
+                (false, None) => write!(f, "stage {}", one_line(&stage.id)),
+            },
         }
-        write!(f, " ({}, id {})", stage.kind_label(), one_line(&stage.id))
     }
 }
 
@@ -718,9 +733,15 @@ fn critical_section(
     }
     let n = shown(cap, c.path_steps.len());
     for (i, s) in c.path_steps[..n].iter().enumerate() {
+        // A running stage has not finished: its time so far, where it stands.
+        let (took, at) = if s.stage.status == Status::Running {
+            (" so far", "at")
+        } else {
+            ("", "finishes at")
+        };
         writeln!(
             out,
-            "  {}. {} — {}, {}, finishes at +{}",
+            "  {}. {} — {}, {}{took}, {at} +{}",
             i + 1,
             stage_title(&s.stage),
             p.status(s.stage.status),
