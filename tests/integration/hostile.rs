@@ -33,6 +33,7 @@ const RUNS: [&[&str]; 12] = [
 
 struct Ran {
     code: Option<i32>,
+    stdout: String,
     out: usize,
     err: String,
 }
@@ -56,6 +57,7 @@ fn run(input: &[u8], args: &[&str]) -> Ran {
     let _ = writer.join();
     Ran {
         code: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
         out: o.stdout.len() + o.stderr.len(),
         err: String::from_utf8_lossy(&o.stderr).into_owned(),
     }
@@ -203,17 +205,8 @@ fn capped_lists_say_how_many_there_are() {
         }
         run_doc(&stages, &mappers)
     };
-    let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
-        .args(["why", "-", "--format", "json", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            c.stdin.take().unwrap().write_all(input.as_bytes())?;
-            c.wait_with_output()
-        })
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let o = run(input.as_bytes(), &["why", "--format", "json", "--quiet"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     for rc in v["root_causes"].as_array().unwrap() {
         assert_eq!(rc["blocked_count"], 1_200);
         assert_eq!(rc["blocked"].as_array().unwrap().len(), 1_000);
@@ -231,18 +224,8 @@ fn tables_cut_the_name_column_not_the_status() {
     // stays one screen wide, and the status column is whole.
     let input = long_names(3);
     for args in [&["order"][..], &["critical-path"][..]] {
-        let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
-            .args(args)
-            .args(["-", "--quiet", "--color", "never"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .and_then(|mut c| {
-                c.stdin.take().unwrap().write_all(input.as_bytes())?;
-                c.wait_with_output()
-            })
-            .unwrap();
-        let out = String::from_utf8(o.stdout).unwrap();
+        let args: Vec<&str> = args.iter().copied().chain(["--quiet"]).collect();
+        let out = run(input.as_bytes(), &args).stdout;
         // Every line is bounded (names are shortened to 197 characters)…
         let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         assert!(
@@ -297,17 +280,7 @@ fn a_twenty_thousand_stage_run_fits_one_screen() {
     for (what, stages) in [("chain", chain), ("independent failures", independent)] {
         let input = doc(-1, &stages).to_string();
         for cmd in ["summary", "why"] {
-            let r = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
-                .args([cmd, "-", "--quiet", "--color", "never"])
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .and_then(|mut c| {
-                    c.stdin.take().unwrap().write_all(input.as_bytes())?;
-                    c.wait_with_output()
-                })
-                .unwrap();
-            let out = String::from_utf8(r.stdout).unwrap();
+            let out = run(input.as_bytes(), &[cmd, "--quiet"]).stdout;
             let lines = out.lines().count();
             assert!(lines < 80, "{what}: {cmd} printed {lines} lines\n{out}");
             assert!(
