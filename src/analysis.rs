@@ -98,6 +98,18 @@ impl<'g, 'a> Analysis<'g, 'a> {
         self.causes.trace(self.graph, stage)
     }
 
+    /// The duration of `stage` when it *ran*: not running, with both its
+    /// start and completion known (`docs/semantics.md#run-comparison`); the
+    /// duration is the critical path's (0 when the completion is before the
+    /// start). Run comparison and history both compare these.
+    pub fn ran_ms(&self, stage: StageIx) -> Option<i64> {
+        let st = self.graph.stage(stage);
+        (st.status() != crate::status::Status::Running
+            && st.start.is_some()
+            && st.completion.is_some())
+        .then(|| self.timing.duration(stage))
+    }
+
     /// Run wall time: completion (or, for a run still going, the latest
     /// timestamp of the document) minus creation.
     pub fn wall_time(&self) -> Option<i64> {

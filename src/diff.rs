@@ -27,7 +27,7 @@ use crate::cause::RunCauseKind;
 use crate::fingerprint::Fingerprint;
 use crate::graph::{LineageGraph, Stage, StageIx};
 use crate::limits::short;
-use crate::report::{self, headline, shown_text, SCHEMA_VERSION};
+use crate::report::{self, SCHEMA_VERSION};
 use crate::status::Status;
 
 /// The thresholds of the comparison.
@@ -431,11 +431,8 @@ impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
         self.key_of[s.index()].map(|i| self.order[i].0.as_str())
     }
 
-    /// Its duration, when it ran: not running, both times known.
     fn ran_ms(&self, s: StageIx) -> Option<i64> {
-        let st = self.graph().stage(s);
-        (st.status() != Status::Running && st.start.is_some() && st.completion.is_some())
-            .then(|| self.a.timing.duration(s))
+        self.a.ran_ms(s)
     }
 
     fn rows(&self, s: StageIx) -> Option<i64> {
@@ -446,18 +443,8 @@ impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
             .map(|r| r.0)
     }
 
-    /// The leading failure text of a failed-like stage.
     fn error(&self, s: StageIx) -> Option<String> {
-        if !self.graph().stage(s).status().is_failed_like() {
-            return None;
-        }
-        let ev = self.a.evidence(s);
-        let depth = self
-            .graph()
-            .stage(s)
-            .instance_index
-            .map_or(0, |i| self.graph().summary().task_instance_path(i).len());
-        headline(&ev.texts, depth).map(|t| shown_text(t).into_owned())
+        report::leading_error(self.a, s)
     }
 
     /// The trigger rule as written, upper-cased (`ALL_SUCCESS` when missing).

@@ -43,6 +43,7 @@ pub mod dot;
 pub mod error;
 pub mod fingerprint;
 pub mod graph;
+pub mod history;
 pub mod json_path;
 pub mod limits;
 pub mod mermaid;

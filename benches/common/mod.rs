@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+pub mod history;
+
 /// The DAG shape of a generated pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -17,8 +19,8 @@ pub enum Shape {
     FanIn,
 }
 
-const T0: u64 = 1_795_847_400_000;
-const BASE: u64 = 14_057_000_007_000_000;
+pub const T0: u64 = 1_795_847_400_000;
+pub const BASE: u64 = 14_057_000_007_000_000;
 
 fn user(out: &mut String, id: u64, name: &str) {
     let _ = write!(
@@ -55,9 +57,89 @@ fn connection(out: &mut String, id: u64, name: &str, ctype: u32, service: &str) 
 /// generated stage has the `ALL_SUCCESS` rule): it is left `created`, without
 /// start or completion times, its audits still present.
 pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
+    let fates = (0..n)
+        .map(|i| {
+            if fail_every > 0 && i % fail_every == fail_every / 2 {
+                Fate::Fail {
+                    ms: 500 + (i as u64 * 37) % 400,
+                    message: format!("Stage {i} failed: column 'amount_{i}' not found"),
+                }
+            } else {
+                Fate::Success {
+                    ms: 500 + (i as u64 * 37) % 400,
+                }
+            }
+        })
+        .collect();
+    generate_run(&RunSpec {
+        shape,
+        fates,
+        ..RunSpec::default()
+    })
+}
+
+/// What a generated stage does when nothing upstream stopped it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// Succeeds after `ms`.
+    Success { ms: u64 },
+    /// Fails after `ms` with `message`.
+    Fail { ms: u64, message: String },
+    /// Started and still running.
+    Running,
+}
+
+/// One generated run: which pipeline, when, and each stage's fate (one
+/// stage per fate).
+#[derive(Debug, Clone)]
+pub struct RunSpec {
+    /// DAG shape.
+    pub shape: Shape,
+    /// Per stage, in id order.
+    pub fates: Vec<Fate>,
+    /// The run id; task instance ids are derived from it, so that every
+    /// run has its own, while task definition ids stay the same.
+    pub run_id: u64,
+    /// `created_time`, epoch ms.
+    pub created: u64,
+    /// The pipeline's id and name.
+    pub pipeline_id: u64,
+    pub pipeline_name: String,
+    /// Stage names by position; a stage without one is "stage {i} of the
+    /// nightly load".
+    pub names: Vec<String>,
+}
+
+impl Default for RunSpec {
+    fn default() -> Self {
+        RunSpec {
+            shape: Shape::Layered,
+            fates: Vec::new(),
+            run_id: BASE,
+            created: T0,
+            pipeline_id: BASE + 5,
+            pipeline_name: "Nightly sales load".to_owned(),
+            names: Vec::new(),
+        }
+    }
+}
+
+/// A response for `spec`. As in a real run, a stage downstream of a
+/// failure (or of a stage still running) never runs: it is left `created`,
+/// without start or completion times, its audits still present. Stages run
+/// one after another in id order, each starting 100 ms after the one before
+/// completed.
+pub fn generate_run(spec: &RunSpec) -> String {
+    let n = spec.fates.len();
+    let shape = spec.shape;
+    let t0 = spec.created;
     let mut out = String::with_capacity(n * 6000);
-    let run_id = BASE;
+    let run_id = spec.run_id;
+    // Instance ids: new in every run (offset by the run id); task
+    // definition ids (`id + 1` below) fixed by position: BASE + 1000 + 100i + 1.
+    let offset = run_id.wrapping_sub(BASE).wrapping_mul(1_000_000);
     let stage_id = |i: usize| BASE + 1000 + (i as u64) * 100;
+    let instance_id = |i: usize| stage_id(i).wrapping_add(offset);
     let parents = |i: usize| -> Vec<usize> {
         match shape {
             Shape::Chain => {
@@ -90,12 +172,56 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
             }
         }
     };
+    // Parents come before children, so one pass settles who never ran and
+    // when each stage started and completed.
+    let mut not_run = vec![false; n];
+    let mut failed_at = vec![false; n];
+    let mut running = vec![false; n];
+    let mut times: Vec<(u64, Option<u64>)> = vec![(0, None); n];
+    let mut clock = t0;
+    for i in 0..n {
+        let upstream = parents(i)
+            .iter()
+            .any(|&p| failed_at[p] || not_run[p] || running[p]);
+        not_run[i] = upstream;
+        if upstream {
+            continue;
+        }
+        let start = clock + 100;
+        match &spec.fates[i] {
+            Fate::Success { ms } => times[i] = (start, Some(start + ms)),
+            Fate::Fail { ms, .. } => {
+                failed_at[i] = true;
+                times[i] = (start, Some(start + ms));
+            }
+            Fate::Running => {
+                running[i] = true;
+                times[i] = (start, None);
+            }
+        }
+        clock = times[i].1.unwrap_or(start);
+    }
+    let run_status = if running.iter().any(|&r| r) {
+        0
+    } else if failed_at.iter().any(|&f| f) {
+        -1
+    } else {
+        1
+    };
+    let end_of_run = clock + 100;
     let _ = write!(
         out,
-        r#"{{"pipelinerun":{{"id":"{run_id}","execution_status":{},"type":1,"created_time":{T0},"modified_time":{},"completion_time":{},"skip_export_invalid_data":true,"status":1,"storage_used":1048576,"row_count":4210,"created_by":"#,
-        if fail_every > 0 { -1 } else { 1 },
-        T0 + n as u64 * 1000,
-        T0 + n as u64 * 1000
+        r#"{{"pipelinerun":{{"id":"{run_id}","execution_status":{},"type":1,"created_time":{t0},"modified_time":{},"completion_time":{},"skip_export_invalid_data":true,"status":1,"storage_used":1048576,"row_count":4210,"pipelineaudit":{{"id":"{}","is_committed":"1","pipeline":{{"id":"{}","name":"{}"}},"status":1}},"created_by":"#,
+        run_status,
+        end_of_run,
+        if run_status == 0 {
+            "null".to_owned()
+        } else {
+            end_of_run.to_string()
+        },
+        run_id + 7,
+        spec.pipeline_id,
+        spec.pipeline_name
     );
     user(&mut out, BASE + 11, "Priya Raman");
     out.push_str(",\"modified_by\":");
@@ -105,34 +231,29 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
         if i > 0 {
             out.push(',');
         }
-        let _ = write!(out, "\"{}\":[", stage_id(i));
+        let _ = write!(out, "\"{}\":[", instance_id(i));
         for (k, p) in parents(i).iter().enumerate() {
             if k > 0 {
                 out.push(',');
             }
-            let _ = write!(out, "\"{}\"", stage_id(*p));
+            let _ = write!(out, "\"{}\"", instance_id(*p));
         }
         out.push(']');
     }
     out.push_str("},\"pipelinetaskinstances\":[");
-    // Parents come before children, so one pass settles who never ran.
-    let mut not_run = vec![false; n];
-    let mut failed_at = vec![false; n];
-    for i in 0..n {
-        let upstream_failed = parents(i).iter().any(|&p| failed_at[p] || not_run[p]);
-        not_run[i] = upstream_failed;
-        failed_at[i] = !upstream_failed && fail_every > 0 && i % fail_every == fail_every / 2;
-    }
     for i in 0..n {
         if i > 0 {
             out.push(',');
         }
-        let id = stage_id(i);
+        let id = instance_id(i);
+        let task_id = stage_id(i) + 1;
         let failed = failed_at[i];
         let status: i32 = if failed {
             -1
         } else if not_run[i] {
             2
+        } else if running[i] {
+            0
         } else {
             1
         };
@@ -141,24 +262,32 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
             1 => 10,
             _ => 20,
         };
-        let start = T0 + i as u64 * 1000 + 100;
-        let end = start + 500 + (i as u64 * 37) % 400;
-        // Times as JSON values: quoted digit strings, or null for a stage that never ran.
+        // Times as JSON values: quoted digit strings, or null for a stage
+        // that never ran (or has not completed).
         let (start, end) = if not_run[i] {
             ("null".to_owned(), "null".to_owned())
         } else {
-            (format!("\"{start}\""), format!("\"{end}\""))
+            (
+                format!("\"{}\"", times[i].0),
+                times[i]
+                    .1
+                    .map_or_else(|| "null".to_owned(), |e| format!("\"{e}\"")),
+            )
         };
-        let message = if failed {
-            format!("\"Stage {i} failed: column 'amount_{i}' not found\"")
-        } else {
-            "null".to_owned()
+        let message = match &spec.fates[i] {
+            Fate::Fail { message, .. } if failed => {
+                serde_json::to_string(message).unwrap_or_else(|_| "null".to_owned())
+            }
+            _ => "null".to_owned(),
         };
+        let name = spec.names.get(i).map_or_else(
+            || format!("\"stage {i} of the nightly load\""),
+            |n| serde_json::to_string(n).unwrap_or_else(|_| "null".to_owned()),
+        );
         let _ = write!(
             out,
-            r#"{{"id":"{id}","pipelinerun":{{"id":"{run_id}","execution_status":1,"type":1}},"pipelinetask":{{"id":"{}","name":"stage {i} of the nightly load","type":{kind},"pipeline":{{"id":"{}"}},"created_by":"#,
-            id + 1,
-            BASE + 5
+            r#"{{"id":"{id}","pipelinerun":{{"id":"{run_id}","execution_status":1,"type":1}},"pipelinetask":{{"id":"{task_id}","name":{name},"type":{kind},"pipeline":{{"id":"{}"}},"created_by":"#,
+            spec.pipeline_id
         );
         user(&mut out, id + 2, "Priya Raman");
         let _ = write!(out, r#","created_time":{},"modified_by":"#, T0 - 1000);
@@ -166,11 +295,11 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
         let _ = write!(
             out,
             r#","modified_time":{},"status":1,"latest_only":false,"depends_on_past":false,"trigger_rule":"ALL_SUCCESS","client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","weight":1}},"execution_status":{status},"index":{i},"created_time":"{}","start_time":{start},"completion_time":{end},"client_meta":"{{\"top\":235,\"left\":{},\"version\":1}}","message":{message},"operator_id":"com.zoho.dataprep.operator.ZSOrchOperator","retry_count":0,"storage_used":"20480","row_count":"1840","status":1,"time_to_live":"{}""#,
-            T0 - 500,
+            t0 - 500,
             i * 40,
-            T0,
+            t0,
             i * 40,
-            T0 + 86_400_000
+            t0 + 86_400_000
         );
         match kind {
             5 => {
@@ -219,7 +348,7 @@ pub fn generate(n: usize, shape: Shape, fail_every: usize) -> String {
                     id + 11,
                     id + 12,
                     id + 13,
-                    stage_id(i.saturating_sub(1)) + 11,
+                    instance_id(i.saturating_sub(1)) + 11,
                     i.saturating_sub(1),
                     BASE + 300 + (i % 3) as u64,
                     BASE + 3

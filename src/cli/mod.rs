@@ -1,5 +1,7 @@
 //! Command-line interface: arguments, input, output and exit codes.
 
+mod history;
+
 use std::fmt;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -33,12 +35,17 @@ enum CliError {
     Usage { message: String, hint: String },
     /// The report could not be written (exit 1).
     Output(io::Error),
+    /// `history` found no file, or could analyse none (exit 1).
+    NoRuns { message: String },
 }
 
 impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
-            CliError::Input { .. } | CliError::Read { .. } | CliError::Output(_) => EXIT_INPUT,
+            CliError::Input { .. }
+            | CliError::Read { .. }
+            | CliError::Output(_)
+            | CliError::NoRuns { .. } => EXIT_INPUT,
             CliError::Usage { .. } => EXIT_USAGE,
         }
     }
@@ -55,6 +62,7 @@ impl CliError {
                 _ => None,
             },
             CliError::Usage { hint, .. } => Some(hint),
+            CliError::NoRuns { .. } => Some("give the files or folders where the Job Summary API responses are saved (*.json, *.json.gz)"),
             CliError::Read { .. } | CliError::Output(_) => None,
         }
     }
@@ -67,6 +75,7 @@ impl fmt::Display for CliError {
             CliError::Read { file, error } => write!(f, "cannot read {file}: {error}"),
             CliError::Usage { message, .. } => f.write_str(message),
             CliError::Output(e) => write!(f, "cannot write the report: {e}"),
+            CliError::NoRuns { message } => f.write_str(message),
         }
     }
 }
@@ -190,12 +199,27 @@ enum Command {
     )]
     Diff(DiffArgs),
 
+    /// Many runs of many pipelines: is the latest failure new or seen
+    /// before, which stages are flaky, which root causes recur, which stages
+    /// are slower than usual. Reads files and folders (every *.json and
+    /// *.json.gz below them) on every core; a file that cannot be analysed
+    /// is listed at the end with its error.
+    ///
+    /// --format ndjson writes the facts instead: one JSON object per stage
+    /// per run, for DuckDB, Spark or Polars.
+    #[command(after_help = "Examples:\n  dataprep-lineage history runs/\n  \
+        dataprep-lineage history runs/ --pipeline 1402000000123 --top 10\n  \
+        dataprep-lineage history runs/ --format ndjson > facts.ndjson   # then: duckdb -c \"select ... from 'facts.ndjson'\"\n\n\
+        Exit status: 0 printed (some files may have been skipped); 1 no file could be analysed; 2 usage error.")]
+    History(history::HistoryArgs),
+
     /// The JSON Schema of a subcommand's `--format json` output (also in the
-    /// repository's schema/ folder). Every JSON output carries
+    /// repository's schema/ folder). Every JSON report carries
     /// "schema_version": 1.
     #[command(after_help = "Example:\n  dataprep-lineage schema why > why.schema.json")]
     Schema {
-        /// why, why-stage (why --stage), summary, order or critical-path.
+        /// why, why-stage (why --stage), summary, order, critical-path, diff,
+        /// history, or history-facts (one line of history --format ndjson).
         #[arg(value_parser = schema::SUBCOMMANDS)]
         subcommand: String,
     },
@@ -307,6 +331,7 @@ pub fn run() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Diff(args) => execute_diff(&cli, args),
+        Command::History(args) => history::execute(&cli, args),
         _ => execute(&cli).map(|()| EXIT_OK),
     };
     match result {
@@ -334,7 +359,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         | Command::CriticalPath(i)
         | Command::Why { input: i, .. } => &i.file,
         Command::Dot(d) | Command::Mermaid(d) => &d.file,
-        Command::Diff(_) => return Ok(()),
+        Command::Diff(_) | Command::History(_) => return Ok(()),
         Command::Schema { subcommand } => {
             let text = schema::for_subcommand(subcommand)
                 .map(|s| schema::to_pretty_string(&s))
@@ -447,7 +472,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             }
             write_stdout(|out| out.write_all(&chart))
         }
-        Command::Schema { .. } | Command::Diff(_) => Ok(()),
+        Command::Schema { .. } | Command::Diff(_) | Command::History(_) => Ok(()),
     }
 }
 

@@ -466,6 +466,21 @@ pub fn headline(texts: &[EvidenceText], instance_depth: usize) -> Option<&Eviden
         .map(|(_, t)| t)
 }
 
+/// The leading failure text of a failed-like stage ([`headline`] of its
+/// evidence, as [`shown_text`] words it); `None` for any other stage or one
+/// that says nothing. Run comparison and history quote it.
+pub fn leading_error(a: &Analysis<'_, '_>, s: StageIx) -> Option<String> {
+    let stage = a.graph.stage(s);
+    if !stage.status().is_failed_like() {
+        return None;
+    }
+    let ev = a.evidence(s);
+    let depth = stage
+        .instance_index
+        .map_or(0, |i| a.graph.summary().task_instance_path(i).len());
+    headline(&ev.texts, depth).map(|t| shown_text(t).into_owned())
+}
+
 /// A failure text as a person reads it: a failed stream entry (quoted in
 /// JSON as written) as its error message and the stream's name; any other
 /// text as it is.

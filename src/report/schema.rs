@@ -9,17 +9,20 @@ use schemars::schema_for;
 use serde_json::Value;
 
 /// The subcommands with a JSON report, and the file name of their schema.
-pub const SUBCOMMANDS: [&str; 6] = [
+pub const SUBCOMMANDS: [&str; 8] = [
     "why",
     "why-stage",
     "summary",
     "order",
     "critical-path",
     "diff",
+    "history",
+    "history-facts",
 ];
 
 /// The JSON Schema of `subcommand`'s JSON report (`why-stage` is
-/// `why --stage`), or `None` for a subcommand without one.
+/// `why --stage`; `history-facts` is one line of `history --format ndjson`),
+/// or `None` for a subcommand without one.
 pub fn for_subcommand(subcommand: &str) -> Option<Value> {
     let schema = match subcommand {
         "why" => schema_for!(super::Why),
@@ -28,6 +31,8 @@ pub fn for_subcommand(subcommand: &str) -> Option<Value> {
         "order" => schema_for!(super::Order),
         "critical-path" => schema_for!(super::CriticalPath),
         "diff" => schema_for!(crate::diff::RunDiff),
+        "history" => schema_for!(crate::history::History),
+        "history-facts" => schema_for!(crate::history::FactRow<'static>),
         _ => return None,
     };
     let mut value = Value::from(schema);

@@ -6,6 +6,11 @@ mod analyses;
 mod cli;
 mod diff;
 mod escaping;
+/// The benchmarks' generator, shared so that tests and benches build the
+/// same inputs.
+#[path = "../../benches/common/mod.rs"]
+mod generator;
+mod history;
 mod hostile;
 mod outputs;
 mod parsing;

@@ -54,13 +54,13 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(o.stdout).expect("UTF-8")
 }
 
-fn validator(sub: &str) -> jsonschema::Validator {
+pub(crate) fn validator(sub: &str) -> jsonschema::Validator {
     let text = std::fs::read_to_string(schema_file(sub)).expect("schema file");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema compiles")
 }
 
-fn assert_valid(v: &jsonschema::Validator, out: &str, what: &str) -> Value {
+pub(crate) fn assert_valid(v: &jsonschema::Validator, out: &str, what: &str) -> Value {
     let doc: Value = serde_json::from_str(out).unwrap_or_else(|e| panic!("{what}: {e}"));
     let errors: Vec<String> = v
         .iter_errors(&doc)
@@ -182,7 +182,7 @@ fn a_report_can_be_kept() {
     assert_eq!(why.run.status, dataprep_lineage::Status::Killed);
 }
 
-fn html(markdown: &str) -> String {
+pub(crate) fn html(markdown: &str) -> String {
     let mut out = String::new();
     let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES);
     pulldown_cmark::html::push_html(&mut out, parser);

@@ -3,12 +3,7 @@
 use dataprep_lineage::report;
 use dataprep_lineage::{dot, Analysis, JobSummary, LineageGraph};
 
-/// The benchmarks' generator, shared so that tests and benches build the
-/// same inputs.
-#[path = "../../benches/common/mod.rs"]
-mod generator;
-
-use generator::minimal_chain as chain;
+use crate::generator::minimal_chain as chain;
 
 #[test]
 fn a_200_000_stage_chain() {
