@@ -37,14 +37,18 @@ pub(super) struct HistoryArgs {
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
 
-    /// Only this pipeline (its id, or its name).
+    /// Only this pipeline: its id, or its name in its latest run (a renamed
+    /// pipeline keeps all its runs). With --format ndjson, the rows of runs
+    /// whose pipeline id or own name is this.
     #[arg(long, value_name = "ID")]
     pipeline: Option<String>,
 
     /// How many entries each list of the text and Markdown reports shows
-    /// (flaky stages, recurring root causes, slower stages).
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    top: usize,
+    /// (flaky stages, recurring root causes, slower stages; the latest
+    /// run's root causes are never cut).
+    #[arg(long, value_name = "N", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    top: u64,
 
     /// text for people, json for tools, markdown for chat, ndjson for query
     /// engines (one row per stage per run).
@@ -124,6 +128,9 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
         ProgressBar::hidden()
     };
     let max = cli.max_bytes;
+    // NDJSON rows are written as their runs are read, so a run is matched
+    // by its own pipeline id and name; the reports match a pipeline by its
+    // id or latest name once every run is in.
     let wanted = |f: &RunFacts| {
         args.pipeline
             .as_deref()
@@ -211,9 +218,7 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
             progress.inc(1);
             let mut b = builder.lock().unwrap_or_else(|e| e.into_inner());
             match result {
-                Ok(facts) if wanted(&facts) => b.add(ix as u64, facts),
-                // Analysed, but of another pipeline: counted, not kept.
-                Ok(_) => b.count_filtered(),
+                Ok(facts) => b.add(ix as u64, facts),
                 Err(error) => b.skip(f.display().to_string(), error),
             }
         })
@@ -223,20 +228,24 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
     for s in skipped {
         builder.skip(s.path, s.error);
     }
-    let h = builder.finish();
+    let mut h = builder.finish();
     if h.analysed == 0 {
         for s in &h.skipped {
             eprintln!("skipped: {}: {}", one_line(&s.path), one_line(&s.error));
         }
         return Err(no_file_analysed(h.skipped.len()));
     }
-    if let (Some(want), true) = (&args.pipeline, h.pipelines.is_empty()) {
-        eprintln!(
-            "warning: no run of pipeline {} among the {} run{} analysed",
-            one_line(want),
-            h.analysed,
-            if h.analysed == 1 { "" } else { "s" }
-        );
+    if let Some(want) = &args.pipeline {
+        let found = pipeline_list(&h);
+        h.retain_pipeline(want);
+        if h.pipelines.is_empty() {
+            eprintln!(
+                "warning: no pipeline {} among the {} run{} analysed; found: {found}",
+                one_line(want),
+                h.analysed,
+                if h.analysed == 1 { "" } else { "s" }
+            );
+        }
     }
     let list_cap = (!cli.all).then_some(text::LIST_CAP);
     let opts = TextOptions {
@@ -249,7 +258,11 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
         list_cap,
         file: None,
     };
-    let top = if cli.all { usize::MAX } else { args.top };
+    let top = if cli.all {
+        usize::MAX
+    } else {
+        usize::try_from(args.top).unwrap_or(usize::MAX)
+    };
     write_stdout(|out| match args.format {
         HistoryFormat::Text => text::history(out, &h, opts, top),
         HistoryFormat::Json => json::write(out, &h),
@@ -257,6 +270,28 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
         HistoryFormat::Ndjson => Ok(()),
     })?;
     Ok(super::EXIT_OK)
+}
+
+/// `12 "Daily sales", 13 "Refunds"`: the pipelines found, at most ten, for
+/// a warning that the one asked for is not among them.
+fn pipeline_list(h: &dataprep_lineage::history::History) -> String {
+    const SHOWN: usize = 10;
+    let mut list: Vec<String> = h
+        .pipelines
+        .iter()
+        .take(SHOWN)
+        .map(|p| match &p.name {
+            Some(n) if *n != p.pipeline_id => {
+                format!("{} \"{}\"", one_line(&p.pipeline_id), one_line(n))
+            }
+            _ if p.pipeline_id.is_empty() => "(no pipeline id)".to_owned(),
+            _ => one_line(&p.pipeline_id).to_string(),
+        })
+        .collect();
+    if h.pipelines.len() > SHOWN {
+        list.push(format!("and {} more", h.pipelines.len() - SHOWN));
+    }
+    list.join(", ")
 }
 
 fn no_file_analysed(skipped: usize) -> CliError {
@@ -278,7 +313,11 @@ fn find_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Skipped>) {
         match std::fs::metadata(path) {
             Err(e) => skipped.push(Skipped {
                 path: path.display().to_string(),
-                error: e.to_string(),
+                error: if e.kind() == io::ErrorKind::NotFound {
+                    "does not exist".to_owned()
+                } else {
+                    e.to_string()
+                },
             }),
             Ok(m) if !m.is_dir() => files.push(path.clone()),
             Ok(_) => {
@@ -381,7 +420,7 @@ fn read_run(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     flate2::read::MultiGzDecoder::new(raw.as_slice())
         .take(max.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("not a readable gzip stream: {e}"))?;
+        .map_err(|e| format!("starts like gzip but is not a readable gzip stream: {e}"))?;
     if bytes.len() as u64 > max {
         return Err(format!(
             "the file decompresses to more than --max-bytes {max}; raise --max-bytes to read it"

@@ -102,13 +102,14 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
 
-    /// Do not print warnings about odd input to standard error.
+    /// Do not print warnings about odd input to standard error (history:
+    /// nor its progress bar).
     #[arg(long, short, global = true)]
     quiet: bool,
 
     /// Show every entry of every list: no "… and N more" in text and
     /// Markdown (20 per list), no cap in JSON (1,000 per list, with exact
-    /// *_count keys beside).
+    /// *_count keys beside). history: every entry, whatever --top says.
     #[arg(long, global = true)]
     all: bool,
 

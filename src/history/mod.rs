@@ -509,8 +509,26 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
 
+    // A run id in two files (a run saved twice, say) is two runs, as the
+    // spec counts files; the report says so, since the second copy makes
+    // the first look like an earlier occurrence.
+    let mut ids: Vec<&str> = store
+        .runs
+        .iter()
+        .map(|r| &*r.order.run_id)
+        .filter(|id| !id.is_empty())
+        .collect();
+    ids.sort_unstable_by(|a, b| compare_ids(a, b).then_with(|| a.cmp(b)));
+    let mut duplicate_run_ids: Vec<String> = Vec::new();
+    for pair in ids.windows(2) {
+        if pair[0] == pair[1] && duplicate_run_ids.last().map(String::as_str) != Some(pair[0]) {
+            duplicate_run_ids.push(pair[0].to_owned());
+        }
+    }
+
     PipelineHistory {
         pipeline_id: id.to_owned(),
+        duplicate_run_ids,
         name: store.name.as_ref().map(|l| l.value.to_string()),
         runs: store.runs.len(),
         first_created_ms: store.runs.first().and_then(|r| r.order.created_ms),
@@ -583,6 +601,10 @@ pub struct PipelineHistory {
     pub recurring_root_causes: Vec<RecurringCause>,
     /// The latest run and whether its failures are new.
     pub latest_run: Option<LatestRun>,
+    /// Run ids read from more than one file, sorted as ids. Each file
+    /// counts as a run (so a run saved twice is its own "earlier run");
+    /// the reports warn about them.
+    pub duplicate_run_ids: Vec<String>,
 }
 
 /// One stage key across the runs in which it appears.
@@ -702,6 +724,14 @@ impl History {
             b.add(ix as u64, facts);
         }
         b.finish()
+    }
+
+    /// Keeps only the pipelines whose id is `want`, or whose name (in
+    /// their latest run that named them) is: a pipeline renamed over its
+    /// runs is found by its current name, with all its runs.
+    pub fn retain_pipeline(&mut self, want: &str) {
+        self.pipelines
+            .retain(|p| p.pipeline_id == want || p.name.as_deref() == Some(want));
     }
 
     /// The stages of `p` that are flaky, most flips first (ties: key).

@@ -900,7 +900,8 @@ pub fn history(
             )?;
             writeln!(out)?;
             let earlier = pipe.runs.saturating_sub(1);
-            let n = shown(Some(top), l.root_causes.len());
+            // Never cut by --top: a cut could hide the one that is new.
+            let n = shown(opts.list_cap, l.root_causes.len());
             for c in &l.root_causes[..n] {
                 let seen = match &c.last_seen_run_id {
                     None => format!(
@@ -915,21 +916,45 @@ pub fn history(
                     ),
                 };
                 writeln!(out, "- {} — {seen}", named(&c.key, &c.name))?;
-                if let Some(t) = &c.text {
-                    // Indented under the item, so that the list goes on
-                    // after the block.
-                    let mut block = Vec::new();
-                    code_block(&mut block, "text", &quote(t))?;
-                    writeln!(out)?;
-                    for line in String::from_utf8_lossy(&block).lines() {
-                        writeln!(out, "  {line}")?;
+                match &c.text {
+                    Some(t) => {
+                        // Indented under the item, so that the list goes on
+                        // after the block.
+                        let mut block = Vec::new();
+                        code_block(&mut block, "text", &quote(t))?;
+                        writeln!(out)?;
+                        for line in String::from_utf8_lossy(&block).lines() {
+                            writeln!(out, "  {line}")?;
+                        }
                     }
+                    None => writeln!(out, "  *(no error message)*")?,
                 }
             }
-            more_top(out, n, l.root_causes.len())?;
+            if n < l.root_causes.len() {
+                writeln!(out)?;
+            }
+            more(out, n, l.root_causes.len())?;
             if n > 0 {
                 writeln!(out)?;
             }
+        }
+        if !pipe.duplicate_run_ids.is_empty() {
+            let n = pipe.duplicate_run_ids.len();
+            let cap = shown(opts.list_cap, n);
+            let mut ids: Vec<String> = pipe.duplicate_run_ids[..cap]
+                .iter()
+                .map(|id| code(id))
+                .collect();
+            if cap < n {
+                ids.push(format!("and {} more", n - cap));
+            }
+            writeln!(
+                out,
+                "**Note:** run id{} in more than one file, each counted as a run: {}.",
+                plural(n),
+                ids.join(", ")
+            )?;
+            writeln!(out)?;
         }
         let flaky = History::flaky(pipe);
         if !flaky.is_empty() {
@@ -968,9 +993,19 @@ pub fn history(
                         named(&c.key, &c.name),
                         code(&c.first_run_id),
                         code(&c.last_run_id),
-                        c.text.as_deref().map_or_else(String::new, |t| {
-                            escape(&cut(first_line(t), 120)).to_string()
-                        }),
+                        c.text.as_deref().map_or_else(
+                            || "*(no error message)*".to_owned(),
+                            |t| {
+                                // The first line; "…" says there is more.
+                                let line = first_line(t);
+                                match cut(line, 120) {
+                                    Cow::Borrowed(l) if l.len() < t.trim_end().len() => {
+                                        format!("{}…", escape(l))
+                                    }
+                                    l => escape(&l).to_string(),
+                                }
+                            },
+                        ),
                     ]
                 }),
             )?;
@@ -1022,7 +1057,11 @@ pub fn history(
 /// `… and N more` under a `--top` list.
 fn more_top(out: &mut dyn Write, shown: usize, total: usize) -> io::Result<()> {
     if total > shown {
-        writeln!(out, "… and {} more (`--top N` shows more)", total - shown)?;
+        writeln!(
+            out,
+            "… and {} more (`--top N` or `--all` shows more)",
+            total - shown
+        )?;
         writeln!(out)?;
     }
     Ok(())

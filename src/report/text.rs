@@ -1213,7 +1213,8 @@ pub fn history(
                 writeln!(out, "{said}")?;
             }
             let earlier = pipe.runs.saturating_sub(1);
-            let n = shown(Some(top), l.root_causes.len());
+            // Never cut by --top: a cut could hide the one that is new.
+            let n = shown(opts.list_cap, l.root_causes.len());
             for c in &l.root_causes[..n] {
                 let seen = match &c.last_seen_run_id {
                     None => p
@@ -1233,11 +1234,31 @@ pub fn history(
                     ),
                 };
                 writeln!(out, "    ✗ {} — {seen}", named(&c.key, &c.name))?;
-                if let Some(t) = &c.text {
-                    writeln!(out, "        {}", one_line(&quote(t)))?;
+                match &c.text {
+                    Some(t) => writeln!(out, "        {}", block(&quote(t), 8))?,
+                    None => writeln!(out, "        (no error message)")?,
                 }
             }
-            more_top(out, "    ", n, l.root_causes.len())?;
+            more(out, "    ", n, l.root_causes.len())?;
+        }
+
+        if !pipe.duplicate_run_ids.is_empty() {
+            let n = pipe.duplicate_run_ids.len();
+            let cap = shown(opts.list_cap, n);
+            let mut ids: Vec<String> = pipe.duplicate_run_ids[..cap]
+                .iter()
+                .map(|id| one_line(id).to_string())
+                .collect();
+            if cap < n {
+                ids.push(format!("and {} more", n - cap));
+            }
+            writeln!(
+                out,
+                "  {} run id{} in more than one file, each counted as a run: {}",
+                p.wrap("33", "Note:"),
+                plural(n),
+                ids.join(", ")
+            )?;
         }
 
         let flaky = History::flaky(pipe);
@@ -1276,8 +1297,9 @@ pub fn history(
                     one_line(&c.first_run_id),
                     one_line(&c.last_run_id)
                 )?;
-                if let Some(t) = &c.text {
-                    writeln!(out, "           {}", one_line(&quote(t)))?;
+                match &c.text {
+                    Some(t) => writeln!(out, "           {}", block(&quote(t), 11))?,
+                    None => writeln!(out, "           (no error message)")?,
                 }
             }
             more_top(out, "    ", n, recurring.len())?;
@@ -1329,12 +1351,12 @@ pub fn history(
     Ok(())
 }
 
-/// `… and N more (--top shows more)`.
+/// `… and N more (--top N or --all shows more)`.
 fn more_top(out: &mut dyn Write, indent: &str, shown: usize, total: usize) -> io::Result<()> {
     if total > shown {
         writeln!(
             out,
-            "{indent}… and {} more (--top N shows more)",
+            "{indent}… and {} more (--top N or --all shows more)",
             total - shown
         )?;
     }

@@ -617,7 +617,98 @@ fn pipeline_picks_one_by_id_or_by_name() {
     }
     let none = bin(&dir, &["history", "runs", "--pipeline", "nope"]);
     assert_eq!(none.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&none.stderr).contains("no run of pipeline nope"));
+    let err = String::from_utf8_lossy(&none.stderr);
+    assert!(
+        err.contains("no pipeline nope among the 12 runs analysed; found: "),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{id} \"{name}\"")), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_renamed_pipeline_is_found_by_its_latest_name_with_all_its_runs() {
+    let dir = scratch("renamed");
+    std::fs::create_dir_all(dir.join("runs")).expect("folder");
+    for (d, name) in [(0, "Orders (old)"), (1, "Orders (old)"), (2, "Orders")] {
+        let mut doc: Value =
+            serde_json::from_slice(&response(&format!("{}", 10 + d), d, None, None)).expect("JSON");
+        doc["pipelinerun"]["pipeline"]["name"] = json!(name);
+        std::fs::write(dir.join(format!("runs/{d}.json")), doc.to_string()).expect("write");
+    }
+    let h: Value = serde_json::from_str(&stdout(&bin(
+        &dir,
+        &[
+            "history",
+            "runs",
+            "--format",
+            "json",
+            "--pipeline",
+            "Orders",
+        ],
+    )))
+    .expect("JSON");
+    assert_eq!(h["pipelines"][0]["runs"], 3);
+    assert_eq!(h["pipelines"][0]["latest_run"]["run_id"], "12");
+    // The old name is no longer the pipeline's name.
+    let o = bin(&dir, &["history", "runs", "--pipeline", "Orders (old)"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("found: 777 \"Orders\""), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_run_saved_twice_counts_twice_and_the_report_says_so() {
+    // The spec counts files: the second copy makes the failure "seen
+    // before"; the report names the run id so the reader knows why.
+    let dir = scratch("twice");
+    std::fs::create_dir_all(dir.join("runs")).expect("folder");
+    let failing = response("41", 1, Some("Column 'x' not found"), None);
+    std::fs::write(dir.join("runs/a.json"), &failing).expect("write");
+    std::fs::write(dir.join("runs/b.json"), &failing).expect("write");
+    std::fs::write(dir.join("runs/c.json"), response("40", 0, None, None)).expect("write");
+    let h: Value = serde_json::from_str(&stdout(&bin(
+        &dir,
+        &["history", "runs", "--format", "json"],
+    )))
+    .expect("JSON");
+    let p = &h["pipelines"][0];
+    assert_eq!(p["runs"], 3);
+    assert_eq!(p["duplicate_run_ids"], json!(["41"]));
+    assert_eq!(p["latest_run"]["root_causes"][0]["seen_before"], 1);
+    let text = stdout(&bin(&dir, &["history", "runs"]));
+    assert!(
+        text.contains("Note: run id in more than one file, each counted as a run: 41"),
+        "{text}"
+    );
+    let md = stdout(&bin(&dir, &["history", "runs", "--format", "markdown"]));
+    assert!(
+        md.contains("**Note:** run id in more than one file"),
+        "{md}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn top_cuts_the_lists_but_never_the_latest_runs_root_causes() {
+    let dir = scratch("top");
+    std::fs::create_dir_all(dir.join("runs")).expect("folder");
+    std::fs::write(dir.join("runs/0.json"), response("1", 0, None, None)).expect("write");
+    std::fs::write(
+        dir.join("runs/1.json"),
+        response("2", 1, Some("Column 'x' not found\n  at step 3"), Some("")),
+    )
+    .expect("write");
+    let text = stdout(&bin(&dir, &["history", "runs", "--top", "1"]));
+    assert_eq!(text.matches("✗").count(), 2, "{text}");
+    assert!(text.contains("        (no error message)\n"), "{text}");
+    // A message of two lines keeps its lines, the second under the first.
+    assert!(
+        text.contains("        Column 'x' not found\n          at step 3\n"),
+        "{text}"
+    );
+    let o = bin(&dir, &["history", "runs", "--top", "0"]);
+    assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -657,10 +748,7 @@ fn an_empty_folder_and_a_folder_of_unreadable_files_exit_1() {
     // A missing path is reported like an unreadable file.
     let o = bin(&dir, &["history", "runs", "nowhere"]);
     let text = stdout(&o);
-    assert!(
-        text.contains("nowhere: No such file or directory"),
-        "{text}"
-    );
+    assert!(text.contains("nowhere: does not exist"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -1092,6 +1180,17 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                     created_ms: last.created_ms,
                     root_causes,
                 }),
+                duplicate_run_ids: {
+                    let mut ids: Vec<String> = Vec::new();
+                    for f in &mine {
+                        let n = mine.iter().filter(|g| g.run_id == f.run_id).count();
+                        if !f.run_id.is_empty() && n > 1 && !ids.contains(&f.run_id) {
+                            ids.push(f.run_id.clone());
+                        }
+                    }
+                    ids.sort_by(|a, b| compare_ids(a, b).then_with(|| a.cmp(b)));
+                    ids
+                },
             }
         })
         .collect();
