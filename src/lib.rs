@@ -8,8 +8,8 @@
 //! and root causes, timing, run-level causes; evidence, blast radius, traces
 //! and [`Fingerprint`]s on demand) → [`report`] (one owned view model per
 //! question, drawn as text, Markdown or JSON) and [`diagram`] ([`dot`],
-//! [`mermaid`]). What each analysis means is written down in
-//! `docs/semantics.md`.
+//! [`mermaid`]) and [`export`]s (OpenLineage run events, a Chrome trace).
+//! What each analysis means is written down in `docs/semantics.md`.
 //!
 //! ```
 //! use dataprep_lineage::{report, Analysis, JobSummary, LineageGraph};
@@ -41,6 +41,7 @@ pub mod diagram;
 pub mod diff;
 pub mod dot;
 pub mod error;
+pub mod export;
 pub mod fingerprint;
 pub mod graph;
 pub mod history;

@@ -214,6 +214,32 @@ enum Command {
         Exit status: 0 printed (some files may have been skipped); 1 no file could be analysed; 2 usage error.")]
     History(history::HistoryArgs),
 
+    /// The run as OpenLineage run events (spec 2-0-2), one JSON object per
+    /// line in time order, for lineage catalogs: Marquez, DataHub,
+    /// OpenMetadata… A job for the pipeline and one per stage (named
+    /// PIPELINE_ID.TASK_ID, the same on every run); START and
+    /// COMPLETE/FAIL/ABORT for the run and each stage that started; the
+    /// stages that never ran listed on the run's last event.
+    #[command(
+        after_help = "Examples:\n  dataprep-lineage openlineage fixtures/failed_transform_blocks_exports.json\n  \
+        dataprep-lineage openlineage run.json --namespace prod-dataprep | \\\n    \
+        while IFS= read -r event; do curl -s -H 'Content-Type: application/json' -d \"$event\" http://localhost:5000/api/v1/lineage; done"
+    )]
+    Openlineage(OpenLineageArgs),
+
+    /// The run as a Chrome trace (Trace Event Format) to open in Perfetto
+    /// (https://ui.perfetto.dev) or chrome://tracing: a track per stage in
+    /// topological order, the critical path on top, arrows for the
+    /// dependencies, stages that never ran as instants.
+    #[command(
+        after_help = "Example:\n  dataprep-lineage trace fixtures/run_in_progress.json > run.trace.json   # then open it in https://ui.perfetto.dev"
+    )]
+    Trace {
+        /// Job Summary API response (JSON), or - for standard input.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+
     /// The JSON Schema of a subcommand's `--format json` output (also in the
     /// repository's schema/ folder). Every JSON report carries
     /// "schema_version": 1.
@@ -264,6 +290,23 @@ struct Diagram {
     /// ancestors and its descendants).
     #[arg(long, value_name = "failure|STAGE")]
     focus: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct OpenLineageArgs {
+    /// Job Summary API response (JSON), or - for standard input.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+
+    /// The namespace of the pipeline's and the stages' jobs (one per
+    /// scheduler or environment, as OpenLineage's Naming.md suggests).
+    #[arg(long, value_name = "NS", default_value = dataprep_lineage::export::openlineage::DEFAULT_NAMESPACE)]
+    namespace: String,
+
+    /// A URI naming what produced the events (default: this tool at its
+    /// version).
+    #[arg(long, value_name = "URI", default_value = dataprep_lineage::export::openlineage::DEFAULT_PRODUCER)]
+    producer: String,
 }
 
 #[derive(Debug, Args)]
@@ -360,6 +403,22 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         | Command::CriticalPath(i)
         | Command::Why { input: i, .. } => &i.file,
         Command::Dot(d) | Command::Mermaid(d) => &d.file,
+        Command::Openlineage(o) => {
+            if !is_uri(&o.producer) {
+                return Err(CliError::Usage {
+                    message: format!("--producer must be a URI, not {:?}", o.producer),
+                    hint: "for example --producer https://github.com/acme/scheduler".to_owned(),
+                });
+            }
+            if o.namespace.is_empty() {
+                return Err(CliError::Usage {
+                    message: "--namespace cannot be empty".to_owned(),
+                    hint: "leave it out for zoho-dataprep, or name your environment: --namespace prod-dataprep".to_owned(),
+                });
+            }
+            &o.file
+        }
+        Command::Trace { file } => file,
         Command::Diff(_) | Command::History(_) => return Ok(()),
         Command::Schema { subcommand } => {
             let text = schema::for_subcommand(subcommand)
@@ -473,8 +532,34 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             }
             write_stdout(|out| out.write_all(&chart))
         }
+        Command::Openlineage(o) => {
+            let opts = dataprep_lineage::export::openlineage::OpenLineageOptions {
+                namespace: o.namespace.clone(),
+                producer: o.producer.clone(),
+            };
+            write_stdout(|out| {
+                dataprep_lineage::export::openlineage::write_events(out, &analysis, &opts)
+                    .map(|_| ())
+            })
+        }
+        Command::Trace { .. } => {
+            write_stdout(|out| dataprep_lineage::export::trace::write_trace(out, &analysis))
+        }
         Command::Schema { .. } | Command::Diff(_) | Command::History(_) => Ok(()),
     }
+}
+
+/// An absolute URI, as OpenLineage's `producer` must be: a scheme (a
+/// letter, then letters, digits, `+`, `-`, `.`), a colon, and no spaces.
+fn is_uri(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// The comparison was printed and its verdict reached `--fail-on`.

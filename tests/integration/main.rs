@@ -6,6 +6,7 @@ mod analyses;
 mod cli;
 mod diff;
 mod escaping;
+mod exports;
 /// The benchmarks' generator, shared so that tests and benches build the
 /// same inputs.
 #[path = "../../benches/common/mod.rs"]

@@ -21,7 +21,7 @@ const RULES: [&str; 9] = [
 ];
 
 #[derive(Debug, Clone)]
-struct Dag {
+pub(crate) struct Dag {
     ids: Vec<String>,
     parents: Vec<Vec<usize>>,
     status: Vec<i64>,
@@ -29,7 +29,7 @@ struct Dag {
     duration: Vec<Option<(i64, i64)>>,
 }
 
-fn dag(max: usize) -> impl Strategy<Value = Dag> {
+pub(crate) fn dag(max: usize) -> impl Strategy<Value = Dag> {
     (1..max).prop_flat_map(|n| {
         (
             // Ids: digits, zero-padded digits, or letters, so every tie-break rule is exercised.
@@ -91,7 +91,7 @@ fn dag(max: usize) -> impl Strategy<Value = Dag> {
     })
 }
 
-fn to_json(d: &Dag) -> Value {
+pub(crate) fn to_json(d: &Dag) -> Value {
     let n = d.ids.len();
     // Instances in reverse, so document order is not the topological order.
     let instances: Vec<Value> = (0..n)

@@ -1,0 +1,752 @@
+//! OpenLineage run events (spec 2-0-2): the run and its stages as the jobs,
+//! runs and datasets that lineage catalogs (Marquez, DataHub, OpenMetadata…)
+//! ingest. One JSON object per line, in time order.
+//!
+//! # Design
+//!
+//! **Jobs.** The pipeline is one job, each stage another, both in the
+//! namespace the caller chooses ([`DEFAULT_NAMESPACE`] otherwise). Names
+//! must be the same on every run of the pipeline, so they are made of ids
+//! that do not change between runs: the pipeline job is the pipeline's id
+//! (else its name), a stage job is `PIPELINE.KEY` where KEY is the stage
+//! key of run comparison — its `pipelinetask.id`, else `NAME@TYPE` — the
+//! way OpenLineage's Airflow integration names a task `dag_id.task_id`.
+//! A stage with no key, or with a key an earlier stage of the run has, is
+//! `PIPELINE.KEY.STAGE_ID` (or `PIPELINE.STAGE_ID`). The readable names
+//! travel in the standard `documentation` facet.
+//!
+//! **Run ids** are name-based UUIDs (version 5), so the same response gives
+//! the same ids: the pipeline run's is derived from this crate's namespace
+//! and the run id (a run without one: its pipeline, created time and first
+//! stage id), and each stage run's from the pipeline run's UUID and the
+//! stage's task instance id. Different runs, different stages: different
+//! ids.
+//!
+//! **Events.** The pipeline run: `START` at its created time and, once it
+//! ended, `COMPLETE`, `FAIL` or `ABORT` (stopped, killed) at its completion
+//! time. Each stage that started: `START` at its start and, once it ended,
+//! `COMPLETE` / `FAIL` (with `errorMessage`) / `ABORT`. A stage that never
+//! started gets no events of its own: the pipeline's terminal event lists
+//! such stages in the custom run facet [`NOT_RUN_FACET`], with their
+//! culprits. Events are sorted by time; at one instant the pipeline's
+//! `START` comes first and its end last, stages in topological order, a
+//! stage's `START` before its end. An end before its start (a clock that
+//! went backwards) is written at the start, so no run goes back in time.
+//!
+//! **Datasets.** A stage's inputs and outputs are the data nodes it reads
+//! and writes. A source or export target whose name is a URI with a host
+//! (`s3://bucket/prefix`) is named as `Naming.md` says — namespace
+//! `s3://bucket`, name `prefix`; any other is in
+//! `zoho-dataprep://SERVICE/CONNECTION_ID` (the connection's service and
+//! id: no host is in the response), named by its name. DataPrep's own
+//! datasets are in `zoho-dataprep://workspace/WORKSPACE_ID`, raw datasets
+//! named `raw/NAME`.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+use crate::analysis::Analysis;
+use crate::diff::stage_key;
+use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
+use crate::report::leading_error;
+use crate::status::Status;
+
+use super::{first_culprits, rfc3339_ms};
+
+/// The job namespace when the caller gives none.
+pub const DEFAULT_NAMESPACE: &str = "zoho-dataprep";
+
+/// The `producer` of every event and facet when the caller gives none:
+/// this crate, at its version.
+pub const DEFAULT_PRODUCER: &str = concat!(
+    "https://crates.io/crates/dataprep-lineage/",
+    env!("CARGO_PKG_VERSION")
+);
+
+/// The core schema the events follow.
+pub const SCHEMA_URL: &str = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
+
+/// The key of the custom run facet that lists, on the pipeline's terminal
+/// event, the stages that never started. Custom facets are prefixed to
+/// keep clear of standard ones, as the spec asks.
+pub const NOT_RUN_FACET: &str = "zohoDataprep_notRunStages";
+
+/// The schema of [`NOT_RUN_FACET`]: `schema/openlineage/` in this crate's
+/// published source, at this version (so the URL never changes meaning).
+pub const NOT_RUN_SCHEMA_URL: &str = concat!(
+    "https://docs.rs/crate/dataprep-lineage/",
+    env!("CARGO_PKG_VERSION"),
+    "/source/schema/openlineage/ZohoDataprepNotRunStagesRunFacet.json#/$defs/ZohoDataprepNotRunStagesRunFacet"
+);
+
+/// How many stages [`NOT_RUN_FACET`] lists; `count` says how many there are.
+pub const NOT_RUN_SHOWN: usize = 1_000;
+
+/// What `errorMessage.programmingLanguage` says: DataPrep's stages run on
+/// the JVM (the response names their operators as Java classes,
+/// `com.zoho.dataprep.operator.*`).
+pub const PROGRAMMING_LANGUAGE: &str = "JAVA";
+
+/// Where the standard facets' schemas are.
+const PARENT: &str =
+    "https://openlineage.io/spec/facets/1-2-0/ParentRunFacet.json#/$defs/ParentRunFacet";
+const ERROR_MESSAGE: &str =
+    "https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet";
+const JOB_TYPE: &str =
+    "https://openlineage.io/spec/facets/2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet";
+const NOMINAL_TIME: &str =
+    "https://openlineage.io/spec/facets/1-0-1/NominalTimeRunFacet.json#/$defs/NominalTimeRunFacet";
+const JOB_DEPENDENCIES: &str = "https://openlineage.io/spec/facets/1-0-1/JobDependenciesRunFacet.json#/$defs/JobDependenciesRunFacet";
+const DOCUMENTATION_JOB: &str = "https://openlineage.io/spec/facets/1-1-0/DocumentationJobFacet.json#/$defs/DocumentationJobFacet";
+const DOCUMENTATION_DATASET: &str = "https://openlineage.io/spec/facets/1-1-0/DocumentationDatasetFacet.json#/$defs/DocumentationDatasetFacet";
+const DATASOURCE: &str = "https://openlineage.io/spec/facets/1-0-1/DatasourceDatasetFacet.json#/$defs/DatasourceDatasetFacet";
+const OUTPUT_STATISTICS: &str = "https://openlineage.io/spec/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet";
+
+/// The job namespace and the producer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenLineageOptions {
+    /// The namespace of the pipeline's and the stages' jobs.
+    pub namespace: String,
+    /// A URI naming what produced the events.
+    pub producer: String,
+}
+
+impl Default for OpenLineageOptions {
+    fn default() -> Self {
+        OpenLineageOptions {
+            namespace: DEFAULT_NAMESPACE.to_owned(),
+            producer: DEFAULT_PRODUCER.to_owned(),
+        }
+    }
+}
+
+/// The lifecycle step of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventType {
+    /// The run started.
+    Start,
+    /// It succeeded.
+    Complete,
+    /// It failed.
+    Fail,
+    /// It was stopped or killed.
+    Abort,
+}
+
+impl EventType {
+    /// As the spec writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Start => "START",
+            EventType::Complete => "COMPLETE",
+            EventType::Fail => "FAIL",
+            EventType::Abort => "ABORT",
+        }
+    }
+
+    /// The terminal event of a run that ended with `status`; `None` while
+    /// it runs, or when the response does not say how it ended.
+    pub fn terminal(status: Status) -> Option<EventType> {
+        match status {
+            Status::Success => Some(EventType::Complete),
+            Status::Failed => Some(EventType::Fail),
+            Status::Stopped | Status::Killed => Some(EventType::Abort),
+            Status::Running | Status::Created | Status::Unknown => None,
+        }
+    }
+}
+
+/// One event to write: whose, what, when.
+#[derive(Debug, Clone, Copy)]
+struct Planned {
+    time: i64,
+    /// 0: the pipeline's start; 1: a stage's event; 2: the pipeline's end.
+    rank: u8,
+    /// The stage's topological position (0 for the pipeline's events).
+    position: usize,
+    kind: EventType,
+    stage: Option<StageIx>,
+}
+
+/// Everything the events of one run share.
+struct Context<'r, 'g, 'a> {
+    a: &'r Analysis<'g, 'a>,
+    opts: &'r OpenLineageOptions,
+    pipeline_job: String,
+    pipeline_run: Uuid,
+    pipeline_doc: Option<String>,
+    /// Per stage: its job name.
+    jobs: Vec<String>,
+    /// Per stage: its run id, when it started.
+    runs: Vec<Option<Uuid>>,
+    workspace: Option<String>,
+}
+
+/// This crate's UUID namespace: version 5 of its URL.
+fn crate_namespace() -> Uuid {
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_URL,
+        b"https://crates.io/crates/dataprep-lineage",
+    )
+}
+
+/// Writes the run events of `a`, one JSON object per line, in time order;
+/// returns how many. O((V + E) log V) time; memory a few words per stage.
+pub fn write_events(
+    out: &mut dyn Write,
+    a: &Analysis<'_, '_>,
+    opts: &OpenLineageOptions,
+) -> io::Result<usize> {
+    let cx = Context::new(a, opts);
+    let plan = cx.plan();
+    let culprits = first_culprits(a);
+    for p in &plan {
+        let event = cx.event(p, &culprits);
+        serde_json::to_writer(&mut *out, &event)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(plan.len())
+}
+
+/// The run events of `a`, in the order [`write_events`] writes them.
+pub fn events(a: &Analysis<'_, '_>, opts: &OpenLineageOptions) -> Vec<Value> {
+    let cx = Context::new(a, opts);
+    let culprits = first_culprits(a);
+    cx.plan().iter().map(|p| cx.event(p, &culprits)).collect()
+}
+
+impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
+    fn new(a: &'r Analysis<'g, 'a>, opts: &'r OpenLineageOptions) -> Self {
+        let g = a.graph;
+        let run = g.summary().run();
+        let pipeline = run.pipeline();
+        let pipeline_name = pipeline.and_then(|p| p.name.get()).map(|t| t.as_str());
+        let pipeline_id = pipeline.and_then(|p| p.id.get()).map(|i| i.as_str());
+        let pipeline_job = pipeline_id
+            .or(pipeline_name)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("pipeline")
+            .to_owned();
+        let workspace = pipeline
+            .and_then(|p| p.project.get())
+            .and_then(|p| p.id.get())
+            .map(|i| i.as_str().to_owned());
+        let run_id = run.id.get().map(|i| i.as_str()).unwrap_or("");
+        let pipeline_run = if run_id.is_empty() {
+            // No run id: what else tells this run from another of its
+            // pipeline — its created time and its first stage.
+            let created = run
+                .created_time
+                .value()
+                .map_or_else(String::new, |t| t.0.to_string());
+            let first = g.stages().first().map_or("", |s| s.id);
+            let name = format!("run-without-id\u{0}{pipeline_job}\u{0}{created}\u{0}{first}");
+            Uuid::new_v5(&crate_namespace(), name.as_bytes())
+        } else {
+            Uuid::new_v5(&crate_namespace(), format!("run\u{0}{run_id}").as_bytes())
+        };
+        let pipeline_doc = pipeline_name.map(|n| format!("Zoho DataPrep pipeline \"{n}\""));
+
+        let mut seen = std::collections::HashSet::new();
+        let mut jobs = vec![String::new(); g.stage_count()];
+        for s in g.topological_order() {
+            let st = g.stage(s);
+            let name = match stage_key(st) {
+                Some(key) if seen.insert(key.clone()) => format!("{pipeline_job}.{key}"),
+                Some(key) => format!("{pipeline_job}.{key}.{}", st.id),
+                None => format!("{pipeline_job}.{}", st.id),
+            };
+            jobs[s.index()] = name;
+        }
+        let runs = g
+            .stages()
+            .iter()
+            .map(|st| {
+                st.start
+                    .is_some()
+                    .then(|| Uuid::new_v5(&pipeline_run, st.id.as_bytes()))
+            })
+            .collect();
+        Context {
+            a,
+            opts,
+            pipeline_job,
+            pipeline_run,
+            pipeline_doc,
+            jobs,
+            runs,
+            workspace,
+        }
+    }
+
+    /// Every event, sorted.
+    fn plan(&self) -> Vec<Planned> {
+        let a = self.a;
+        let g = a.graph;
+        let run = g.summary().run();
+        let latest = a.timing.latest_timestamp();
+        let earliest = [run.created_time.value().map(|t| t.0)]
+            .into_iter()
+            .flatten()
+            .chain(
+                g.stages()
+                    .iter()
+                    .flat_map(|s| [s.created, s.start])
+                    .flatten(),
+            )
+            .min();
+        let start = run
+            .created_time
+            .value()
+            .map(|t| t.0)
+            .or(earliest)
+            .unwrap_or(0);
+        let mut plan = vec![Planned {
+            time: start,
+            rank: 0,
+            position: 0,
+            kind: EventType::Start,
+            stage: None,
+        }];
+        for s in g.topological_order() {
+            let st = g.stage(s);
+            let Some(began) = st.start else { continue };
+            let position = g.topological_position(s);
+            plan.push(Planned {
+                time: began,
+                rank: 1,
+                position,
+                kind: EventType::Start,
+                stage: Some(s),
+            });
+            if let Some(kind) = EventType::terminal(st.status()) {
+                let end = st.completion.or(latest).unwrap_or(began).max(began);
+                plan.push(Planned {
+                    time: end,
+                    rank: 1,
+                    position,
+                    kind,
+                    stage: Some(s),
+                });
+            }
+        }
+        if let Some(kind) = EventType::terminal(Status::of(run.execution_status.value())) {
+            let end = run
+                .completion_time
+                .value()
+                .or(run.modified_time.value())
+                .map(|t| t.0)
+                .or(latest)
+                .unwrap_or(start)
+                .max(start);
+            plan.push(Planned {
+                time: end,
+                rank: 2,
+                position: 0,
+                kind,
+                stage: None,
+            });
+        }
+        plan.sort_by(|x, y| {
+            x.time
+                .cmp(&y.time)
+                .then(x.rank.cmp(&y.rank))
+                .then(x.position.cmp(&y.position))
+                .then((x.kind != EventType::Start).cmp(&(y.kind != EventType::Start)))
+        });
+        plan
+    }
+
+    fn facet(&self, schema: &str, fields: Value) -> Value {
+        let mut m = match fields {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        m.insert("_producer".into(), json!(self.opts.producer));
+        m.insert("_schemaURL".into(), json!(schema));
+        Value::Object(m)
+    }
+
+    fn job_ref(&self, name: &str) -> Value {
+        json!({"namespace": self.opts.namespace, "name": name})
+    }
+
+    fn event(&self, p: &Planned, culprits: &[(Vec<StageIx>, bool)]) -> Value {
+        match p.stage {
+            None => self.pipeline_event(p, culprits),
+            Some(s) => self.stage_event(p, s),
+        }
+    }
+
+    fn pipeline_event(&self, p: &Planned, culprits: &[(Vec<StageIx>, bool)]) -> Value {
+        let a = self.a;
+        let g = a.graph;
+        let run = g.summary().run();
+        let mut run_facets = Map::new();
+        if let Some(start) = run.data_interval_start_time.value() {
+            let mut f = json!({"nominalStartTime": rfc3339_ms(start.0)});
+            if let Some(end) = run.data_interval_end_time.value() {
+                f["nominalEndTime"] = json!(rfc3339_ms(end.0));
+            }
+            run_facets.insert("nominalTime".into(), self.facet(NOMINAL_TIME, f));
+        }
+        if p.kind != EventType::Start {
+            if p.kind == EventType::Fail {
+                if let Some(&root) = a.root_causes().first() {
+                    let st = g.stage(root);
+                    let said = leading_error(a, root)
+                        .unwrap_or_else(|| "(no error message in the response)".to_owned());
+                    let message = format!(
+                        "stage {} failed: {said}",
+                        st.name()
+                            .map_or_else(|| st.id.to_owned(), |n| format!("\"{n}\"")),
+                    );
+                    run_facets.insert(
+                        "errorMessage".into(),
+                        self.facet(
+                            ERROR_MESSAGE,
+                            json!({"message": message, "programmingLanguage": PROGRAMMING_LANGUAGE}),
+                        ),
+                    );
+                }
+            }
+            if let Some(f) = self.not_run(culprits) {
+                run_facets.insert(NOT_RUN_FACET.into(), f);
+            }
+        }
+        let mut job_facets = Map::new();
+        job_facets.insert(
+            "jobType".into(),
+            self.facet(
+                JOB_TYPE,
+                json!({"processingType": "BATCH", "integration": "ZOHO_DATAPREP", "jobType": "DAG"}),
+            ),
+        );
+        if let Some(doc) = &self.pipeline_doc {
+            job_facets.insert(
+                "documentation".into(),
+                self.facet(DOCUMENTATION_JOB, json!({"description": doc})),
+            );
+        }
+        json!({
+            "eventType": p.kind.as_str(),
+            "eventTime": rfc3339_ms(p.time),
+            "producer": self.opts.producer,
+            "schemaURL": SCHEMA_URL,
+            "run": {"runId": self.pipeline_run.to_string(), "facets": run_facets},
+            "job": {"namespace": self.opts.namespace, "name": self.pipeline_job, "facets": job_facets},
+            "inputs": [],
+            "outputs": [],
+        })
+    }
+
+    /// The custom facet listing the stages that never started, when there
+    /// are any.
+    fn not_run(&self, culprits: &[(Vec<StageIx>, bool)]) -> Option<Value> {
+        let g = self.a.graph;
+        let causes = &self.a.causes;
+        let mut count = 0usize;
+        let mut stages = Vec::new();
+        for s in g.topological_order() {
+            let st = g.stage(s);
+            if st.start.is_some() {
+                continue;
+            }
+            count += 1;
+            if stages.len() == NOT_RUN_SHOWN {
+                continue;
+            }
+            let (list, more) = &culprits[s.index()];
+            let blocked = causes.has_culprits(s) && !causes.is_root_cause(s);
+            let mut entry = json!({
+                "job": self.job_ref(&self.jobs[s.index()]),
+                "stageId": st.id,
+                "status": st.status().label(),
+                "blocked": blocked,
+            });
+            if let Some(n) = st.name() {
+                entry["name"] = json!(n);
+            }
+            if blocked {
+                entry["culprits"] = Value::Array(
+                    list.iter()
+                        .map(|&c| {
+                            let mut r = self.job_ref(&self.jobs[c.index()]);
+                            r["stageId"] = json!(g.stage(c).id);
+                            r
+                        })
+                        .collect(),
+                );
+                entry["moreCulprits"] = json!(more);
+            }
+            stages.push(entry);
+        }
+        (count > 0).then(|| {
+            self.facet(
+                NOT_RUN_SCHEMA_URL,
+                json!({"count": count, "stages": stages}),
+            )
+        })
+    }
+
+    fn stage_event(&self, p: &Planned, s: StageIx) -> Value {
+        let a = self.a;
+        let g = a.graph;
+        let st = g.stage(s);
+        let root = json!({
+            "run": {"runId": self.pipeline_run.to_string()},
+            "job": self.job_ref(&self.pipeline_job),
+        });
+        let mut run_facets = Map::new();
+        run_facets.insert(
+            "parent".into(),
+            self.facet(
+                PARENT,
+                json!({
+                    "run": {"runId": self.pipeline_run.to_string()},
+                    "job": self.job_ref(&self.pipeline_job),
+                    "root": root,
+                }),
+            ),
+        );
+        if p.kind == EventType::Start && g.parents(s).len() > 0 {
+            let upstream: Vec<Value> = g
+                .parents(s)
+                .map(|parent| {
+                    let mut d = json!({
+                        "job": self.job_ref(&self.jobs[parent.index()]),
+                        "dependency_type": "DIRECT_INVOCATION",
+                        "sequence_trigger_rule": "FINISH_TO_START",
+                    });
+                    if let Some(r) = self.runs[parent.index()] {
+                        d["run"] = json!({"runId": r.to_string()});
+                    }
+                    d
+                })
+                .collect();
+            run_facets.insert(
+                "jobDependencies".into(),
+                self.facet(
+                    JOB_DEPENDENCIES,
+                    json!({"upstream": upstream, "trigger_rule": st.trigger_rule.name()}),
+                ),
+            );
+        }
+        if p.kind == EventType::Fail {
+            let message = leading_error(a, s)
+                .unwrap_or_else(|| "(no error message in the response)".to_owned());
+            run_facets.insert(
+                "errorMessage".into(),
+                self.facet(
+                    ERROR_MESSAGE,
+                    json!({"message": message, "programmingLanguage": PROGRAMMING_LANGUAGE}),
+                ),
+            );
+        }
+        let mut job_facets = Map::new();
+        job_facets.insert(
+            "jobType".into(),
+            self.facet(
+                JOB_TYPE,
+                json!({"processingType": "BATCH", "integration": "ZOHO_DATAPREP", "jobType": "TASK"}),
+            ),
+        );
+        let kind = st.stage_type().map(|t| t.label());
+        let description = match (st.name(), kind) {
+            (Some(n), Some(k)) => Some(format!("{k} stage \"{n}\"")),
+            (Some(n), None) => Some(format!("stage \"{n}\"")),
+            (None, Some(k)) => Some(format!("{k} stage {}", st.id)),
+            (None, None) => None,
+        };
+        if let Some(d) = description {
+            job_facets.insert(
+                "documentation".into(),
+                self.facet(DOCUMENTATION_JOB, json!({"description": d})),
+            );
+        }
+        let ended = p.kind != EventType::Start;
+        let inputs: Vec<Value> = g.reads(s).into_iter().map(|d| self.dataset(d)).collect();
+        let writes = g.writes(s);
+        let outputs: Vec<Value> = writes
+            .iter()
+            .map(|&d| {
+                let mut ds = self.dataset(d);
+                if ended {
+                    if let Some(rows) = row_count(g, s, d, writes.len()) {
+                        ds["outputFacets"] = json!({
+                            "outputStatistics": self.facet(OUTPUT_STATISTICS, json!({"rowCount": rows})),
+                        });
+                    }
+                }
+                ds
+            })
+            .collect();
+        json!({
+            "eventType": p.kind.as_str(),
+            "eventTime": rfc3339_ms(p.time),
+            "producer": self.opts.producer,
+            "schemaURL": SCHEMA_URL,
+            "run": {
+                "runId": self.runs[s.index()].map(|r| r.to_string()).unwrap_or_default(),
+                "facets": run_facets,
+            },
+            "job": {"namespace": self.opts.namespace, "name": self.jobs[s.index()], "facets": job_facets},
+            "inputs": inputs,
+            "outputs": outputs,
+        })
+    }
+
+    /// A data node as a dataset: namespace, name, and its facets.
+    fn dataset(&self, d: DataIx) -> Value {
+        let node = self.a.graph.data_node(d);
+        let (namespace, name, source) = match node.kind {
+            DataKind::Source | DataKind::ExportTarget => {
+                let named = node.name.unwrap_or(node.id);
+                match split_uri(named) {
+                    Some((ns, path)) => (ns.to_owned(), path.to_owned(), named.to_owned()),
+                    None => {
+                        let service = node
+                            .connection
+                            .and_then(|c| c.info().ok().flatten())
+                            .and_then(|i| i.servicename)
+                            .filter(|s| !s.is_empty())
+                            .unwrap_or_else(|| "connection".to_owned());
+                        let conn = node
+                            .connection
+                            .and_then(|c| c.id.get())
+                            .map_or("unknown", |i| i.as_str());
+                        let ns = format!(
+                            "zoho-dataprep://{}/{}",
+                            encode(&service.to_ascii_lowercase()),
+                            encode(conn)
+                        );
+                        let shown = node
+                            .connection_name()
+                            .map_or_else(|| service.clone(), str::to_owned);
+                        (ns, named.to_owned(), shown)
+                    }
+                }
+            }
+            DataKind::RawDataset | DataKind::Dataset => {
+                let ns = match &self.workspace {
+                    Some(w) => format!("zoho-dataprep://workspace/{}", encode(w)),
+                    None => "zoho-dataprep://workspace".to_owned(),
+                };
+                let named = node.name.unwrap_or(node.id);
+                let name = if node.kind == DataKind::RawDataset {
+                    format!("raw/{named}")
+                } else {
+                    named.to_owned()
+                };
+                (ns, name, "Zoho DataPrep".to_owned())
+            }
+        };
+        let doc = format!(
+            "{} {}{}",
+            node.kind.label(),
+            node.id,
+            node.name.map_or_else(String::new, |n| format!(" \"{n}\""))
+        );
+        json!({
+            "namespace": namespace,
+            "name": name,
+            "facets": {
+                "dataSource": self.facet(DATASOURCE, json!({"name": source, "uri": namespace})),
+                "documentation": self.facet(DOCUMENTATION_DATASET, json!({"description": doc})),
+            },
+        })
+    }
+}
+
+/// The rows stage `s` wrote to `d`: an export target's from its export
+/// audit's metric; any other output's from the stage's own `row_count`
+/// when it is the stage's only output.
+fn row_count(g: &LineageGraph<'_>, s: StageIx, d: DataIx, outputs: usize) -> Option<i64> {
+    let st = g.stage(s);
+    let ti = st.instance?;
+    let node = g.data_node(d);
+    if node.kind == DataKind::ExportTarget {
+        return ti.datasetexportaudit.items().find_map(|(_, ea)| {
+            let sink = ea.datasetexport.get()?.datasink.get()?.id.get()?;
+            (sink.as_str() == node.id)
+                .then(|| ea.datasetexportauditmetric.get()?.row_count.value())
+                .flatten()
+                .map(|r| r.0)
+        });
+    }
+    (outputs == 1)
+        .then(|| ti.row_count.value().map(|r| r.0))
+        .flatten()
+}
+
+/// `s3://bucket/prefix` → (`s3://bucket`, `prefix`): a URI with a scheme
+/// and a host, as `Naming.md` splits it; `None` for anything else, or a
+/// host with characters a URI does not allow there.
+fn split_uri(text: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = text.split_once("://")?;
+    let mut chars = scheme.chars();
+    if !chars.next()?.is_ascii_alphabetic()
+        || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | ':'))
+    {
+        return None;
+    }
+    let ns_len = scheme.len() + 3 + host.len();
+    let name = if path.is_empty() { "/" } else { path };
+    Some((&text[..ns_len], name))
+}
+
+/// Percent-encodes all but URI's unreserved characters, so that any id is
+/// a valid part of a namespace URI.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("unknown");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_split_at_the_host() {
+        assert_eq!(
+            split_uri("s3://acme-data-lake/sales"),
+            Some(("s3://acme-data-lake", "sales"))
+        );
+        assert_eq!(split_uri("gs://b/a/b/c.csv"), Some(("gs://b", "a/b/c.csv")));
+        assert_eq!(split_uri("s3://bucket"), Some(("s3://bucket", "/")));
+        assert_eq!(split_uri("shop.orders"), None);
+        assert_eq!(split_uri("://x/y"), None);
+        assert_eq!(split_uri("s3://bad host/y"), None);
+        assert_eq!(split_uri("1s://h/y"), None);
+    }
+
+    #[test]
+    fn encoding_keeps_unreserved_characters_only() {
+        assert_eq!(encode("zohocrm"), "zohocrm");
+        assert_eq!(encode("a b/é"), "a%20b%2F%C3%A9");
+        assert_eq!(encode(""), "unknown");
+    }
+}
