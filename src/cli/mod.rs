@@ -214,12 +214,15 @@ enum Command {
         Exit status: 0 printed (some files may have been skipped); 1 no file could be analysed; 2 usage error.")]
     History(history::HistoryArgs),
 
-    /// The run as OpenLineage run events (spec 2-0-2), one JSON object per
-    /// line in time order, for lineage catalogs: Marquez, DataHub,
-    /// OpenMetadata… A job for the pipeline and one per stage (named
+    /// The run as OpenLineage events for lineage catalogs (Marquez,
+    /// DataHub, OpenMetadata…), one JSON object per line in time order.
+    ///
+    /// Spec 2-0-2. A job for the pipeline and one per stage (named
     /// PIPELINE_ID.TASK_ID, the same on every run); START and
     /// COMPLETE/FAIL/ABORT for the run and each stage that started; the
-    /// stages that never ran listed on the run's last event.
+    /// stages that never ran listed on the run's last event, with their
+    /// culprits. Run ids are UUIDs derived from the response: exporting it
+    /// again gives the same events.
     #[command(
         after_help = "Examples:\n  dataprep-lineage openlineage fixtures/failed_transform_blocks_exports.json\n  \
         dataprep-lineage openlineage run.json --namespace prod-dataprep | \\\n    \
@@ -227,10 +230,13 @@ enum Command {
     )]
     Openlineage(OpenLineageArgs),
 
-    /// The run as a Chrome trace (Trace Event Format) to open in Perfetto
-    /// (https://ui.perfetto.dev) or chrome://tracing: a track per stage in
-    /// topological order, the critical path on top, arrows for the
-    /// dependencies, stages that never ran as instants.
+    /// The run as a Chrome trace to open in Perfetto (https://ui.perfetto.dev)
+    /// or chrome://tracing: where the time went, stage by stage.
+    ///
+    /// A track per stage in topological order with a slice from its start
+    /// for its duration, the critical path on top, arrows for the
+    /// dependencies, markers for stages that never ran. Times in
+    /// microseconds from the run's created time.
     #[command(
         after_help = "Example:\n  dataprep-lineage trace fixtures/run_in_progress.json > run.trace.json   # then open it in https://ui.perfetto.dev"
     )]
@@ -303,8 +309,7 @@ struct OpenLineageArgs {
     #[arg(long, value_name = "NS", default_value = dataprep_lineage::export::openlineage::DEFAULT_NAMESPACE)]
     namespace: String,
 
-    /// A URI naming what produced the events (default: this tool at its
-    /// version).
+    /// A URI naming what produced the events (your scheduler, say).
     #[arg(long, value_name = "URI", default_value = dataprep_lineage::export::openlineage::DEFAULT_PRODUCER)]
     producer: String,
 }
