@@ -38,9 +38,13 @@
 //! (`s3://bucket/prefix`) is named as `Naming.md` says — namespace
 //! `s3://bucket`, name `prefix`; any other is in
 //! `zoho-dataprep://SERVICE/CONNECTION_ID` (the connection's service and
-//! id: no host is in the response), named by its name. DataPrep's own
-//! datasets are in `zoho-dataprep://workspace/WORKSPACE_ID`, raw datasets
-//! named `raw/NAME`.
+//! id: no host is in the response), a source named by its name, an export
+//! target by its datasink id (its only name is its connection's, shared by
+//! every export through it). DataPrep's own datasets are in
+//! `zoho-dataprep://workspace/WORKSPACE_ID`, raw datasets named `raw/NAME`.
+//! Ids and names past 200 characters are shortened, with a hash of the
+//! whole (`limits::shorten`), as in every output: a job name is repeated
+//! in each event of its run.
 
 use std::io::{self, Write};
 
@@ -50,6 +54,7 @@ use uuid::Uuid;
 use crate::analysis::Analysis;
 use crate::diff::stage_key;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
+use crate::limits::shorten;
 use crate::report::leading_error;
 use crate::status::Status;
 
@@ -224,11 +229,16 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
         let pipeline = run.pipeline();
         let pipeline_name = pipeline.and_then(|p| p.name.get()).map(|t| t.as_str());
         let pipeline_id = pipeline.and_then(|p| p.id.get()).map(|i| i.as_str());
-        let pipeline_job = pipeline_id
-            .or(pipeline_name)
-            .filter(|s| !s.is_empty())
-            .unwrap_or("pipeline")
-            .to_owned();
+        // Ids and names past 200 characters are shortened (with a hash of
+        // the whole, so they stay distinct): a job name is repeated in
+        // every event of the run, and must not multiply the input.
+        let pipeline_job = shorten(
+            pipeline_id
+                .or(pipeline_name)
+                .filter(|s| !s.is_empty())
+                .unwrap_or("pipeline"),
+        )
+        .into_owned();
         let workspace = pipeline
             .and_then(|p| p.project.get())
             .and_then(|p| p.id.get())
@@ -236,27 +246,31 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
         let run_id = run.id.get().map(|i| i.as_str()).unwrap_or("");
         let pipeline_run = if run_id.is_empty() {
             // No run id: what else tells this run from another of its
-            // pipeline — its created time and its first stage.
+            // pipeline — its created time and its stages' ids.
             let created = run
                 .created_time
                 .value()
                 .map_or_else(String::new, |t| t.0.to_string());
-            let first = g.stages().first().map_or("", |s| s.id);
-            let name = format!("run-without-id\u{0}{pipeline_job}\u{0}{created}\u{0}{first}");
+            let mut name = format!("run-without-id\u{0}{pipeline_job}\u{0}{created}");
+            for st in g.stages() {
+                name.push('\u{0}');
+                name.push_str(st.id);
+            }
             Uuid::new_v5(&crate_namespace(), name.as_bytes())
         } else {
             Uuid::new_v5(&crate_namespace(), format!("run\u{0}{run_id}").as_bytes())
         };
-        let pipeline_doc = pipeline_name.map(|n| format!("Zoho DataPrep pipeline \"{n}\""));
+        let pipeline_doc =
+            pipeline_name.map(|n| format!("Zoho DataPrep pipeline \"{}\"", shorten(n)));
 
         let mut seen = std::collections::HashSet::new();
         let mut jobs = vec![String::new(); g.stage_count()];
         for s in g.topological_order() {
             let st = g.stage(s);
-            let name = match stage_key(st) {
+            let name = match stage_key(st).map(|k| shorten(&k).into_owned()) {
                 Some(key) if seen.insert(key.clone()) => format!("{pipeline_job}.{key}"),
-                Some(key) => format!("{pipeline_job}.{key}.{}", st.id),
-                None => format!("{pipeline_job}.{}", st.id),
+                Some(key) => format!("{pipeline_job}.{key}.{}", st.shown_id()),
+                None => format!("{pipeline_job}.{}", st.shown_id()),
             };
             jobs[s.index()] = name;
         }
@@ -400,8 +414,8 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
                         .unwrap_or_else(|| "(no error message in the response)".to_owned());
                     let message = format!(
                         "stage {} failed: {said}",
-                        st.name()
-                            .map_or_else(|| st.id.to_owned(), |n| format!("\"{n}\"")),
+                        st.shown_name()
+                            .map_or_else(|| st.shown_id().to_owned(), |n| format!("\"{n}\"")),
                     );
                     run_facets.insert(
                         "errorMessage".into(),
@@ -462,11 +476,11 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             let blocked = causes.has_culprits(s) && !causes.is_root_cause(s);
             let mut entry = json!({
                 "job": self.job_ref(&self.jobs[s.index()]),
-                "stageId": st.id,
+                "stageId": st.shown_id(),
                 "status": st.status().label(),
                 "blocked": blocked,
             });
-            if let Some(n) = st.name() {
+            if let Some(n) = st.shown_name() {
                 entry["name"] = json!(n);
             }
             if blocked {
@@ -474,7 +488,7 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
                     list.iter()
                         .map(|&c| {
                             let mut r = self.job_ref(&self.jobs[c.index()]);
-                            r["stageId"] = json!(g.stage(c).id);
+                            r["stageId"] = json!(g.stage(c).shown_id());
                             r
                         })
                         .collect(),
@@ -554,10 +568,10 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             ),
         );
         let kind = st.stage_type().map(|t| t.label());
-        let description = match (st.name(), kind) {
+        let description = match (st.shown_name(), kind) {
             (Some(n), Some(k)) => Some(format!("{k} stage \"{n}\"")),
             (Some(n), None) => Some(format!("stage \"{n}\"")),
-            (None, Some(k)) => Some(format!("{k} stage {}", st.id)),
+            (None, Some(k)) => Some(format!("{k} stage {}", st.shown_id())),
             (None, None) => None,
         };
         if let Some(d) = description {
@@ -605,7 +619,11 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             DataKind::Source | DataKind::ExportTarget => {
                 let named = node.name.unwrap_or(node.id);
                 match split_uri(named) {
-                    Some((ns, path)) => (ns.to_owned(), path.to_owned(), named.to_owned()),
+                    Some((ns, path)) => (
+                        shorten(ns).into_owned(),
+                        shorten(path).into_owned(),
+                        shorten(named).into_owned(),
+                    ),
                     None => {
                         let service = node
                             .connection
@@ -619,22 +637,31 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
                             .map_or("unknown", |i| i.as_str());
                         let ns = format!(
                             "zoho-dataprep://{}/{}",
-                            encode(&service.to_ascii_lowercase()),
-                            encode(conn)
+                            encode(&shorten(&service.to_ascii_lowercase())),
+                            encode(&shorten(conn))
                         );
                         let shown = node
-                            .connection_name()
-                            .map_or_else(|| service.clone(), str::to_owned);
-                        (ns, named.to_owned(), shown)
+                            .shown_connection()
+                            .map_or_else(|| shorten(&service).into_owned(), str::to_owned);
+                        // A source by its name (the table or file it reads);
+                        // an export target by its datasink id: its "name"
+                        // is its connection's, shared by every export
+                        // through that connection.
+                        let name = if node.kind == DataKind::ExportTarget {
+                            node.shown_id()
+                        } else {
+                            node.shown_name().unwrap_or(node.shown_id())
+                        };
+                        (ns, name.to_owned(), shown)
                     }
                 }
             }
             DataKind::RawDataset | DataKind::Dataset => {
                 let ns = match &self.workspace {
-                    Some(w) => format!("zoho-dataprep://workspace/{}", encode(w)),
+                    Some(w) => format!("zoho-dataprep://workspace/{}", encode(&shorten(w))),
                     None => "zoho-dataprep://workspace".to_owned(),
                 };
-                let named = node.name.unwrap_or(node.id);
+                let named = node.shown_name().unwrap_or(node.shown_id());
                 let name = if node.kind == DataKind::RawDataset {
                     format!("raw/{named}")
                 } else {
@@ -646,8 +673,9 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
         let doc = format!(
             "{} {}{}",
             node.kind.label(),
-            node.id,
-            node.name.map_or_else(String::new, |n| format!(" \"{n}\""))
+            node.shown_id(),
+            node.shown_name()
+                .map_or_else(String::new, |n| format!(" \"{n}\""))
         );
         json!({
             "namespace": namespace,

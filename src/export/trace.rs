@@ -11,16 +11,20 @@
 //! topological position, with one complete event (`X`) from its start for
 //! its duration — the duration of `critical-path`, so a running stage
 //! lasts until the document's latest timestamp (SPEC §4). A stage that
-//! never started is an instant event (`i`) at its created time (else the
-//! run's latest timestamp), with its culprits. Every dependency between two
-//! stages that started is a flow: `s` on the parent's track inside its
-//! slice, at its end; `f` with `bp: "e"` on the child's track at its start.
+//! never started is an instant event (`i`) where it would have started —
+//! when the last of its parents that ran ended, else at its created time,
+//! else at the run's latest timestamp — with its culprits. Every
+//! dependency between two stages that started is a flow: `s` on the
+//! parent's track inside its slice, at its end (or at the child's start,
+//! if the child started before the parent ended); `f` with `bp: "e"` on the
+//! child's track at its start.
 //!
 //! Times are integer microseconds from the run's created time (or from an
 //! earlier stage time, so that no time is negative); the absolute start is
 //! in `otherData.start`. A slice lasts at least 1 µs, so a stage of 0 ms
 //! still shows; on the critical-path track such a slice pushes the next
-//! one 1 µs later, so slices never overlap.
+//! one 1 µs later, so slices never overlap. No time exceeds 2^53 − 1 µs
+//! (a year-9999 timestamp is cut there), so every viewer reads it exactly.
 
 use std::io::{self, Write};
 
@@ -106,8 +110,8 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             .stage_indices()
             .map(|s| {
                 let start = g.stage(s).start?;
-                let ts = us(start.saturating_sub(origin));
-                let dur = us(a.timing.duration(s)).max(1);
+                let ts = us(start.saturating_sub(origin)).min(MAX_US - 1);
+                let dur = us(a.timing.duration(s)).clamp(1, MAX_US - ts);
                 Some(Slice { ts, dur })
             })
             .collect();
@@ -128,9 +132,11 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
         })
     }
 
+    /// A stage as a slice names it: its name, else its id (both shortened
+    /// past 200 characters, so a long one is not repeated in full).
     fn label(&self, s: StageIx) -> String {
         let st = self.a.graph.stage(s);
-        st.name().unwrap_or(st.id).to_owned()
+        st.shown_name().unwrap_or(st.shown_id()).to_owned()
     }
 
     fn each_event(&self, emit: &mut dyn FnMut(Value) -> io::Result<()>) -> io::Result<()> {
@@ -144,8 +150,8 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             let pipeline = run
                 .pipeline()
                 .and_then(|p| p.name.get())
-                .map(|t| t.as_str());
-            let id = run.id.get().map(|i| i.as_str());
+                .map(|t| crate::limits::shorten(t.as_str()));
+            let id = run.id.get().map(|i| crate::limits::shorten(i.as_str()));
             let status = crate::status::Status::of(run.execution_status.value()).label();
             match (pipeline, id) {
                 (Some(p), Some(i)) => format!("{p} — run {i} ({status})"),
@@ -169,9 +175,9 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
         for s in g.topological_order() {
             let position = g.topological_position(s);
             let st = g.stage(s);
-            let name = match st.name() {
-                Some(n) => format!("{n} ({})", st.id),
-                None => st.id.to_owned(),
+            let name = match st.shown_name() {
+                Some(n) => format!("{n} ({})", st.shown_id()),
+                None => st.shown_id().to_owned(),
             };
             emit(
                 json!({"ph": "M", "pid": PID, "tid": tid(position), "name": "thread_name",
@@ -188,13 +194,13 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
         for &s in t.critical_path() {
             let d = t.duration(s);
             let scheduled = us(t.earliest_finish(s).saturating_sub(d));
-            let ts = scheduled.max(cursor);
-            let dur = us(d).max(1);
-            cursor = ts.saturating_add(dur);
+            let ts = scheduled.max(cursor).min(MAX_US - 1);
+            let dur = us(d).clamp(1, MAX_US - ts);
+            cursor = ts + dur;
             emit(
                 json!({"ph": "X", "pid": PID, "tid": CRITICAL_TID, "name": self.label(s),
                 "cat": "critical path", "ts": ts, "dur": dur,
-                "args": {"stage_id": g.stage(s).id, "duration_ms": d,
+                "args": {"stage_id": g.stage(s).shown_id(), "duration_ms": d,
                     "earliest_finish_ms": t.earliest_finish(s)}}),
             )?;
         }
@@ -209,7 +215,7 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             match self.slices[s.index()] {
                 Some(slice) => {
                     let mut args = json!({
-                        "stage_id": st.id,
+                        "stage_id": st.shown_id(),
                         "status": status,
                         "duration_ms": t.duration(s),
                         "slack_ms": t.slack(s),
@@ -228,20 +234,30 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                         "ts": slice.ts, "dur": slice.dur, "args": args}))?;
                 }
                 None => {
-                    let at = st.created.unwrap_or(latest);
+                    // Where it would have started: once its last parent
+                    // that ran ended; else when it was created.
+                    let after_parents = g
+                        .parents(s)
+                        .filter_map(|p| self.slices[p.index()])
+                        .map(|p| p.ts + p.dur)
+                        .max();
+                    let at = after_parents.unwrap_or_else(|| {
+                        us(st.created.unwrap_or(latest).saturating_sub(self.origin))
+                    });
                     let (list, more) = &culprits[s.index()];
                     let blocked = a.causes.has_culprits(s) && !a.causes.is_root_cause(s);
-                    let mut args = json!({"stage_id": st.id, "status": status,
+                    let mut args = json!({"stage_id": st.shown_id(), "status": status,
                         "blocked": blocked});
                     if blocked {
                         args["culprits"] =
                             Value::Array(list.iter().map(|&c| json!(self.label(c))).collect());
                         args["more_culprits"] = json!(more);
                     }
+                    let said = if blocked { "blocked" } else { "not started" };
                     emit(
                         json!({"ph": "i", "s": "t", "pid": PID, "tid": tid(position),
-                        "name": format!("{} (never ran)", self.label(s)), "cat": "never ran",
-                        "ts": us(at.saturating_sub(self.origin)), "args": args}),
+                        "name": format!("{} ({said})", self.label(s)), "cat": "never ran",
+                        "ts": at, "args": args}),
                     )?;
                 }
             }
@@ -259,7 +275,10 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                 };
                 id += 1;
                 // Inside the parent's slice, at its end.
-                let s_ts = p.ts.max(p.ts.saturating_add(p.dur).saturating_sub(1));
+                // …or where the child started, if that was earlier (a
+                // child that started before its parent ended), so that the
+                // arrow does not point back in time.
+                let s_ts = p.ts.max((p.ts + p.dur - 1).min(c.ts));
                 emit(json!({"ph": "s", "id": id, "pid": PID,
                     "tid": tid(g.topological_position(parent)), "ts": s_ts,
                     "name": "dependency", "cat": "dependency"}))?;
@@ -272,7 +291,12 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
     }
 }
 
-/// Milliseconds as microseconds, never negative.
+/// Milliseconds as microseconds, never negative, at most [`MAX_US`].
 fn us(ms: i64) -> i64 {
-    ms.max(0).saturating_mul(1_000)
+    ms.max(0).saturating_mul(1_000).min(MAX_US)
 }
+
+/// The largest time a trace holds, in µs: 2^53 − 1 (about 285 years), the
+/// largest integer a JavaScript viewer reads exactly and, times 1,000,
+/// still a 64-bit count of nanoseconds (Perfetto's unit).
+const MAX_US: i64 = (1 << 53) - 1;
