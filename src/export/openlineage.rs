@@ -46,6 +46,7 @@
 //! whole (`limits::shorten`), as in every output: a job name is repeated
 //! in each event of its run.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde_json::{json, Map, Value};
@@ -187,6 +188,10 @@ struct Context<'r, 'g, 'a> {
     /// Per stage: its run id, when it started.
     runs: Vec<Option<Uuid>>,
     workspace: Option<String>,
+    /// Per data node: it as a dataset, built when first written and kept
+    /// (its connection's JSON is decoded once, however many stages read or
+    /// write it; a node only stages that never ran touch is never built).
+    datasets: Vec<std::cell::OnceCell<Value>>,
 }
 
 /// This crate's UUID namespace: version 5 of its URL.
@@ -292,7 +297,13 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             jobs,
             runs,
             workspace,
+            datasets: vec![std::cell::OnceCell::new(); g.data_nodes().len()],
         }
+    }
+
+    /// Data node `d` as a dataset (built once).
+    fn dataset_of(&self, d: DataIx) -> &Value {
+        self.datasets[d.index()].get_or_init(|| self.dataset(d))
     }
 
     /// Every event, sorted.
@@ -383,6 +394,15 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
         Value::Object(m)
     }
 
+    /// The `jobType` facet: a batch job of this integration, `DAG` (the
+    /// pipeline) or `TASK` (a stage).
+    fn job_type(&self, job_type: &str) -> Value {
+        self.facet(
+            JOB_TYPE,
+            json!({"processingType": "BATCH", "integration": "ZOHO_DATAPREP", "jobType": job_type}),
+        )
+    }
+
     fn job_ref(&self, name: &str) -> Value {
         json!({"namespace": self.opts.namespace, "name": name})
     }
@@ -431,13 +451,7 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             }
         }
         let mut job_facets = Map::new();
-        job_facets.insert(
-            "jobType".into(),
-            self.facet(
-                JOB_TYPE,
-                json!({"processingType": "BATCH", "integration": "ZOHO_DATAPREP", "jobType": "DAG"}),
-            ),
-        );
+        job_facets.insert("jobType".into(), self.job_type("DAG"));
         if let Some(doc) = &self.pipeline_doc {
             job_facets.insert(
                 "documentation".into(),
@@ -560,13 +574,7 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             );
         }
         let mut job_facets = Map::new();
-        job_facets.insert(
-            "jobType".into(),
-            self.facet(
-                JOB_TYPE,
-                json!({"processingType": "BATCH", "integration": "ZOHO_DATAPREP", "jobType": "TASK"}),
-            ),
-        );
+        job_facets.insert("jobType".into(), self.job_type("TASK"));
         let kind = st.stage_type().map(|t| t.label());
         let description = match (st.shown_name(), kind) {
             (Some(n), Some(k)) => Some(format!("{k} stage \"{n}\"")),
@@ -581,18 +589,26 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             );
         }
         let ended = p.kind != EventType::Start;
-        let inputs: Vec<Value> = g.reads(s).into_iter().map(|d| self.dataset(d)).collect();
+        let inputs: Vec<Value> = g
+            .reads(s)
+            .into_iter()
+            .map(|d| self.dataset_of(d).clone())
+            .collect();
         let writes = g.writes(s);
+        let rows = if ended {
+            row_counts(g, s, &writes)
+        } else {
+            vec![None; writes.len()]
+        };
         let outputs: Vec<Value> = writes
             .iter()
-            .map(|&d| {
-                let mut ds = self.dataset(d);
-                if ended {
-                    if let Some(rows) = row_count(g, s, d, writes.len()) {
-                        ds["outputFacets"] = json!({
-                            "outputStatistics": self.facet(OUTPUT_STATISTICS, json!({"rowCount": rows})),
-                        });
-                    }
+            .zip(rows)
+            .map(|(&d, rows)| {
+                let mut ds = self.dataset_of(d).clone();
+                if let Some(rows) = rows {
+                    ds["outputFacets"] = json!({
+                        "outputStatistics": self.facet(OUTPUT_STATISTICS, json!({"rowCount": rows})),
+                    });
                 }
                 ds
             })
@@ -688,25 +704,43 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
     }
 }
 
-/// The rows stage `s` wrote to `d`: an export target's from its export
-/// audit's metric; any other output's from the stage's own `row_count`
-/// when it is the stage's only output.
-fn row_count(g: &LineageGraph<'_>, s: StageIx, d: DataIx, outputs: usize) -> Option<i64> {
-    let st = g.stage(s);
-    let ti = st.instance?;
-    let node = g.data_node(d);
-    if node.kind == DataKind::ExportTarget {
-        return ti.datasetexportaudit.items().find_map(|(_, ea)| {
-            let sink = ea.datasetexport.get()?.datasink.get()?.id.get()?;
-            (sink.as_str() == node.id)
-                .then(|| ea.datasetexportauditmetric.get()?.row_count.value())
-                .flatten()
-                .map(|r| r.0)
-        });
+/// The rows stage `s` wrote to each of `writes`: an export target's from
+/// the first of the stage's export audits to it that has a metric; any
+/// other output's from the stage's own `row_count` when it is the stage's
+/// only output. One pass over the stage's export audits, however many
+/// targets it writes.
+fn row_counts(g: &LineageGraph<'_>, s: StageIx, writes: &[DataIx]) -> Vec<Option<i64>> {
+    let Some(ti) = g.stage(s).instance else {
+        return vec![None; writes.len()];
+    };
+    let mut by_sink: HashMap<&str, i64> = HashMap::new();
+    for (_, ea) in ti.datasetexportaudit.items() {
+        let sink = ea
+            .datasetexport
+            .get()
+            .and_then(|e| e.datasink.get())
+            .and_then(|d| d.id.get());
+        let rows = ea
+            .datasetexportauditmetric
+            .get()
+            .and_then(|m| m.row_count.value());
+        if let (Some(sink), Some(rows)) = (sink, rows) {
+            by_sink.entry(sink.as_str()).or_insert(rows.0);
+        }
     }
-    (outputs == 1)
-        .then(|| ti.row_count.value().map(|r| r.0))
-        .flatten()
+    writes
+        .iter()
+        .map(|&d| {
+            let node = g.data_node(d);
+            if node.kind == DataKind::ExportTarget {
+                by_sink.get(node.id).copied()
+            } else if writes.len() == 1 {
+                ti.row_count.value().map(|r| r.0)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// `s3://bucket/prefix` → (`s3://bucket`, `prefix`): a URI with a scheme

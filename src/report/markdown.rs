@@ -939,20 +939,12 @@ pub fn history(
             }
         }
         if !pipe.duplicate_run_ids.is_empty() {
-            let n = pipe.duplicate_run_ids.len();
-            let cap = shown(opts.list_cap, n);
-            let mut ids: Vec<String> = pipe.duplicate_run_ids[..cap]
-                .iter()
-                .map(|id| code(id))
-                .collect();
-            if cap < n {
-                ids.push(format!("and {} more", n - cap));
-            }
+            let ids = &pipe.duplicate_run_ids;
             writeln!(
                 out,
                 "**Note:** run id{} in more than one file, each counted as a run: {}.",
-                plural(n),
-                ids.join(", ")
+                plural(ids.len()),
+                super::text::joined(ids, opts.list_cap, |id| code(id))
             )?;
             writeln!(out)?;
         }

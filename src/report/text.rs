@@ -1243,21 +1243,13 @@ pub fn history(
         }
 
         if !pipe.duplicate_run_ids.is_empty() {
-            let n = pipe.duplicate_run_ids.len();
-            let cap = shown(opts.list_cap, n);
-            let mut ids: Vec<String> = pipe.duplicate_run_ids[..cap]
-                .iter()
-                .map(|id| one_line(id).to_string())
-                .collect();
-            if cap < n {
-                ids.push(format!("and {} more", n - cap));
-            }
+            let ids = &pipe.duplicate_run_ids;
             writeln!(
                 out,
                 "  {} run id{} in more than one file, each counted as a run: {}",
                 p.wrap("33", "Note:"),
-                plural(n),
-                ids.join(", ")
+                plural(ids.len()),
+                joined(ids, opts.list_cap, |id| one_line(id).to_string())
             )?;
         }
 
@@ -1349,6 +1341,17 @@ pub fn history(
         more(out, "  ", n, h.skipped.len())?;
     }
     Ok(())
+}
+
+/// `a, b, and N more`: the first `cap` entries, each drawn by `show`, and
+/// the count of the rest.
+pub(crate) fn joined<T>(items: &[T], cap: Option<usize>, show: impl Fn(&T) -> String) -> String {
+    let n = shown(cap, items.len());
+    let mut parts: Vec<String> = items[..n].iter().map(show).collect();
+    if n < items.len() {
+        parts.push(format!("and {} more", items.len() - n));
+    }
+    parts.join(", ")
 }
 
 /// `… and N more (--top N or --all shows more)`.

@@ -15,7 +15,10 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use crate::properties::{dag, to_json};
-use crate::shapes::{json as json_str, long_names, roots_into_a_chain, run_doc, stage};
+use crate::reports::run;
+use crate::shapes::{
+    json as json_str, long_names, roots_into_a_chain, roots_into_many_targets, run_doc, stage,
+};
 use crate::support::{fixture, fixtures, stem};
 
 // ---------------------------------------------------------------------------
@@ -182,17 +185,6 @@ fn bin(args: &[&str]) -> std::process::Output {
         .expect("binary runs")
 }
 
-fn stdout_of(args: &[&str]) -> String {
-    let o = bin(args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).expect("UTF-8")
-}
-
 fn lines(ndjson: &str) -> Vec<Value> {
     ndjson
         .lines()
@@ -207,7 +199,7 @@ fn every_event_of_every_fixture_validates_against_the_official_schemas() {
     let mut keys = std::collections::BTreeSet::new();
     for file in fixtures() {
         let f = file.to_str().expect("path");
-        let out = stdout_of(&["openlineage", f]);
+        let out = run(&["openlineage", f]);
         let events = lines(&out);
         assert!(!events.is_empty(), "{}", stem(&file));
         for (i, e) in events.iter().enumerate() {
@@ -246,7 +238,7 @@ fn every_event_of_every_fixture_validates_against_the_official_schemas() {
 fn a_facet_key_without_a_schema_fails_the_check() {
     let Some(dir) = spec_dir() else { return };
     let schemas = load_schemas(&dir);
-    let mut e = lines(&stdout_of(&[
+    let mut e = lines(&run(&[
         "openlineage",
         fixture("failed_transform_blocks_exports.json")
             .to_str()
@@ -264,7 +256,7 @@ fn a_facet_key_without_a_schema_fails_the_check() {
         "{errors:#?}"
     );
     // And a standard facet that breaks its schema is caught.
-    let mut e2 = lines(&stdout_of(&[
+    let mut e2 = lines(&run(&[
         "openlineage",
         fixture("failed_transform_blocks_exports.json")
             .to_str()
@@ -282,7 +274,7 @@ fn a_facet_key_without_a_schema_fails_the_check() {
 
 #[test]
 fn the_failed_transform_reads_as_a_catalog_would_show_it() {
-    let events = lines(&stdout_of(&[
+    let events = lines(&run(&[
         "openlineage",
         fixture("failed_transform_blocks_exports.json")
             .to_str()
@@ -331,7 +323,7 @@ fn the_failed_transform_reads_as_a_catalog_would_show_it() {
 
 #[test]
 fn the_run_in_progress_has_no_end_yet() {
-    let events = lines(&stdout_of(&[
+    let events = lines(&run(&[
         "openlineage",
         fixture("run_in_progress.json").to_str().expect("path"),
     ]));
@@ -382,7 +374,7 @@ fn stage_jobs_keep_their_names_across_runs_and_runs_get_new_ids() {
 #[test]
 fn namespace_and_producer_are_the_callers() {
     let f = fixture("successful_multi_source_run.json");
-    let out = stdout_of(&[
+    let out = run(&[
         "openlineage",
         f.to_str().expect("path"),
         "--namespace",
@@ -531,7 +523,7 @@ proptest! {
 #[test]
 fn trace_snapshots_read_as_a_timeline() {
     for name in ["failed_transform_blocks_exports", "run_in_progress"] {
-        let out = stdout_of(&[
+        let out = run(&[
             "trace",
             fixture(&format!("{name}.json")).to_str().expect("path"),
         ]);
@@ -541,7 +533,7 @@ fn trace_snapshots_read_as_a_timeline() {
         assert_eq!(t["displayTimeUnit"], "ms");
         assert!(t["otherData"]["start"].as_str().is_some());
         // The critical-path track is the report's path.
-        let cp: Value = serde_json::from_str(&stdout_of(&[
+        let cp: Value = serde_json::from_str(&run(&[
             "critical-path",
             fixture(&format!("{name}.json")).to_str().expect("path"),
             "--format",
@@ -564,10 +556,10 @@ fn every_fixture_exports_in_both_forms_byte_identically_twice() {
     for file in fixtures() {
         let f = file.to_str().expect("path");
         for sub in ["openlineage", "trace"] {
-            let a = stdout_of(&[sub, f]);
-            assert_eq!(a, stdout_of(&[sub, f]), "{sub} {}", stem(&file));
+            let a = run(&[sub, f]);
+            assert_eq!(a, run(&[sub, f]), "{sub} {}", stem(&file));
         }
-        let t: Value = serde_json::from_str(&stdout_of(&["trace", f])).expect("trace JSON");
+        let t: Value = serde_json::from_str(&run(&["trace", f])).expect("trace JSON");
         assert!(t["traceEvents"].is_array());
     }
 }
@@ -649,6 +641,25 @@ fn long_ids_times_many_stages(n: usize) -> String {
     )
 }
 
+/// `n` failed roots feeding one export that ran and wrote `n` targets,
+/// each with a row count: every target is named, and counted, once.
+fn an_export_writing_many_targets(n: usize) -> String {
+    let t0 = 1_700_000_000_000i64;
+    roots_into_many_targets(n)
+        .replace(
+            r#""execution_status": 2, "pipelinetask": {"name": "export""#,
+            &format!(
+                r#""execution_status": 1, "start_time": "{}", "completion_time": "{}", "pipelinetask": {{"name": "export""#,
+                t0 + 10,
+                t0 + 20
+            ),
+        )
+        .replace(
+            r#""datasetexport": {"id": "e"#,
+            r#""datasetexportauditmetric": {"row_count": 7}, "datasetexport": {"id": "e"#,
+        )
+}
+
 /// Two stages with 1 MB names and 1 MB ids, one feeding the other.
 fn megabyte_names_and_ids(n: usize) -> String {
     let a = "A".repeat(n * 1_000);
@@ -662,8 +673,12 @@ fn megabyte_names_and_ids(n: usize) -> String {
 
 #[test]
 fn hostile_shapes_export_linearly() {
-    type Make = fn(usize) -> String;
-    let shapes: [(&str, Make, usize); 5] = [
+    let shapes: [(&str, crate::shapes::Make, usize); 6] = [
+        (
+            "an export writing many targets",
+            an_export_writing_many_targets,
+            300,
+        ),
         ("roots into a chain", roots_into_a_chain_that_never_ran, 300),
         (
             "long ids times many stages",
@@ -686,6 +701,11 @@ fn hostile_shapes_export_linearly() {
             let mut tr = Vec::new();
             trace::write_trace(&mut tr, &a).expect("trace");
             serde_json::from_slice::<Value>(&tr).expect("trace JSON");
+            if name == "an export writing many targets" {
+                // The export's COMPLETE counts the rows of each target once.
+                let ol = String::from_utf8_lossy(&ol);
+                assert_eq!(ol.matches("\"rowCount\":7").count(), size, "{name}");
+            }
             sizes.push((input.len(), ol.len(), tr.len()));
         }
         let [(i1, o1, t1), (i2, o2, t2)] = [sizes[0], sizes[1]];
@@ -715,28 +735,9 @@ fn a_hundred_thousand_stages_export_in_a_bounded_time() {
     let input = chain(100_000);
     for sub in ["openlineage", "trace"] {
         let started = std::time::Instant::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
-            .args([sub, "-"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("binary runs");
-        let mut stdin = child.stdin.take().expect("stdin");
-        let bytes = input.clone().into_bytes();
-        let writer = std::thread::spawn(move || {
-            use std::io::Write;
-            let _ = stdin.write_all(&bytes);
-        });
-        let o = child.wait_with_output().expect("finishes");
-        let _ = writer.join();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{sub}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let lines = o.stdout.iter().filter(|&&b| b == b'\n').count();
+        let o = crate::hostile::run(input.as_bytes(), &[sub]);
+        assert_eq!(o.code, Some(0), "{sub}: {}", o.err);
+        let lines = o.stdout.matches('\n').count();
         // A START and a COMPLETE per stage and two for the run; a trace
         // line per track name, sort index, slice and flow.
         assert!(lines >= 200_000, "{sub}: {lines} lines");

@@ -31,14 +31,15 @@ const RUNS: [&[&str]; 12] = [
     &["why", "--stage", "9"],
 ];
 
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    out: usize,
-    err: String,
+pub(crate) struct Ran {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) out: usize,
+    pub(crate) err: String,
 }
 
-fn run(input: &[u8], args: &[&str]) -> Ran {
+/// The binary on `input` through standard input, with `args` before `-`.
+pub(crate) fn run(input: &[u8], args: &[&str]) -> Ran {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
         .args(args)
         .args(["-", "--color", "never"])

@@ -39,7 +39,8 @@ fn published_schemas_are_current() {
     }
 }
 
-fn run(args: &[&str]) -> String {
+/// The binary's standard output; it must exit 0.
+pub(crate) fn run(args: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
         .args(args)
         .args(["--quiet", "--color", "never"])
