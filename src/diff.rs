@@ -58,11 +58,13 @@ pub enum Verdict {
     Unchanged,
     /// A stage was fixed, or a root cause resolved, and nothing regressed.
     Improved,
-    /// The structure, lineage or volumes changed; nothing failed anew or slowed.
+    /// A persisting root cause fails with another error, or the structure,
+    /// lineage or volumes changed; nothing failed anew or slowed.
     Changed,
     /// A stage (or a successful run as a whole) got slower.
     Slower,
-    /// A stage newly fails, a new root cause, or a new kind of run-level cause.
+    /// A stage newly fails or newly did not run, a new root cause, or a new
+    /// kind of run-level cause.
     Regressed,
 }
 
@@ -120,6 +122,9 @@ pub enum Outcome {
     NewlyFixed,
     /// Failed-like in both (see `same_error`).
     StillFailing,
+    /// Succeeded before; held back or never started now (`created`), in a
+    /// current run that is no longer running.
+    NewlyNotRun,
     /// Any other change of status.
     StatusChanged,
     /// The same status.
@@ -283,7 +288,8 @@ pub struct QualityChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DiffNote {
-    /// `different_pipelines`, `duplicate_key` or `no_key`.
+    /// `different_pipelines`, `running` (a run is still going: its
+    /// stages may yet change), `duplicate_key` or `no_key`.
     pub kind: String,
     /// What, in a sentence.
     pub detail: String,
@@ -533,6 +539,31 @@ pub fn compare(
             },
         );
     }
+    // A run still going may yet change: said about the pair, before the
+    // verdict, like the pipelines above.
+    let running: Vec<&str> = [("baseline", &bs), ("current", &cs)]
+        .iter()
+        .filter(|(_, side)| side.status == Status::Running)
+        .map(|(name, _)| *name)
+        .collect();
+    if !running.is_empty() {
+        let at = notes
+            .iter()
+            .take_while(|n| n.kind == "different_pipelines")
+            .count();
+        notes.insert(
+            at,
+            DiffNote {
+                kind: "running".into(),
+                detail: format!(
+                    "the {} run{} still running: {} statuses and times may yet change",
+                    running.join(" and the "),
+                    if running.len() == 1 { " is" } else { "s are" },
+                    if running.len() == 1 { "its" } else { "their" }
+                ),
+            },
+        );
+    }
     let slower = |b: i64, c: i64| {
         c as f64 >= b as f64 * options.slower_ratio && c.saturating_sub(b) >= options.slower_min_ms
     };
@@ -553,6 +584,9 @@ pub fn compare(
             (Status::Success, c) if c.is_failed_like() => Outcome::NewlyFailing,
             (b, Status::Success) if b.is_failed_like() => Outcome::NewlyFixed,
             (b, c) if b.is_failed_like() && c.is_failed_like() => Outcome::StillFailing,
+            (Status::Success, Status::Created) if cs.status != Status::Running => {
+                Outcome::NewlyNotRun
+            }
             (b, c) if b != c => Outcome::StatusChanged,
             _ => Outcome::Unchanged,
         };
@@ -580,7 +614,11 @@ pub fn compare(
             baseline_ms: bms,
             current_ms: cms,
             delta_ms: delta,
-            slower: bms.zip(cms).is_some_and(|(b, c)| slower(b, c)),
+            // A failed attempt's time is not comparable with a finished
+            // one's: only a stage that succeeded in both runs is slower.
+            slower: bstat == Status::Success
+                && cstat == Status::Success
+                && bms.zip(cms).is_some_and(|(b, c)| slower(b, c)),
             baseline_rows: brows,
             current_rows: crows,
             rows_flagged,
@@ -772,6 +810,14 @@ pub fn compare(
         || !name_changes.is_empty()
         || !data_changes.is_empty();
     let name_of = |s: &StageDiff| s.name.clone().unwrap_or_else(|| s.key.clone());
+    let not_run: Vec<&StageDiff> = stages
+        .iter()
+        .filter(|s| s.outcome == Outcome::NewlyNotRun)
+        .collect();
+    let other_error: Vec<&RootCauseChange> = persisting_root_causes
+        .iter()
+        .filter(|r| r.baseline_fingerprint != r.current_fingerprint)
+        .collect();
     let (verdict, reason) = if !newly_failing.is_empty() {
         (
             Verdict::Regressed,
@@ -792,6 +838,14 @@ pub fn compare(
                         .iter()
                         .map(|r| r.name.clone().unwrap_or_else(|| r.key.clone()))
                 )
+            ),
+        )
+    } else if !not_run.is_empty() {
+        (
+            Verdict::Regressed,
+            format!(
+                "{} succeeded before and did not run this time",
+                list_names(not_run.iter().map(|s| name_of(s)))
             ),
         )
     } else if !new_run_causes.is_empty() {
@@ -854,8 +908,19 @@ pub fn compare(
                 )
             },
         )
-    } else if structure_change || volume_change {
+    } else if !other_error.is_empty() || structure_change || volume_change {
         let mut what = Vec::new();
+        if !other_error.is_empty() {
+            what.push(format!(
+                "{} fail{} with a different error",
+                list_names(
+                    other_error
+                        .iter()
+                        .map(|r| r.name.clone().unwrap_or_else(|| r.key.clone()))
+                ),
+                if other_error.len() == 1 { "s" } else { "" }
+            ));
+        }
         if !added.is_empty() || !removed.is_empty() {
             what.push(format!(
                 "{} stage{} added, {} removed",
@@ -875,26 +940,9 @@ pub fn compare(
         }
         (Verdict::Changed, what.join("; "))
     } else {
-        // Per the verdicts' definition a different error at a stage that
-        // failed before too is no regression; the reason says it all the same.
-        let other_error: Vec<String> = stages
-            .iter()
-            .filter(|s| {
-                s.outcome == Outcome::StillFailing
-                    && s.baseline_fingerprint != s.current_fingerprint
-            })
-            .map(name_of)
-            .collect();
         (
             Verdict::Unchanged,
-            if other_error.is_empty() {
-                "the same stages, statuses, errors and lineage, and nothing slower".to_owned()
-            } else {
-                format!(
-                    "the same stages fail, but {} with a different error",
-                    list_names(other_error.into_iter())
-                )
-            },
+            "the same stages, statuses, errors and lineage, and nothing slower".to_owned(),
         )
     };
 

@@ -15,9 +15,19 @@
 //! when the last of its parents that ran ended, else at its created time,
 //! else at the run's latest timestamp — with its culprits. Every
 //! dependency between two stages that started is a flow: `s` on the
-//! parent's track inside its slice, at its end (or at the child's start,
-//! if the child started before the parent ended); `f` with `bp: "e"` on the
-//! child's track at its start.
+//! parent's track at the start of its slice, `f` with `bp: "e"` on the
+//! child's track at the start of the child's slice, both with the slices'
+//! `cat` (`stage`), the `s` written first (SPEC §8).
+//!
+//! Why at the starts: the Trace Event Format binds an `s` to the slice that
+//! encloses it, and Perfetto and catapult do; the Chrome DevTools trace
+//! engine binds a flow event only to an event of the same `ts`, `pid`,
+//! `tid` and `cat` (its `FlowsHandler`), ignoring `bp`. A slice's start is
+//! both. So a slice's `cat` is the same for every stage, and its status is
+//! in `args.status` and its colour in `cname` (catapult's reserved names:
+//! `good`, `terrible`, …). One limit stays: DevTools keys a flow's ends by
+//! time, so a dependency whose parent and child start in the same
+//! microsecond (a parent of 0 ms) is drawn by Perfetto but not by DevTools.
 //!
 //! Times are integer microseconds from the run's created time (or from an
 //! earlier stage time, so that no time is negative); the absolute start is
@@ -33,6 +43,7 @@ use serde_json::{json, Value};
 use crate::analysis::Analysis;
 use crate::graph::StageIx;
 use crate::report::leading_error;
+use crate::status::Status;
 
 use super::{first_culprits, rfc3339_ms};
 
@@ -200,6 +211,7 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             emit(
                 json!({"ph": "X", "pid": PID, "tid": CRITICAL_TID, "name": self.label(s),
                 "cat": "critical path", "ts": ts, "dur": dur,
+                "cname": cname(g.stage(s).status()),
                 "args": {"stage_id": g.stage(s).shown_id(), "duration_ms": d,
                     "earliest_finish_ms": t.earliest_finish(s)}}),
             )?;
@@ -212,6 +224,7 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             let st = g.stage(s);
             let position = g.topological_position(s);
             let status = st.status().label();
+            let colour = cname(st.status());
             match self.slices[s.index()] {
                 Some(slice) => {
                     let mut args = json!({
@@ -230,7 +243,7 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                         args["evidence"] = json!(e);
                     }
                     emit(json!({"ph": "X", "pid": PID, "tid": tid(position),
-                        "name": self.label(s), "cat": status,
+                        "name": self.label(s), "cat": STAGE_CAT, "cname": colour,
                         "ts": slice.ts, "dur": slice.dur, "args": args}))?;
                 }
                 None => {
@@ -257,7 +270,7 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                     emit(
                         json!({"ph": "i", "s": "t", "pid": PID, "tid": tid(position),
                         "name": format!("{} ({said})", self.label(s)), "cat": "never ran",
-                        "ts": at, "args": args}),
+                        "cname": colour, "ts": at, "args": args}),
                     )?;
                 }
             }
@@ -274,20 +287,35 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                     continue;
                 };
                 id += 1;
-                // Inside the parent's slice, at its end.
-                // …or where the child started, if that was earlier (a
-                // child that started before its parent ended), so that the
-                // arrow does not point back in time.
-                let s_ts = p.ts.max((p.ts + p.dur - 1).min(c.ts));
+                // At the starts of both slices: inside each, and where every
+                // viewer binds it (see the module docs).
                 emit(json!({"ph": "s", "id": id, "pid": PID,
-                    "tid": tid(g.topological_position(parent)), "ts": s_ts,
-                    "name": "dependency", "cat": "dependency"}))?;
+                    "tid": tid(g.topological_position(parent)), "ts": p.ts,
+                    "name": "dependency", "cat": STAGE_CAT}))?;
                 emit(json!({"ph": "f", "bp": "e", "id": id, "pid": PID,
                     "tid": tid(g.topological_position(child)), "ts": c.ts,
-                    "name": "dependency", "cat": "dependency"}))?;
+                    "name": "dependency", "cat": STAGE_CAT}))?;
             }
         }
         Ok(())
+    }
+}
+
+/// The `cat` of every stage slice and dependency flow: one category, so
+/// that each flow event binds to the slice it starts or ends at.
+const STAGE_CAT: &str = "stage";
+
+/// A slice's colour by status, as a reserved color name of the trace
+/// viewers (catapult's `color_scheme`): green for success, red for a
+/// failure, yellow while running.
+fn cname(status: Status) -> &'static str {
+    match status {
+        Status::Success => "good",
+        Status::Failed => "terrible",
+        Status::Stopped => "bad",
+        Status::Killed => "black",
+        Status::Running => "yellow",
+        Status::Created | Status::Unknown => "grey",
     }
 }
 

@@ -15,9 +15,12 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::shown_text;
-use super::text::{first_line, not_said_above, quality_gate_of, quote, shown};
+use super::text::{
+    causes_and_errors, error_text, errors_shown, first_line, not_said_above, quality_gate_of,
+    quote, shown,
+};
 use super::{
-    human_duration, plural, CriticalPath, DataRef, Fmt, Order, PathSummary, RunInfo, StageRef,
+    human_duration, plural, CriticalPath, DataRef, ErrorGroup, Fmt, Order, PathSummary, RunInfo, StageRef,
     Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
@@ -235,16 +238,52 @@ fn run_title(out: &mut dyn Write, run: &RunInfo, verdict: &str) -> io::Result<()
     writeln!(out)
 }
 
-fn verdict(run: &RunInfo, root_causes: usize) -> String {
+fn verdict(run: &RunInfo, root_causes: usize, errors: usize) -> String {
     match (run.status, root_causes) {
         (Status::Running, n) if n > 0 => {
-            format!("still running — {n} root cause{} so far", plural(n))
+            format!("still running — {} so far", causes_and_errors(n, errors))
         }
-        (_, n) if n > 0 => format!("{} — {n} root cause{}", run.status, plural(n)),
+        (_, n) if n > 0 => format!("{} — {}", run.status, causes_and_errors(n, errors)),
         (Status::Success, _) => "succeeded".to_owned(),
         (Status::Running, _) => "still running, nothing failed so far".to_owned(),
         (s, _) => format!("{s}, no stage failed"),
     }
+}
+
+/// One bullet per distinct error of the root causes (how many fail with
+/// it, its text, the first stage names), when there are two or more.
+fn errors(
+    out: &mut dyn Write,
+    groups: &[ErrorGroup],
+    causes: usize,
+    cap: Option<usize>,
+) -> io::Result<()> {
+    if causes < 2 {
+        return Ok(());
+    }
+    let n = errors_shown(cap, groups.len());
+    for group in &groups[..n] {
+        let names: Vec<String> = group
+            .first_stages
+            .iter()
+            .map(|st| escape(st.name_or_id()).to_string())
+            .collect();
+        let rest = group.count - group.first_stages.len();
+        writeln!(
+            out,
+            "- **{} ×** {} — {}{}",
+            group.count,
+            escape(first_line(&error_text(group))),
+            names.join(", "),
+            if rest > 0 {
+                format!(" and {rest} more")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    writeln!(out)?;
+    more(out, n, groups.len())
 }
 
 /// The `why` report in Markdown.
@@ -255,7 +294,7 @@ fn verdict(run: &RunInfo, root_causes: usize) -> String {
 pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<()> {
     // The heading says what failed first and the most specific thing the
     // response says about it.
-    let mut heading = verdict(&r.run, r.root_causes_count);
+    let mut heading = verdict(&r.run, r.root_causes_count, r.errors.len());
     // A run stopped by someone or killed by the system: that leads.
     let halted = r
         .outcome
@@ -274,6 +313,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
         }
     }
     run_title(out, &r.run, &heading)?;
+    errors(out, &r.errors, r.root_causes_count, opts.list_cap)?;
     let cap = opts.list_cap;
     // Each root cause takes several lines: half a list of them is a screen.
     let causes_shown = shown(cap.map(|c| c.div_ceil(2)), r.root_causes.len());
@@ -527,7 +567,11 @@ fn diagram(out: &mut dyn Write, opts: &MarkdownOptions) -> io::Result<()> {
 ///
 /// What writing to `out` returns.
 pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::Result<()> {
-    run_title(out, &r.run, &verdict(&r.run, r.root_causes_count))?;
+    run_title(
+        out,
+        &r.run,
+        &verdict(&r.run, r.root_causes_count, r.errors.len()),
+    )?;
     let total = r.stages.total();
     let parts: Vec<String> = r
         .stages
@@ -542,6 +586,7 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
         writeln!(out, "Root causes: none.")?;
         writeln!(out)?;
     } else {
+        errors(out, &r.errors, r.root_causes_count, opts.list_cap)?;
         let n = shown(opts.list_cap, r.root_causes.len());
         table(
             out,
@@ -701,6 +746,14 @@ pub fn diff(
     opts: &MarkdownOptions,
 ) -> io::Result<()> {
     use crate::diff::Outcome;
+    // What is said about the pair itself comes before the verdict (as in text).
+    let about_pair = |n: &&crate::diff::DiffNote| {
+        n.kind == "different_pipelines" || n.kind == "running"
+    };
+    for note in d.diagnostics.iter().filter(about_pair) {
+        writeln!(out, "> **Note:** {}", escape(&note.detail))?;
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "### {}: {}",
@@ -759,6 +812,7 @@ pub fn diff(
                         "still failing, same error".to_owned()
                     }
                     Outcome::StillFailing => "still failing, a different error".to_owned(),
+                    Outcome::NewlyNotRun => "newly not run".to_owned(),
                     Outcome::StatusChanged => "status changed".to_owned(),
                     Outcome::Unchanged if s.slower => "slower".to_owned(),
                     Outcome::Unchanged => "rows changed".to_owned(),
@@ -832,7 +886,7 @@ pub fn diff(
         writeln!(out)?;
     }
     more(out, n, facts.len())?;
-    for note in &d.diagnostics {
+    for note in d.diagnostics.iter().filter(|n| !about_pair(n)) {
         writeln!(out, "> {}", escape(&note.detail))?;
         writeln!(out)?;
     }

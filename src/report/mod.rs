@@ -552,6 +552,74 @@ impl RootCause {
     }
 }
 
+/// Root causes that fail with one error: the same [`Fingerprint`] (or,
+/// together, those with no message at all).
+///
+/// Twenty root causes often share one error — a connection down, a
+/// credential expired — and the reports say so before detailing any of
+/// them: "20 root causes, 1 distinct error".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ErrorGroup {
+    /// The shared fingerprint; null for the root causes with no message.
+    pub fingerprint: Option<Fingerprint>,
+    /// The error as its first root cause's headline says it (see
+    /// [`headline`]); null when no root cause of the group has a message.
+    pub text: Option<String>,
+    /// How many root causes fail with it.
+    pub count: usize,
+    /// Their stage ids, in topological order (capped; `stages_count` is
+    /// their exact number, the same as `count`).
+    pub stages: Vec<String>,
+    /// How many stages fail with it.
+    pub stages_count: usize,
+    /// The first few of them with name, type and status (as many as text
+    /// and Markdown name on the error's line).
+    pub first_stages: Vec<StageRef>,
+}
+
+/// How many stages an error's line names in text and Markdown.
+pub const ERROR_NAMES_SHOWN: usize = 3;
+
+/// Every root cause grouped by its error fingerprint, the groups in the
+/// order of their first root cause (topological). One fingerprint per root
+/// cause, and a headline per group: O(the root causes' messages).
+fn error_groups(a: &Analysis<'_, '_>, limits: Limits) -> Vec<ErrorGroup> {
+    let g = a.graph;
+    let mut index: std::collections::HashMap<Option<Fingerprint>, usize> =
+        std::collections::HashMap::new();
+    let mut groups: Vec<ErrorGroup> = Vec::new();
+    for &s in a.root_causes() {
+        let fp = a.fingerprint(s);
+        let at = *index.entry(fp).or_insert_with(|| {
+            groups.push(ErrorGroup {
+                fingerprint: fp,
+                text: None,
+                count: 0,
+                stages: Vec::new(),
+                stages_count: 0,
+                first_stages: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let group = &mut groups[at];
+        if group.text.is_none() {
+            // The group's first root cause with something to say.
+            let ev = a.evidence(s);
+            group.text = headline(&ev.texts, instance_depth(a, s)).map(|t| shown_text(t).into_owned());
+        }
+        group.count += 1;
+        group.stages_count += 1;
+        if limits.max_entries.is_none_or(|m| group.stages.len() < m) {
+            group.stages.push(g.stage(s).shown_id().to_owned());
+        }
+        if group.first_stages.len() < ERROR_NAMES_SHOWN {
+            group.first_stages.push(StageRef::of(g, s));
+        }
+    }
+    groups
+}
+
 /// A stage on the critical path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -682,6 +750,9 @@ pub struct WhyReport<R> {
     pub root_causes: R,
     /// How many root causes there are.
     pub root_causes_count: usize,
+    /// The distinct errors of the root causes, each with the root causes
+    /// that fail with it.
+    pub errors: Vec<ErrorGroup>,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -732,6 +803,7 @@ impl Why {
                 .map(|(&s, lists)| RootCause::of(a, s, lists, limits))
                 .collect(),
             root_causes_count: a.root_causes().len(),
+            errors: error_groups(a, limits),
             outcome: Outcome::of(a, limits),
         }
     }
@@ -753,6 +825,7 @@ impl Why {
                 limits,
             },
             root_causes_count: a.root_causes().len(),
+            errors: error_groups(a, limits),
             outcome: Outcome::of(a, limits),
         }
     }
@@ -871,6 +944,9 @@ pub struct Summary {
     pub root_causes: Vec<RootCauseBrief>,
     /// How many root causes there are.
     pub root_causes_count: usize,
+    /// The distinct errors of the root causes, each with the root causes
+    /// that fail with it.
+    pub errors: Vec<ErrorGroup>,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -913,6 +989,7 @@ impl Summary {
             stages: counts,
             root_causes,
             root_causes_count: a.root_causes().len(),
+            errors: error_groups(a, limits),
             outcome: Outcome::of(a, limits),
         }
     }

@@ -9,11 +9,12 @@
 //! shown as an escape ([`one_line`]). Colour is the caller's choice (the CLI
 //! turns it on only for a terminal without `NO_COLOR`).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 
 use super::{
-    human_duration, plural, shown_text, CriticalPath, DataRef, Order, PathSummary, RunInfo,
+    human_duration, plural, shown_text, CriticalPath, DataRef, ErrorGroup, Order, PathSummary, RunInfo,
     StageRef, Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
@@ -348,11 +349,12 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
             out,
             "{}",
             p.bold(format_args!(
-                "{}: {n} root cause{}",
+                "{}: {}",
                 why_heading(r.run.status),
-                plural(n)
+                causes_and_errors(n, r.errors.len())
             ))
         )?;
+        errors(out, &r.errors, n, opts.list_cap)?;
     }
 
     let cap = opts.list_cap;
@@ -496,6 +498,66 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
     writeln!(out)?;
     critical_section(out, &r.outcome.critical_path, &p, cap)?;
     next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
+}
+
+/// `20 root causes, 1 distinct error`; `1 root cause` alone.
+pub(crate) fn causes_and_errors(causes: usize, errors: usize) -> String {
+    if causes < 2 {
+        format!("{causes} root cause{}", plural(causes))
+    } else {
+        format!(
+            "{causes} root causes, {errors} distinct error{}",
+            plural(errors)
+        )
+    }
+}
+
+/// How many distinct errors text and Markdown list before the details: a
+/// quarter of a list, so the first screen still reaches a root cause.
+pub(crate) fn errors_shown(cap: Option<usize>, len: usize) -> usize {
+    shown(cap.map(|c| c.div_ceil(4)), len)
+}
+
+/// The words for an error group's text.
+pub(crate) fn error_text(group: &ErrorGroup) -> Cow<'_, str> {
+    group
+        .text
+        .as_deref()
+        .map_or(Cow::Borrowed(NO_ERROR_MESSAGE), quote)
+}
+
+/// What the reports say of a failure the response gives no text for.
+pub(crate) const NO_ERROR_MESSAGE: &str = "(no error message)";
+
+/// One line per distinct error of the root causes — how many fail with it,
+/// its text, the first stage names — when there are two root causes or more.
+fn errors(
+    out: &mut dyn Write,
+    groups: &[ErrorGroup],
+    causes: usize,
+    cap: Option<usize>,
+) -> io::Result<()> {
+    if causes < 2 {
+        return Ok(());
+    }
+    let n = errors_shown(cap, groups.len());
+    for group in &groups[..n] {
+        write!(
+            out,
+            "  {} × {} — ",
+            group.count,
+            one_line(first_line(&error_text(group)))
+        )?;
+        for (i, st) in group.first_stages.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(out, "{sep}\"{}\"", one_line(st.name_or_id()))?;
+        }
+        if group.count > group.first_stages.len() {
+            write!(out, " and {} more", group.count - group.first_stages.len())?;
+        }
+        writeln!(out)?;
+    }
+    more(out, "  ", n, groups.len())
 }
 
 /// What the `why` heading says the run did.
@@ -807,7 +869,15 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
     if r.root_causes.is_empty() {
         writeln!(out, "Root causes: none")?;
     } else {
-        writeln!(out, "{}", p.bold("Root causes:"))?;
+        let heading = match r.root_causes_count {
+            1 => "Root cause:".to_owned(),
+            n => format!("{}:", causes_and_errors(n, r.errors.len())),
+        };
+        writeln!(out, "{}", p.bold(heading))?;
+        errors(out, &r.errors, r.root_causes_count, opts.list_cap)?;
+        if r.root_causes_count >= 2 {
+            writeln!(out)?;
+        }
         let n = shown(opts.list_cap, r.root_causes.len());
         for rc in &r.root_causes[..n] {
             write!(
@@ -864,6 +934,15 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
         crate::diff::Verdict::Improved => "32",
         _ => "1",
     };
+    // What is said about the pair itself comes before the verdict: the
+    // verdict reads differently when the runs are of two pipelines or one
+    // is still going.
+    let about_pair = |n: &&crate::diff::DiffNote| {
+        n.kind == "different_pipelines" || n.kind == "running"
+    };
+    for n in d.diagnostics.iter().filter(about_pair) {
+        writeln!(out, "{} {}", p.bold("Note:"), one_line(&n.detail))?;
+    }
     writeln!(
         out,
         "{}: {}",
@@ -943,22 +1022,21 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
         }
     }
 
-    // Lists of names, each capped.
+    // Lists of names, each capped, one entry a line (a lone entry beside
+    // its label): never one line of thousands of characters.
     let line = |out: &mut dyn Write, label: &str, items: &[String]| -> io::Result<()> {
-        if items.is_empty() {
-            return Ok(());
+        match items {
+            [] => Ok(()),
+            [one] => writeln!(out, "  {label}: {one}"),
+            _ => {
+                writeln!(out, "  {label} ({}):", items.len())?;
+                let n = shown(cap, items.len());
+                for item in &items[..n] {
+                    writeln!(out, "    {item}")?;
+                }
+                more(out, "    ", n, items.len())
+            }
         }
-        let n = shown(cap, items.len());
-        write!(
-            out,
-            "  {label} ({}): {}",
-            items.len(),
-            items[..n].join(", ")
-        )?;
-        if items.len() > n {
-            write!(out, ", … and {} more", items.len() - n)?;
-        }
-        writeln!(out)
     };
     let stages_with = |o: Outcome| -> Vec<String> {
         d.stages
@@ -1003,6 +1081,11 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
         })
         .collect();
     line(out, "still failing", &still)?;
+    line(
+        out,
+        "newly not run (held back or never started)",
+        &stages_with(Outcome::NewlyNotRun),
+    )?;
     line(out, "status changed", &stages_with(Outcome::StatusChanged))?;
     line(out, "new root causes", &roots(&d.new_root_causes, false))?;
     line(
@@ -1126,9 +1209,9 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
             line(out, label, items)?;
         }
     }
-    if !d.diagnostics.is_empty() {
+    if d.diagnostics.iter().any(|n| !about_pair(&n)) {
         writeln!(out)?;
-        for n in &d.diagnostics {
+        for n in d.diagnostics.iter().filter(|n| !about_pair(n)) {
             writeln!(out, "{} {}", p.bold("Note:"), one_line(&n.detail))?;
         }
     }
@@ -1236,7 +1319,7 @@ pub fn history(
                 writeln!(out, "    ✗ {} — {seen}", named(&c.key, &c.name))?;
                 match &c.text {
                     Some(t) => writeln!(out, "        {}", block(&quote(t), 8))?,
-                    None => writeln!(out, "        (no error message)")?,
+                    None => writeln!(out, "        {NO_ERROR_MESSAGE}")?,
                 }
             }
             more(out, "    ", n, l.root_causes.len())?;
@@ -1291,7 +1374,7 @@ pub fn history(
                 )?;
                 match &c.text {
                     Some(t) => writeln!(out, "           {}", block(&quote(t), 11))?,
-                    None => writeln!(out, "           (no error message)")?,
+                    None => writeln!(out, "           {NO_ERROR_MESSAGE}")?,
                 }
             }
             more_top(out, "    ", n, recurring.len())?;

@@ -91,6 +91,11 @@ fn each_verdict_and_outcome() {
     let d = compare(&before, &other);
     assert_eq!(d.stages[1].same_error, Some(false));
     assert_eq!(d.first_divergence.as_deref(), Some("92"));
+    // The same stage failing for another reason is a change (SPEC 6).
+    assert_eq!(d.verdict, Verdict::Changed);
+    assert!(d.reason.contains("different error"), "{}", d.reason);
+    // A root cause that lost its message changed too; two without are the same.
+    assert_eq!(compare(&before, &chain(1, -1, 2)).verdict, Verdict::Changed);
     // A failure with no message is never "the same error".
     let d = compare(&chain(1, -1, 2), &chain(1, -1, 2));
     assert_eq!(d.stages[1].same_error, Some(false));
@@ -109,6 +114,31 @@ fn each_verdict_and_outcome() {
     let back = compare(&more, &chain(1, 1, 1));
     assert_eq!(back.removed[0].key, "94");
     assert_eq!(back.edges_removed, [["93".to_owned(), "94".to_owned()]]);
+
+    // Newly not run: succeeded before, never started in a finished run
+    // (held back by a stage whose rule does not propagate failure, say).
+    let mut held = chain(1, 1, 2);
+    held["pipelinerun"]["execution_status"] = json!(1);
+    let d = compare(&chain(1, 1, 1), &held);
+    assert_eq!(outcome(&d, "93"), Outcome::NewlyNotRun);
+    assert_eq!(d.verdict, Verdict::Regressed);
+    assert!(d.reason.contains("did not run"), "{}", d.reason);
+    // It regresses even when another stage was fixed at the same time.
+    let d = compare(&chain(1, -1, 2), &held);
+    assert_eq!(outcome(&d, "92"), Outcome::NewlyFixed);
+    assert_eq!(d.verdict, Verdict::Regressed);
+    // A current run still going has not held anything back yet: said
+    // about the pair, first.
+    let mut going = chain(1, 0, 2);
+    going["pipelinerun"]["execution_status"] = json!(0);
+    let d = compare(&chain(1, 1, 1), &going);
+    assert_eq!(outcome(&d, "93"), Outcome::StatusChanged);
+    assert_eq!(d.diagnostics[0].kind, "running");
+    assert!(
+        d.diagnostics[0].detail.contains("current run is still running"),
+        "{}",
+        d.diagnostics[0].detail
+    );
 
     // Regressed by a new kind of run-level cause: stopped this time.
     let mut stopped = chain(1, -2, 2);
@@ -139,6 +169,16 @@ fn slower_at_its_boundaries() {
         slower_min_ms: 10_000,
     };
     assert!(compare_with(&timed(70_000), &timed(100_000), loose).stages[0].slower);
+    // A failed attempt's time is not comparable: a stage that failed in
+    // either run is never slower, whatever its times.
+    let failed_fast = run(-1, &[s("1", -1, &[]).time(0, 34_000)]);
+    let done_slowly = run(1, &[s("1", 1, &[]).time(0, 117_000)]);
+    let d = compare_with(&failed_fast, &done_slowly, options);
+    assert_eq!(d.stages[0].delta_ms, Some(83_000));
+    assert!(!d.stages[0].slower);
+    assert_eq!(d.verdict, Verdict::Improved);
+    let failed_slowly = run(-1, &[s("1", -1, &[]).time(0, 300_000)]);
+    assert!(!compare_with(&timed(60_000), &failed_slowly, options).stages[0].slower);
     // A stage still running did not run: no duration, never slower.
     let going = run(0, &[s("1", 0, &[]).started(0)]);
     let d = compare(&timed(1_000), &going);
@@ -374,6 +414,44 @@ fn each_pair_tells_its_story() {
         .any(|s| s.rows_flagged && s.current_rows == Some(0)));
     let two = verdict("two_pipelines");
     assert_eq!(two.diagnostics[0].kind, "different_pipelines");
+    // Issue 23, as a new user hit them.
+    let fixed = verdict("fixed_but_slower");
+    assert_eq!(fixed.verdict, Verdict::Improved, "{}", fixed.reason);
+    assert!(fixed.stages.iter().all(|s| !s.slower));
+    assert!(fixed
+        .stages
+        .iter()
+        .any(|s| s.outcome == Outcome::NewlyFixed && s.delta_ms > Some(60_000)));
+    assert_eq!(other.verdict, Verdict::Changed);
+    let held = verdict("quality_fixed_archive_not_run");
+    assert_eq!(held.verdict, Verdict::Regressed, "{}", held.reason);
+    assert!(held
+        .stages
+        .iter()
+        .any(|s| s.outcome == Outcome::NewlyNotRun
+            && s.name.as_deref() == Some("Archive to S3 data lake")));
+    assert!(held.stages.iter().any(|s| s.outcome == Outcome::NewlyFixed));
+}
+
+#[test]
+fn a_pair_note_comes_before_the_verdict_and_lists_take_a_line_each() {
+    let base = "fixtures/pairs/two_pipelines/baseline.json";
+    let cur = "fixtures/pairs/two_pipelines/current.json";
+    let text = String::from_utf8(cli(&["diff", base, cur]).stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("Note: the runs are of different pipelines"), "{text}");
+    assert!(text.lines().nth(1).unwrap().starts_with("REGRESSED"), "{text}");
+    let md = String::from_utf8(cli(&["diff", base, cur, "--format", "markdown"]).stdout).unwrap();
+    assert!(md.starts_with("> **Note:** the runs are of different pipelines"), "{md}");
+    // Every line of every pair stays short enough to read.
+    for pair in pairs() {
+        let b = pair.join("baseline.json");
+        let c = pair.join("current.json");
+        let out = cli(&["diff", b.to_str().unwrap(), c.to_str().unwrap()]);
+        for line in String::from_utf8(out.stdout).unwrap().lines() {
+            assert!(line.chars().count() <= 240, "{}: {line}", pair.display());
+        }
+    }
 }
 
 #[test]
@@ -394,6 +472,30 @@ fn fail_on_exits_3_at_its_level_or_worse() {
             .code(),
         Some(0),
         "improved never fails"
+    );
+    // A new error on a failing stage is a change, and gates as one.
+    let other_base = "fixtures/pairs/different_error_same_stage/baseline.json";
+    let other_cur = "fixtures/pairs/different_error_same_stage/current.json";
+    assert_eq!(
+        cli(&["diff", other_base, other_cur, "--fail-on", "changed"])
+            .status
+            .code(),
+        Some(3)
+    );
+    assert_eq!(
+        cli(&["diff", other_base, other_cur, "--fail-on", "slower"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Fixed but slower gates as nothing: improved.
+    let fixed_base = "fixtures/pairs/fixed_but_slower/baseline.json";
+    let fixed_cur = "fixtures/pairs/fixed_but_slower/current.json";
+    assert_eq!(
+        cli(&["diff", fixed_base, fixed_cur, "--fail-on", "changed"])
+            .status
+            .code(),
+        Some(0)
     );
     let slow_base = "fixtures/pairs/slower_stage_moves_critical_path/baseline.json";
     let slow_cur = "fixtures/pairs/slower_stage_moves_critical_path/current.json";

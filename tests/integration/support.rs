@@ -7,6 +7,16 @@ use std::path::PathBuf;
 use dataprep_lineage::JobSummary;
 use serde_json::{json, Value};
 
+/// A real tool a test needs (a renderer, an engine, a schema set) is not
+/// here: under CI (`CI` set to anything but `false` or `0`, as CI services
+/// and `.ci/run` set it) that fails the test, because CI installs every
+/// tool; elsewhere the test says plainly on standard error that it skipped.
+pub fn missing_tool(what: &str, install: &str) {
+    let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "false" | "0"));
+    assert!(!ci, "CI=true but {what} is missing: {install}");
+    eprintln!("SKIPPED: {what} is missing ({install})");
+}
+
 /// Every fixture file, sorted by name.
 pub fn fixtures() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
