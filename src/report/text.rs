@@ -1083,7 +1083,7 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     line(out, "still failing", &still)?;
     line(
         out,
-        "newly not run (held back or never started)",
+        "newly not run, held back or never started",
         &stages_with(Outcome::NewlyNotRun),
     )?;
     line(out, "status changed", &stages_with(Outcome::StatusChanged))?;

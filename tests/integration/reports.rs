@@ -423,3 +423,88 @@ fn streamed_why_is_the_owned_why() {
         }
     }
 }
+
+/// Twenty root causes failing with one error (only a request id differs) are
+/// said as one distinct error on the first screen of `why` and `summary`, in
+/// text and Markdown; JSON lists the groups with their exact counts.
+#[test]
+fn root_causes_sharing_an_error_are_said_once_on_the_first_screen() {
+    let file = fixture("expired_token_fails_twenty_imports.json");
+    let file = file.to_str().expect("path");
+    for sub in ["why", "summary"] {
+        let text = run(&[sub, file]);
+        let head: Vec<&str> = text.lines().take(8).collect();
+        let head = head.join("\n");
+        assert!(head.contains("20 root causes, 1 distinct error"), "{sub}: {head}");
+        assert!(
+            head.contains("20 × Invalid OAuth token: the access token has expired")
+                && head.contains("\"CRM Leads\", \"CRM Contacts\", \"CRM Accounts\" and 17 more"),
+            "{sub}: {head}"
+        );
+        let md = run(&[sub, file, "--format", "markdown"]);
+        let head: Vec<&str> = md.lines().take(8).collect();
+        assert!(
+            head.iter().any(|l| l.starts_with("- **20 ×** Invalid OAuth token")),
+            "{sub}: {md}"
+        );
+        let json: Value = serde_json::from_str(&run(&[sub, file, "--format", "json"])).expect("JSON");
+        let errors = json["errors"].as_array().expect("errors");
+        assert_eq!(errors.len(), 1, "{sub}");
+        assert_eq!(errors[0]["count"], 20);
+        assert_eq!(errors[0]["stages_count"], 20);
+        assert_eq!(errors[0]["fingerprint"], json["root_causes"][0]["fingerprint"]);
+    }
+}
+
+/// Groups come in the order their first root cause does; root causes with
+/// no error text at all form one group of their own (a null fingerprint),
+/// and the stage list of a group is capped with its exact count.
+#[test]
+fn error_groups_keep_order_counts_and_the_unexplained() {
+    use crate::support::{run as doc, s};
+    let mut stages = Vec::new();
+    for i in 0..1_500 {
+        stages.push(s(&format!("{}", 1000 + i), -1, &[]));
+    }
+    stages.push(s("9", -1, &[]));
+    let mut d = doc(-1, &stages);
+    let instances = d["pipelinerun"]["pipelinetaskinstances"].as_array_mut().expect("stages");
+    for (i, inst) in instances.iter_mut().enumerate() {
+        inst["message"] = match i {
+            1_500 => json!(null),
+            i if i % 2 == 0 => json!(format!("Timeout after {i} ms")),
+            _ => json!("Disk full"),
+        };
+    }
+    let dir = std::env::temp_dir().join(format!("dpl-groups-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("run.json");
+    std::fs::write(&path, d.to_string()).expect("write");
+    let path = path.to_str().expect("path");
+    let json: Value = serde_json::from_str(&run(&["why", path, "--format", "json"])).expect("JSON");
+    let errors = json["errors"].as_array().expect("errors");
+    let counts: Vec<(Value, u64, u64, usize)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["text"].clone(),
+                e["count"].as_u64().expect("count"),
+                e["stages_count"].as_u64().expect("stages_count"),
+                e["stages"].as_array().expect("stages").len(),
+            )
+        })
+        .collect();
+    assert_eq!(counts.len(), 3, "{counts:?}");
+    // Stage "9" (no message) comes first in topological order, so its
+    // group does; then the groups in the order their first stage comes.
+    assert_eq!(errors[0]["fingerprint"], Value::Null);
+    assert_eq!(counts[0].1, 1);
+    assert_eq!(counts[1].0, json!("Timeout after 0 ms"));
+    assert_eq!((counts[1].1, counts[1].2), (750, 750));
+    assert_eq!(counts[2].0, json!("Disk full"));
+    assert_eq!((counts[2].1, counts[2].2), (750, 750));
+    assert!(counts[1].3 <= 1_000 && counts[1].3 >= 10, "{counts:?}");
+    let text = run(&["why", path]);
+    assert!(text.contains("1501 root causes, 3 distinct errors"), "{}", &text[..600]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
