@@ -20,8 +20,8 @@ use super::text::{
     quote, shown,
 };
 use super::{
-    human_duration, plural, CriticalPath, DataRef, ErrorGroup, Fmt, Order, PathSummary, RunInfo, StageRef,
-    Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
+    condensed, human_duration, plural, CriticalPath, DataRef, ErrorGroup, Fmt, Order, PathSummary,
+    RunInfo, StageRef, Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
 use crate::model::Timestamp;
@@ -445,7 +445,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
         .map(|rc| rc.stage.id.as_str())
         .collect();
     run_causes(out, &not_said_above(&r.outcome.run_causes, &listed), cap)?;
-    critical_section(out, &r.outcome.critical_path, cap)?;
+    critical_section(out, &r.outcome.critical_path, cap, false)?;
     diagram(out, opts)?;
     next_lines(out, opts, |f| r.next(f))
 }
@@ -495,7 +495,12 @@ fn run_causes(out: &mut dyn Write, causes: &[&RunCause], cap: Option<usize>) -> 
     more(out, n, causes.len())
 }
 
-fn critical_section(out: &mut dyn Write, c: &PathSummary, cap: Option<usize>) -> io::Result<()> {
+fn critical_section(
+    out: &mut dyn Write,
+    c: &PathSummary,
+    cap: Option<usize>,
+    timing_report: bool,
+) -> io::Result<()> {
     write!(
         out,
         "#### Critical path: {} of work",
@@ -510,48 +515,120 @@ fn critical_section(out: &mut dyn Write, c: &PathSummary, cap: Option<usize>) ->
         writeln!(out, "No stages.")?;
         writeln!(out)?;
     } else {
-        let n = shown(cap, c.path_steps.len());
-        table(
-            out,
-            [">#", "stage", "type", "status", ">duration", ">finishes at"],
-            c.path_steps[..n].iter().enumerate().map(|(i, s)| {
-                [
-                    (i + 1).to_string(),
-                    cell(&s.stage),
-                    escape(s.stage.kind_label()).to_string(),
-                    s.stage.status.to_string(),
-                    if s.stage.status == Status::Running {
-                        format!("{} so far", human_duration(s.duration_ms))
-                    } else {
-                        human_duration(s.duration_ms)
-                    },
-                    format!("+{}", human_duration(s.earliest_finish_ms)),
-                ]
-            }),
-        )?;
-        more(out, n, c.path_steps.len())?;
+        let steps = &c.path_steps;
+        let row = |i: usize| {
+            let s = &steps[i];
+            [
+                (i + 1).to_string(),
+                cell(&s.stage),
+                escape(s.stage.kind_label()).to_string(),
+                s.stage.status.to_string(),
+                if s.stage.status == Status::Running {
+                    format!("{} so far", human_duration(s.duration_ms))
+                } else {
+                    human_duration(s.duration_ms)
+                },
+                format!("+{}", human_duration(s.earliest_finish_ms)),
+            ]
+        };
+        let header = [">#", "stage", "type", "status", ">duration", ">finishes at"];
+        match condensed(steps.len(), cap, |i| steps[i].duration_ms) {
+            None => table(out, header, (0..steps.len()).map(row))?,
+            Some(keep) => {
+                writeln!(
+                    out,
+                    "{} stages; the first, the last and the {} longest (`--all` shows every one):",
+                    steps.len(),
+                    keep.len().saturating_sub(2)
+                )?;
+                writeln!(out)?;
+                let gap = |from: usize, to: usize| {
+                    let work: i64 = steps[from..to].iter().map(|s| s.duration_ms).sum();
+                    let mut r: [String; 6] = Default::default();
+                    r[1] = format!(
+                        "*… {} stage{}, {} of work …*",
+                        to - from,
+                        plural(to - from),
+                        human_duration(work)
+                    );
+                    r
+                };
+                table(out, header, with_gaps(&keep, row, gap).into_iter())?;
+            }
+        }
     }
-    if !c.observed.steps.is_empty() {
-        writeln!(out, "Observed chain (what actually finished last):")?;
-        writeln!(out)?;
-        let n = shown(cap, c.observed.steps.len());
-        table(
+    let observed = &c.observed.steps;
+    if observed.is_empty() {
+        return Ok(());
+    }
+    if c.observed.path == c.path && !timing_report {
+        // The same stages again would fill a second screen with nothing new
+        // (`critical-path`, the timing report, keeps their waits).
+        writeln!(
             out,
-            [">#", "stage", ">waited", "completed"],
-            c.observed.steps[..n].iter().enumerate().map(|(i, s)| {
-                [
-                    (i + 1).to_string(),
-                    cell(&s.stage),
-                    s.wait_ms
-                        .map_or_else(|| "unknown".to_owned(), human_duration),
-                    s.completed_ms
-                        .map_or_else(String::new, |t| Timestamp(t).to_string()),
-                ]
-            }),
+            "Observed chain (what actually finished last): the critical path itself."
         )?;
-        more(out, n, c.observed.steps.len())?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "Observed chain (what actually finished last):")?;
+    writeln!(out)?;
+    let row = |i: usize| {
+        let s = &observed[i];
+        [
+            (i + 1).to_string(),
+            cell(&s.stage),
+            s.wait_ms
+                .map_or_else(|| "unknown".to_owned(), human_duration),
+            s.completed_ms
+                .map_or_else(String::new, |t| Timestamp(t).to_string()),
+        ]
+    };
+    let header = [">#", "stage", ">waited", "completed"];
+    match condensed(observed.len(), cap, |i| observed[i].wait_ms.unwrap_or(0)) {
+        None => table(out, header, (0..observed.len()).map(row))?,
+        Some(keep) => {
+            writeln!(
+                out,
+                "{} stages; the first, the last and the {} longest waits (`--all` shows every one):",
+                observed.len(),
+                keep.len().saturating_sub(2)
+            )?;
+            writeln!(out)?;
+            let gap = |from: usize, to: usize| {
+                let waited: i64 = observed[from..to].iter().filter_map(|s| s.wait_ms).sum();
+                let mut r: [String; 4] = Default::default();
+                r[1] = format!(
+                    "*… {} stage{}, {} waited …*",
+                    to - from,
+                    plural(to - from),
+                    human_duration(waited)
+                );
+                r
+            };
+            table(out, header, with_gaps(&keep, row, gap).into_iter())?;
+        }
     }
     Ok(())
+}
+
+/// The rows of the kept entries of a condensed chain, a row saying each gap
+/// between them.
+fn with_gaps<const N: usize>(
+    keep: &[usize],
+    row: impl Fn(usize) -> [String; N],
+    gap: impl Fn(usize, usize) -> [String; N],
+) -> Vec<[String; N]> {
+    let mut rows = Vec::with_capacity(keep.len() * 2);
+    let mut next = 0;
+    for &i in keep {
+        if i > next {
+            rows.push(gap(next, i));
+        }
+        rows.push(row(i));
+        next = i + 1;
+    }
+    rows
 }
 
 fn diagram(out: &mut dyn Write, opts: &MarkdownOptions) -> io::Result<()> {
@@ -617,7 +694,7 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
         &not_said_above(&r.outcome.run_causes, &[]),
         opts.list_cap,
     )?;
-    critical_section(out, &r.outcome.critical_path, opts.list_cap)?;
+    critical_section(out, &r.outcome.critical_path, opts.list_cap, false)?;
     diagram(out, opts)?;
     next_lines(out, opts, |f| r.next(f))
 }
@@ -633,7 +710,7 @@ pub fn critical_path(
     opts: &MarkdownOptions,
 ) -> io::Result<()> {
     run_title(out, &r.run, "where the time went")?;
-    critical_section(out, &r.path_summary(), opts.list_cap)?;
+    critical_section(out, &r.path_summary(), opts.list_cap, true)?;
     writeln!(out, "#### Every stage (topological order)")?;
     writeln!(out)?;
     let n = shown(opts.list_cap, r.stages.len());
@@ -747,9 +824,8 @@ pub fn diff(
 ) -> io::Result<()> {
     use crate::diff::Outcome;
     // What is said about the pair itself comes before the verdict (as in text).
-    let about_pair = |n: &&crate::diff::DiffNote| {
-        n.kind == "different_pipelines" || n.kind == "running"
-    };
+    let about_pair =
+        |n: &&crate::diff::DiffNote| n.kind == "different_pipelines" || n.kind == "running";
     for note in d.diagnostics.iter().filter(about_pair) {
         writeln!(out, "> **Note:** {}", escape(&note.detail))?;
         writeln!(out)?;

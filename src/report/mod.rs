@@ -581,6 +581,41 @@ pub struct ErrorGroup {
 /// How many stages an error's line names in text and Markdown.
 pub const ERROR_NAMES_SHOWN: usize = 3;
 
+/// How many of the heaviest entries a condensed chain shows, besides its
+/// first and its last.
+pub(crate) const CONDENSED_HEAVIEST: usize = 8;
+
+/// Which entries of a chain too long for one screen text and Markdown show:
+/// the first, the last and the [`CONDENSED_HEAVIEST`] heaviest by `weight`
+/// (ties: the earlier), in chain order. `None` when the whole chain fits
+/// (`len <= cap`, or no cap).
+///
+/// # Design
+///
+/// The first 20 stages of a 7,000-stage critical path say nothing about where
+/// the time went; its longest stages do. One sort of the indices: O(n log n).
+pub(crate) fn condensed(
+    len: usize,
+    cap: Option<usize>,
+    weight: impl Fn(usize) -> i64,
+) -> Option<Vec<usize>> {
+    let cap = cap?;
+    if len <= cap {
+        return None;
+    }
+    let mut by_weight: Vec<usize> = (1..len.saturating_sub(1)).collect();
+    by_weight.sort_by(|&a, &b| weight(b).cmp(&weight(a)).then(a.cmp(&b)));
+    let mut keep: Vec<usize> = by_weight
+        .into_iter()
+        .take(CONDENSED_HEAVIEST.min(cap.saturating_sub(2)))
+        .collect();
+    keep.push(0);
+    keep.push(len - 1);
+    keep.sort_unstable();
+    keep.dedup();
+    Some(keep)
+}
+
 /// Every root cause grouped by its error fingerprint, the groups in the
 /// order of their first root cause (topological). One fingerprint per root
 /// cause, and a headline per group: O(the root causes' messages).
@@ -606,7 +641,8 @@ fn error_groups(a: &Analysis<'_, '_>, limits: Limits) -> Vec<ErrorGroup> {
         if group.text.is_none() {
             // The group's first root cause with something to say.
             let ev = a.evidence(s);
-            group.text = headline(&ev.texts, instance_depth(a, s)).map(|t| shown_text(t).into_owned());
+            group.text =
+                headline(&ev.texts, instance_depth(a, s)).map(|t| shown_text(t).into_owned());
         }
         group.count += 1;
         group.stages_count += 1;

@@ -14,8 +14,8 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::{
-    human_duration, plural, shown_text, CriticalPath, DataRef, ErrorGroup, Order, PathSummary, RunInfo,
-    StageRef, Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
+    condensed, human_duration, plural, shown_text, CriticalPath, DataRef, ErrorGroup, Order,
+    PathSummary, RunInfo, StageRef, Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
 use crate::model::Timestamp;
@@ -496,7 +496,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         more(out, "  ", n, run_causes.len())?;
     }
     writeln!(out)?;
-    critical_section(out, &r.outcome.critical_path, &p, cap)?;
+    critical_section(out, &r.outcome.critical_path, &p, cap, false)?;
     next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
 }
 
@@ -720,7 +720,7 @@ pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -
     let p = Paint { color: opts.color };
     headline(out, &r.run, &p)?;
     writeln!(out)?;
-    critical_section(out, &r.path_summary(), &p, opts.list_cap)?;
+    critical_section(out, &r.path_summary(), &p, opts.list_cap, true)?;
 
     writeln!(out)?;
     writeln!(out, "{}", p.bold("Every stage (topological order):"))?;
@@ -778,6 +778,7 @@ fn critical_section(
     c: &PathSummary,
     p: &Paint,
     cap: Option<usize>,
+    timing_report: bool,
 ) -> io::Result<()> {
     let mut line = format!("Critical path: {} of work", human_duration(c.makespan_ms));
     if let Some(w) = c.wall_ms {
@@ -793,49 +794,116 @@ fn critical_section(
     if c.path_steps.is_empty() {
         writeln!(out, "  (no stages)")?;
     }
-    let n = shown(cap, c.path_steps.len());
-    for (i, s) in c.path_steps[..n].iter().enumerate() {
+    let path_line = |i: usize| {
+        let s = &c.path_steps[i];
         // A running stage has not finished: its time so far, where it stands.
         let (took, at) = if s.stage.status == Status::Running {
             (" so far", "at")
         } else {
             ("", "finishes at")
         };
-        writeln!(
-            out,
+        format!(
             "  {}. {} — {}, {}{took}, {at} +{}",
             i + 1,
             stage_title(&s.stage),
             p.status(s.stage.status),
             human_duration(s.duration_ms),
             human_duration(s.earliest_finish_ms)
-        )?;
-    }
-    more(out, "  ", n, c.path_steps.len())?;
-    if !c.observed.steps.is_empty() {
-        writeln!(
-            out,
-            "{}",
-            p.bold("Observed chain (what actually finished last):")
-        )?;
-        let n = shown(cap, c.observed.steps.len());
-        for (i, s) in c.observed.steps[..n].iter().enumerate() {
-            let wait = match s.wait_ms {
-                Some(w) => format!("waited {}", human_duration(w)),
-                None => "wait unknown".to_owned(),
-            };
-            let done = s
-                .completed_ms
-                .map(|t| time(t).to_string())
-                .unwrap_or_default();
+        )
+    };
+    let steps = &c.path_steps;
+    match condensed(steps.len(), cap, |i| steps[i].duration_ms) {
+        None => {
+            for i in 0..steps.len() {
+                writeln!(out, "{}", path_line(i))?;
+            }
+        }
+        Some(keep) => {
             writeln!(
                 out,
-                "  {}. {} — {wait}, completed {done}",
-                i + 1,
-                stage_title(&s.stage)
+                "  {} stages; the first, the last and the {} longest (--all shows every one):",
+                steps.len(),
+                keep.len().saturating_sub(2)
             )?;
+            condensed_lines(out, &keep, path_line, |from, to| {
+                let work: i64 = steps[from..to].iter().map(|s| s.duration_ms).sum();
+                format!("{} of work", human_duration(work))
+            })?;
         }
-        more(out, "  ", n, c.observed.steps.len())?;
+    }
+    let observed = &c.observed.steps;
+    if observed.is_empty() {
+        return Ok(());
+    }
+    if c.observed.path == c.path && !timing_report {
+        // The same stages again would fill a second screen with nothing new
+        // (`critical-path`, the timing report, keeps their waits).
+        writeln!(
+            out,
+            "{} the critical path itself",
+            p.bold("Observed chain (what actually finished last):")
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        p.bold("Observed chain (what actually finished last):")
+    )?;
+    let observed_line = |i: usize| {
+        let s = &observed[i];
+        let wait = match s.wait_ms {
+            Some(w) => format!("waited {}", human_duration(w)),
+            None => "wait unknown".to_owned(),
+        };
+        let done = s
+            .completed_ms
+            .map(|t| time(t).to_string())
+            .unwrap_or_default();
+        format!(
+            "  {}. {} — {wait}, completed {done}",
+            i + 1,
+            stage_title(&s.stage)
+        )
+    };
+    match condensed(observed.len(), cap, |i| observed[i].wait_ms.unwrap_or(0)) {
+        None => {
+            for i in 0..observed.len() {
+                writeln!(out, "{}", observed_line(i))?;
+            }
+        }
+        Some(keep) => {
+            writeln!(
+                out,
+                "  {} stages; the first, the last and the {} longest waits (--all shows every one):",
+                observed.len(),
+                keep.len().saturating_sub(2)
+            )?;
+            condensed_lines(out, &keep, observed_line, |from, to| {
+                let waited: i64 = observed[from..to].iter().filter_map(|s| s.wait_ms).sum();
+                format!("{} waited", human_duration(waited))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The kept entries of a condensed chain, each gap between them said in one
+/// line (`… 1234 stages, 3h 02m of work …`).
+fn condensed_lines(
+    out: &mut dyn Write,
+    keep: &[usize],
+    line: impl Fn(usize) -> String,
+    gap: impl Fn(usize, usize) -> String,
+) -> io::Result<()> {
+    let mut next = 0;
+    for &i in keep {
+        if i > next {
+            let n = i - next;
+            writeln!(out, "     … {n} stage{}, {} …", plural(n), gap(next, i))?;
+        }
+        writeln!(out, "{}", line(i))?;
+        next = i + 1;
     }
     Ok(())
 }
@@ -914,7 +982,7 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
         more(out, "  ", n, run_causes.len())?;
     }
     writeln!(out)?;
-    critical_section(out, &r.outcome.critical_path, &p, opts.list_cap)?;
+    critical_section(out, &r.outcome.critical_path, &p, opts.list_cap, false)?;
     next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
 }
 
@@ -937,9 +1005,8 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     // What is said about the pair itself comes before the verdict: the
     // verdict reads differently when the runs are of two pipelines or one
     // is still going.
-    let about_pair = |n: &&crate::diff::DiffNote| {
-        n.kind == "different_pipelines" || n.kind == "running"
-    };
+    let about_pair =
+        |n: &&crate::diff::DiffNote| n.kind == "different_pipelines" || n.kind == "running";
     for n in d.diagnostics.iter().filter(about_pair) {
         writeln!(out, "{} {}", p.bold("Note:"), one_line(&n.detail))?;
     }

@@ -137,7 +137,9 @@ fn each_verdict_and_outcome() {
     assert_eq!(outcome(&d, "93"), Outcome::StatusChanged);
     assert_eq!(d.diagnostics[0].kind, "running");
     assert!(
-        d.diagnostics[0].detail.contains("current run is still running"),
+        d.diagnostics[0]
+            .detail
+            .contains("current run is still running"),
         "{}",
         d.diagnostics[0].detail
     );
@@ -427,11 +429,8 @@ fn each_pair_tells_its_story() {
     assert_eq!(other.verdict, Verdict::Changed);
     let held = verdict("quality_fixed_archive_not_run");
     assert_eq!(held.verdict, Verdict::Regressed, "{}", held.reason);
-    assert!(held
-        .stages
-        .iter()
-        .any(|s| s.outcome == Outcome::NewlyNotRun
-            && s.name.as_deref() == Some("Archive to S3 data lake")));
+    assert!(held.stages.iter().any(|s| s.outcome == Outcome::NewlyNotRun
+        && s.name.as_deref() == Some("Archive to S3 data lake")));
     assert!(held.stages.iter().any(|s| s.outcome == Outcome::NewlyFixed));
 }
 
@@ -441,10 +440,19 @@ fn a_pair_note_comes_before_the_verdict_and_lists_take_a_line_each() {
     let cur = "fixtures/pairs/two_pipelines/current.json";
     let text = String::from_utf8(cli(&["diff", base, cur]).stdout).unwrap();
     let first = text.lines().next().unwrap();
-    assert!(first.starts_with("Note: the runs are of different pipelines"), "{text}");
-    assert!(text.lines().nth(1).unwrap().starts_with("REGRESSED"), "{text}");
+    assert!(
+        first.starts_with("Note: the runs are of different pipelines"),
+        "{text}"
+    );
+    assert!(
+        text.lines().nth(1).unwrap().starts_with("REGRESSED"),
+        "{text}"
+    );
     let md = String::from_utf8(cli(&["diff", base, cur, "--format", "markdown"]).stdout).unwrap();
-    assert!(md.starts_with("> **Note:** the runs are of different pipelines"), "{md}");
+    assert!(
+        md.starts_with("> **Note:** the runs are of different pipelines"),
+        "{md}"
+    );
     // Every line of every pair stays short enough to read.
     for pair in pairs() {
         let b = pair.join("baseline.json");
@@ -599,7 +607,10 @@ fn hostile_pairs_stay_bounded() {
                     assert_eq!(first, lines, "{n}: the text grew with the input");
                 }
                 first_lines.entry(format).or_insert(lines);
-                assert!(text.lines().all(|l| l.chars().count() <= 400), "{n}: {text}");
+                assert!(
+                    text.lines().all(|l| l.chars().count() <= 400),
+                    "{n}: {text}"
+                );
             }
         }
     }

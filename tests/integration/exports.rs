@@ -546,21 +546,38 @@ fn the_devtools_trace_engine_links_every_flow() {
     let mut stages = vec![timed("1", 1, "root", 0, 500)];
     let mut mappers = vec![("1".to_owned(), vec![])];
     for i in 2..=51 {
-        stages.push(timed(&i.to_string(), if i % 7 == 0 { -1 } else { 1 }, "child", 600 + i as i64, 900 + i as i64));
+        stages.push(timed(
+            &i.to_string(),
+            if i % 7 == 0 { -1 } else { 1 },
+            "child",
+            600 + i as i64,
+            900 + i as i64,
+        ));
         mappers.push((i.to_string(), vec!["1".to_owned()]));
     }
     inputs.push(("fan-out".into(), run_doc(&stages, &mappers)));
     for (name, doc) in inputs {
         // Fixtures that are not a run (an API error body, say) have no trace.
-        let Ok(summary) = JobSummary::from_str(&doc) else { continue };
+        let Ok(summary) = JobSummary::from_str(&doc) else {
+            continue;
+        };
         let graph = LineageGraph::build(&summary).expect("builds");
         let mut trace = Vec::new();
         trace::write_trace(&mut trace, &Analysis::new(&graph)).expect("writes");
         let t: Value = serde_json::from_slice(&trace).expect("JSON");
-        let expected = t["traceEvents"].as_array().expect("events").iter().filter(|e| e["ph"] == "s").count();
+        let expected = t["traceEvents"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| e["ph"] == "s")
+            .count();
         let file = dir.join("trace.json");
         std::fs::write(&file, &trace).expect("write trace");
-        let o = match std::process::Command::new("node").arg(&script).arg(&file).output() {
+        let o = match std::process::Command::new("node")
+            .arg(&script)
+            .arg(&file)
+            .output()
+        {
             Ok(o) => o,
             Err(e) => {
                 crate::support::missing_tool(&format!("node ({e})"), "apt-get install nodejs");
@@ -580,7 +597,10 @@ fn the_devtools_trace_engine_links_every_flow() {
         assert_eq!(got["flows_total"], json!(expected), "{name}: {got}");
         assert_eq!(got["flows_linked"], json!(expected), "{name}: {got}");
         assert_eq!(got["errors"], json!([]), "{name}: {got}");
-        assert!(got["slices"].as_u64().expect("slices") > 0 || expected == 0, "{name}: {got}");
+        assert!(
+            got["slices"].as_u64().expect("slices") > 0 || expected == 0,
+            "{name}: {got}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -55,3 +55,60 @@ fn a_100_000_parent_fan_in() {
     assert_eq!(a.causes.trace(&graph, sink).len(), n / 2);
     assert_eq!(a.order.level(sink), 1);
 }
+
+/// `why` of a long chain fits one screen: the critical path condensed to
+/// where the time went (its first, its last and its longest stages, each gap
+/// said in a line), the observed chain not repeated when it is the same.
+#[test]
+fn why_of_a_long_chain_fits_one_screen() {
+    use crate::generator::{generate, Shape};
+    let dir = std::env::temp_dir().join(format!("dpl-long-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for n in [10_000, 20_000] {
+        let input = generate(n, Shape::Chain, n);
+        let summary = JobSummary::from_str(&input).unwrap();
+        let graph = LineageGraph::build(&summary).unwrap();
+        let a = Analysis::new(&graph);
+        let why = report::Why::new(&a);
+        let steps = &why.outcome.critical_path.path_steps;
+        assert!(steps.len() > 1_000, "{n}: a long path");
+        // The longest stage on the path (ties: the earlier), by position.
+        let longest = (0..steps.len())
+            .max_by(|&x, &y| {
+                steps[x]
+                    .duration_ms
+                    .cmp(&steps[y].duration_ms)
+                    .then(y.cmp(&x))
+            })
+            .expect("a stage");
+        let file = dir.join("run.json");
+        std::fs::write(&file, &input).expect("write");
+        let file = file.to_str().expect("path");
+        for format in ["text", "markdown"] {
+            let out = crate::reports::run(&["why", file, "--format", format]);
+            let lines = out.lines().count();
+            assert!(lines <= 80, "{n} {format}: {lines} lines\n{out}");
+            assert!(
+                out.contains(&format!(
+                    "{} stages; the first, the last and the 8 longest",
+                    steps.len()
+                )),
+                "{out}"
+            );
+            assert!(
+                out.contains(&format!("{}. ", longest + 1))
+                    || out.contains(&format!("| {} |", longest + 1)),
+                "{n} {format}: no stage {}\n{out}",
+                longest + 1
+            );
+            assert!(
+                out.contains("the critical path itself"),
+                "{n} {format}:\n{out}"
+            );
+        }
+        // --all still lists every stage.
+        let all = crate::reports::run(&["why", file, "--all"]);
+        assert!(all.lines().count() > steps.len(), "{n}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
