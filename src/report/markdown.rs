@@ -356,28 +356,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
             writeln!(out, "The response holds no message for this stage.")?;
             writeln!(out)?;
         } else {
-            writeln!(out, "What the response says:")?;
-            writeln!(out)?;
-            // Each distinct text once, with every path it was found at.
-            let groups = rc.evidence_groups();
-            let n = shown(cap, groups.len());
-            for g in &groups[..n] {
-                let paths = shown(cap, g.paths.len());
-                let at: Vec<String> = g.paths[..paths]
-                    .iter()
-                    .map(|p| code(&p.to_string()))
-                    .collect();
-                let more_paths = match g.paths.len() - paths {
-                    0 => String::new(),
-                    m => format!(" and {m} more"),
-                };
-                writeln!(out, "at {}{more_paths}:", at.join(", "))?;
-                writeln!(out)?;
-                code_block(out, "text", &quote(&g.text))?;
-                writeln!(out)?;
-            }
-            let listed: usize = groups[..n].iter().map(|g| g.paths.len()).sum();
-            more(out, listed, rc.evidence_count)?;
+            evidence_blocks(out, &rc.evidence_groups(), rc.evidence_count, cap)?;
         }
         if !rc.reads.is_empty() || !rc.writes.is_empty() {
             for d in &rc.reads {
@@ -781,7 +760,22 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Resu
     writeln!(out, "#### {} — {}", title(&me), r.status)?;
     writeln!(out)?;
     if r.root_cause {
-        return writeln!(out, "This stage {ITS_OWN_CULPRIT}");
+        writeln!(out, "This stage {ITS_OWN_CULPRIT}")?;
+        writeln!(out)?;
+        if let Some(e) = &r.error {
+            let groups = e.evidence_groups();
+            if groups.is_empty() {
+                writeln!(out, "The response holds no message for this stage.")?;
+                writeln!(out)?;
+            } else {
+                evidence_blocks(out, &groups, e.evidence_count, opts.list_cap)?;
+            }
+            if let Some(f) = &e.fingerprint {
+                writeln!(out, "Error fingerprint `{f}`.")?;
+                writeln!(out)?;
+            }
+        }
+        return next_lines(out, opts, |f| r.next(f));
     }
     if r.culprits.is_empty() {
         return writeln!(out, "{NOTHING_HELD_BACK}");
@@ -801,6 +795,9 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Resu
             c.stage.status,
             path.join(" → ")
         )?;
+        if let Some(h) = &c.headline {
+            writeln!(out, "  - {}", escape(first_line(&quote(&shown_text(h)))))?;
+        }
     }
     if r.culprits_count > n {
         writeln!(out)?;
@@ -808,6 +805,36 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Resu
     more(out, n, r.culprits_count)?;
     writeln!(out)?;
     next_lines(out, opts, |f| r.next(f))
+}
+
+/// "What the response says:", each distinct text once in a code block with
+/// every path it was found at.
+fn evidence_blocks(
+    out: &mut dyn Write,
+    groups: &[super::EvidenceGroup<'_>],
+    count: usize,
+    cap: Option<usize>,
+) -> io::Result<()> {
+    writeln!(out, "What the response says:")?;
+    writeln!(out)?;
+    let n = shown(cap, groups.len());
+    for g in &groups[..n] {
+        let paths = shown(cap, g.paths.len());
+        let at: Vec<String> = g.paths[..paths]
+            .iter()
+            .map(|p| code(&p.to_string()))
+            .collect();
+        let more_paths = match g.paths.len() - paths {
+            0 => String::new(),
+            m => format!(" and {m} more"),
+        };
+        writeln!(out, "at {}{more_paths}:", at.join(", "))?;
+        writeln!(out)?;
+        code_block(out, "text", &quote(&g.text))?;
+        writeln!(out)?;
+    }
+    let listed: usize = groups[..n].iter().map(|g| g.paths.len()).sum();
+    more(out, listed, count)
 }
 
 /// `diff BASELINE CURRENT` in Markdown: the verdict and its reason as the

@@ -529,27 +529,75 @@ impl RootCause {
     /// The evidence as a person reads it: each distinct text once with all
     /// its paths, the [`headline`] first, the others in document order.
     pub fn evidence_groups(&self) -> Vec<EvidenceGroup<'_>> {
-        let mut groups: Vec<EvidenceGroup<'_>> = Vec::new();
-        // Evidence lists are capped (1,000), so a linear search is bounded.
-        for t in &self.evidence {
-            let text = shown_text(t);
-            match groups.iter_mut().find(|g| g.text == text) {
-                Some(g) => g.paths.push(&t.path),
-                None => groups.push(EvidenceGroup {
-                    text,
-                    paths: vec![&t.path],
-                }),
-            }
-        }
-        if let Some(h) = &self.headline {
-            let lead = shown_text(h);
-            if let Some(at) = groups.iter().position(|g| g.text == lead) {
-                let g = groups.remove(at);
-                groups.insert(0, g);
-            }
-        }
-        groups
+        evidence_groups(&self.evidence, self.headline.as_ref())
     }
+}
+
+/// What the response says about a stage that failed on its own: the error
+/// `why --stage` shows for a root cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StageError {
+    /// Every failure text the response holds for the stage, in document
+    /// order; capped, see `evidence_count`.
+    pub evidence: Vec<EvidenceText>,
+    /// How many failure texts there are.
+    pub evidence_count: usize,
+    /// The most specific of them (see [`headline`]); null when there is none.
+    pub headline: Option<EvidenceText>,
+    /// The error fingerprint; null when the stage has no message.
+    pub fingerprint: Option<Fingerprint>,
+    /// Retries attempted.
+    pub retry_count: Option<i64>,
+}
+
+impl StageError {
+    fn of(a: &Analysis<'_, '_>, s: StageIx, limits: Limits) -> Self {
+        let mut ev = a.evidence(s);
+        let fingerprint = fingerprint_of(&ev);
+        let evidence_count = ev.texts.len();
+        let headline = headline(&ev.texts, instance_depth(a, s)).cloned();
+        ev.texts.truncate(limits.keep(evidence_count));
+        StageError {
+            evidence: ev.texts,
+            evidence_count,
+            headline,
+            fingerprint,
+            retry_count: ev.retry_count,
+        }
+    }
+
+    /// The evidence as a person reads it, as [`RootCause::evidence_groups`].
+    pub fn evidence_groups(&self) -> Vec<EvidenceGroup<'_>> {
+        evidence_groups(&self.evidence, self.headline.as_ref())
+    }
+}
+
+/// Each distinct text once with all its paths, `headline` first.
+fn evidence_groups<'r>(
+    evidence: &'r [EvidenceText],
+    headline: Option<&'r EvidenceText>,
+) -> Vec<EvidenceGroup<'r>> {
+    let mut groups: Vec<EvidenceGroup<'_>> = Vec::new();
+    // Evidence lists are capped (1,000), so a linear search is bounded.
+    for t in evidence {
+        let text = shown_text(t);
+        match groups.iter_mut().find(|g| g.text == text) {
+            Some(g) => g.paths.push(&t.path),
+            None => groups.push(EvidenceGroup {
+                text,
+                paths: vec![&t.path],
+            }),
+        }
+    }
+    if let Some(h) = headline {
+        let lead = shown_text(h);
+        if let Some(at) = groups.iter().position(|g| g.text == lead) {
+            let g = groups.remove(at);
+            groups.insert(0, g);
+        }
+    }
+    groups
 }
 
 /// Root causes that fail with one error: the same [`Fingerprint`] (or,
@@ -1232,6 +1280,9 @@ pub struct Culprit {
     pub path_count: usize,
     /// The same stages as `path`, with name, type and status.
     pub path_stages: Vec<StageRef>,
+    /// The culprit's most specific failure text (see [`headline`]); null
+    /// when the response holds none.
+    pub headline: Option<EvidenceText>,
 }
 
 impl Culprit {
@@ -1274,6 +1325,9 @@ pub struct Trace {
     pub stage_type: Option<Label>,
     /// It failed on its own: it is its only culprit.
     pub root_cause: bool,
+    /// What the response says about it, when it is a root cause (its error
+    /// and evidence, as `why` shows them); null otherwise.
+    pub error: Option<StageError>,
     /// Its culprits, in topological order (itself, when it is a root
     /// cause); capped, see `culprits_count`.
     pub culprits: Vec<Culprit>,
@@ -1301,8 +1355,13 @@ impl Trace {
             status: me.status,
             stage_type: me.stage_type,
             root_cause,
+            error: root_cause.then(|| StageError::of(a, s, limits)),
             culprits: limits.take(&traces, |t| Culprit {
                 stage: StageRef::of(g, t.culprit),
+                headline: {
+                    let ev = a.evidence(t.culprit);
+                    headline(&ev.texts, instance_depth(a, t.culprit)).cloned()
+                },
                 path: limits.take(&t.path, |&p| g.stage(p).shown_id().to_owned()),
                 path_count: t.path.len(),
                 path_stages: limits.take(&t.path, |&p| StageRef::of(g, p)),

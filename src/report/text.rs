@@ -400,28 +400,8 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         if rc.trigger_rule != "ALL_SUCCESS" {
             writeln!(out, "   trigger rule {}", rc.trigger_rule)?;
         }
-        if rc.evidence.is_empty() {
-            writeln!(out, "   The response holds no message for this stage.")?;
-        } else {
-            writeln!(out, "   What the response says:")?;
-            // Each distinct text once, with every path it was found at.
-            let groups = rc.evidence_groups();
-            let n = shown(cap, groups.len());
-            for g in &groups[..n] {
-                writeln!(out, "     • {}", block(&quote(&g.text), 7))?;
-                let paths = shown(cap, g.paths.len());
-                for path in &g.paths[..paths] {
-                    writeln!(
-                        out,
-                        "       {}",
-                        p.dim(format_args!("at {}", one_line(&path.to_string())))
-                    )?;
-                }
-                more(out, "       ", paths, g.paths.len())?;
-            }
-            let listed: usize = groups[..n].iter().map(|g| g.paths.len()).sum();
-            more(out, "     ", listed, rc.evidence_count)?;
-        }
+        let groups = rc.evidence_groups();
+        evidence_lines(out, &p, &groups, rc.evidence_count, cap, "   ")?;
         if !rc.reads.is_empty() || !rc.writes.is_empty() {
             writeln!(out, "   Data:")?;
             for d in &rc.reads {
@@ -635,15 +615,30 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
     let me = r.stage_ref();
     writeln!(out, "{} {}", p.bold(stage_title(&me)), p.status(r.status))?;
     match (r.root_cause, r.culprits.is_empty()) {
-        (true, _) => return writeln!(out, "  {ITS_OWN_CULPRIT}"),
+        (true, _) => {
+            writeln!(out, "  {ITS_OWN_CULPRIT}")?;
+            if let Some(e) = &r.error {
+                let groups = e.evidence_groups();
+                evidence_lines(out, &p, &groups, e.evidence_count, opts.list_cap, "  ")?;
+                if let Some(f) = &e.fingerprint {
+                    writeln!(out, "  {}", p.dim(format_args!("error fingerprint {f}")))?;
+                }
+            }
+            return next_lines(out, &p, opts.file.as_deref(), |f| r.next(f));
+        }
         (false, true) => return writeln!(out, "{NOTHING_HELD_BACK}"),
         (false, false) => {}
     }
     let n = shown(opts.list_cap, r.culprits.len());
     for c in &r.culprits[..n] {
+        let said = c
+            .headline
+            .as_ref()
+            .map(|h| format!(": {}", one_line(&quote(first_line(&shown_text(h))))))
+            .unwrap_or_default();
         writeln!(
             out,
-            "  held back by {} {}",
+            "  held back by {} {}{said}",
             stage_title(&c.stage),
             p.status(c.stage.status)
         )?;
@@ -906,6 +901,38 @@ fn condensed_lines(
         next = i + 1;
     }
     Ok(())
+}
+
+/// "What the response says:", each distinct text once with every path it
+/// was found at (or that it holds no message), indented by `indent`.
+fn evidence_lines(
+    out: &mut dyn Write,
+    p: &Paint,
+    groups: &[super::EvidenceGroup<'_>],
+    count: usize,
+    cap: Option<usize>,
+    indent: &str,
+) -> io::Result<()> {
+    if groups.is_empty() {
+        return writeln!(out, "{indent}The response holds no message for this stage.");
+    }
+    writeln!(out, "{indent}What the response says:")?;
+    let n = shown(cap, groups.len());
+    let width = indent.len() + 4;
+    for g in &groups[..n] {
+        writeln!(out, "{indent}  • {}", block(&quote(&g.text), width))?;
+        let paths = shown(cap, g.paths.len());
+        for path in &g.paths[..paths] {
+            writeln!(
+                out,
+                "{indent}    {}",
+                p.dim(format_args!("at {}", one_line(&path.to_string())))
+            )?;
+        }
+        more(out, &format!("{indent}    "), paths, g.paths.len())?;
+    }
+    let listed: usize = groups[..n].iter().map(|g| g.paths.len()).sum();
+    more(out, &format!("{indent}  "), listed, count)
 }
 
 /// The `summary` report: one screen with the run, its stages, root causes,

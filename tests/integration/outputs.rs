@@ -97,6 +97,71 @@ fn traces_of_blocked_stages() {
     );
 }
 
+/// `why --stage` on a stage that failed on its own shows its error and
+/// evidence (with paths) in every format, not only that it is a root cause.
+#[test]
+fn the_trace_of_a_root_cause_shows_its_error() {
+    let file = crate::support::fixture("failed_transform_blocks_exports.json");
+    let args = ["why", "--stage", "Join contacts with orders"];
+    let text = output(&args, &file);
+    insta::assert_snapshot!("why_stage_root_cause_text", text);
+    assert!(
+        text.contains("Rule 7 (Merge columns): column 'order_total' not found"),
+        "{text}"
+    );
+    assert!(
+        text.contains("at pipelinerun.pipelinetaskinstances[2].datasetaudit.error_message"),
+        "{text}"
+    );
+    let md = output(
+        &[
+            "why",
+            "--format",
+            "markdown",
+            "--stage",
+            "Join contacts with orders",
+        ],
+        &file,
+    );
+    insta::assert_snapshot!("why_stage_root_cause_markdown", md);
+    assert!(md.contains("```text\nRule 7 (Merge columns)"), "{md}");
+    let json: serde_json::Value = serde_json::from_str(&output(
+        &[
+            "why",
+            "--format",
+            "json",
+            "--stage",
+            "Join contacts with orders",
+        ],
+        &file,
+    ))
+    .expect("JSON");
+    assert_eq!(json["root_cause"], true);
+    assert_eq!(json["error"]["evidence_count"], 3);
+    assert_eq!(json["error"]["fingerprint"], "f65bc730030c0a7a");
+    assert!(json["error"]["headline"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Rule 7"));
+    // A blocked stage names its culprit's error on the culprit's line.
+    let blocked = output(
+        &[
+            "why",
+            "--format",
+            "json",
+            "--stage",
+            "Publish to Zoho Analytics",
+        ],
+        &file,
+    );
+    let blocked: serde_json::Value = serde_json::from_str(&blocked).expect("JSON");
+    assert_eq!(blocked["error"], serde_json::Value::Null);
+    assert!(blocked["culprits"][0]["headline"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Rule 7"));
+}
+
 /// Runs `dot -Tsvg` on `input`; `None` when Graphviz is not installed outside CI.
 pub fn graphviz_svg(input: &str) -> Option<Result<String, String>> {
     let child = Command::new("dot")
