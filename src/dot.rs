@@ -8,7 +8,9 @@
 use std::io::{self, Write};
 
 use crate::analysis::Analysis;
-use crate::diagram::{self, Diagram, DiagramNode, Focus, Shape, View, CRITICAL};
+use crate::diagram::{
+    self, Diagram, DiagramNode, DiagramOptions, Focus, Shape, View, COLLAPSED, CRITICAL, FOCUSED,
+};
 use crate::graph::{DataKind, EdgeKind};
 use crate::status::Status;
 
@@ -64,12 +66,33 @@ pub fn write_focused(
     write_diagram(out, &diagram::layout_focused(a, view, focus))
 }
 
+/// Writes the diagram `options` ask for as DOT.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn write_with(
+    out: &mut dyn Write,
+    a: &Analysis<'_, '_>,
+    options: DiagramOptions,
+) -> io::Result<()> {
+    write_diagram(out, &diagram::layout_with(a, options))
+}
+
 /// The attributes of one node: its label, one fill, one border colour (the
 /// critical path's orange wins over the status colour), one style, and the
 /// double border of a root cause.
 fn node_attrs(n: &DiagramNode) -> String {
     let label: Vec<String> = n.lines.iter().map(|l| escape(l)).collect();
-    let border = if n.critical {
+    if n.shape == Shape::Collapsed {
+        return format!(
+            "label=\"{}\", fillcolor=\"#fafafa\", color=\"{COLLAPSED}\", fontcolor=\"#616161\", style=\"rounded,filled,dashed\"",
+            label.join("\\n")
+        );
+    }
+    let border = if n.focused {
+        FOCUSED
+    } else if n.critical {
         CRITICAL
     } else {
         n.status.border()
@@ -80,7 +103,7 @@ fn node_attrs(n: &DiagramNode) -> String {
         n.status.fill()
     );
     let shape = match n.shape {
-        Shape::Stage => None,
+        Shape::Stage | Shape::Collapsed => None,
         Shape::Data(DataKind::Source) => Some("cylinder"),
         Shape::Data(DataKind::RawDataset) => Some("note"),
         Shape::Data(DataKind::Dataset) => Some("folder"),
@@ -90,13 +113,13 @@ fn node_attrs(n: &DiagramNode) -> String {
         attrs.push_str(&format!(", shape={shape}"));
     }
     let style = match (n.shape, n.blocked || n.placeholder) {
-        (Shape::Stage, true) => "rounded,filled,dashed",
-        (Shape::Stage, false) => "rounded,filled",
+        (Shape::Stage | Shape::Collapsed, true) => "rounded,filled,dashed",
+        (Shape::Stage | Shape::Collapsed, false) => "rounded,filled",
         (Shape::Data(_), true) => "filled,dashed",
         (Shape::Data(_), false) => "filled",
     };
     attrs.push_str(&format!(", style=\"{style}\""));
-    match (n.root_cause, n.critical) {
+    match (n.root_cause, n.critical || n.focused) {
         (true, _) => attrs.push_str(", penwidth=3, peripheries=2"),
         (false, true) => attrs.push_str(", penwidth=2.5"),
         _ => {}
@@ -106,9 +129,13 @@ fn node_attrs(n: &DiagramNode) -> String {
 
 fn write_diagram(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
     out.write_all("digraph lineage {\n".as_bytes())?;
+    // `nslimit` bounds the network-simplex passes that place nodes: a
+    // 200-stage chain whose stages all read five shared sources took
+    // Graphviz minutes without it (long edges become thousands of virtual
+    // nodes), 1-2 s with it; small diagrams converge well before the bound.
     writeln!(
         out,
-        "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=\"{}\"];",
+        "  graph [rankdir=LR, nslimit=4, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=\"{}\"];",
         escape(&d.title)
     )?;
     out.write_all(
@@ -150,8 +177,11 @@ fn write_diagram(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
         let from = &d.nodes[e.from].name;
         let to = &d.nodes[e.to].name;
         let mut attrs = Vec::new();
-        if e.kind != EdgeKind::DependsOn {
+        if e.kind != EdgeKind::DependsOn || e.collapsed {
             attrs.push("style=dashed".to_owned());
+        }
+        if e.collapsed {
+            attrs.push(format!("color=\"{COLLAPSED}\""));
         }
         if e.critical {
             attrs.push(format!("color=\"{CRITICAL}\", penwidth=2.5"));
@@ -178,7 +208,10 @@ fn legend(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
         )
     };
     for status in Status::ALL {
-        if d.nodes.iter().any(|n| n.status == status) {
+        if d.nodes
+            .iter()
+            .any(|n| n.status == status && n.shape != Shape::Collapsed)
+        {
             rows.push(cell(
                 status.fill(),
                 status.border(),
@@ -214,6 +247,12 @@ fn legend(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
     if d.nodes.iter().any(|n| n.critical) {
         marks.push("orange: critical path");
     }
+    if d.nodes.iter().any(|n| n.focused) {
+        marks.push("blue border: the focused stage");
+    }
+    if d.nodes.iter().any(|n| n.shape == Shape::Collapsed) {
+        marks.push("dashed grey box: stages left out to keep the diagram readable");
+    }
     if d.edges.iter().any(|e| e.kind != EdgeKind::DependsOn) {
         marks.push("dashed arrow: data flow; solid: runs after");
     }
@@ -222,6 +261,11 @@ fn legend(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
             "<tr><td colspan=\"2\" align=\"left\">{}<br align=\"left\"/></td></tr>",
             marks.join("<br align=\"left\"/>")
         ));
+    }
+    if rows.is_empty() {
+        // Nothing to explain (a run with no stages): Graphviz rejects an
+        // empty `<table></table>`, so no legend at all.
+        return Ok(());
     }
     writeln!(out, "  subgraph cluster_legend {{")?;
     writeln!(

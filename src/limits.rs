@@ -16,6 +16,11 @@ pub const LONG: usize = 200;
 /// How many characters of a shortened value are kept before `…` and its hash.
 const KEPT: usize = 180;
 
+/// How many stages a diagram draws by default (SPEC §5): past this,
+/// Graphviz takes minutes and nobody reads the picture. See
+/// [`crate::diagram`].
+pub const DIAGRAM_MAX_STAGES: usize = 200;
+
 /// The default of `--max-bytes`: inputs larger than this are refused before
 /// they are read whole.
 pub const MAX_INPUT_BYTES: u64 = 2 << 30;

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use crate::analysis::Analysis;
-use crate::diagram::{self, Focus, Shape, View, CRITICAL};
+use crate::diagram::{self, DiagramOptions, Focus, Shape, View, COLLAPSED, CRITICAL, FOCUSED};
 use crate::graph::{DataKind, EdgeKind};
 use crate::status::Status;
 
@@ -56,20 +56,37 @@ pub fn write_focused(
     view: View,
     focus: Focus,
 ) -> io::Result<()> {
-    let d = diagram::layout_focused(a, view, focus);
+    write_with(out, a, DiagramOptions::as_asked(view, focus))
+}
+
+/// Writes the diagram `options` ask for as a Mermaid flowchart.
+///
+/// # Errors
+///
+/// What writing to `out` returns.
+pub fn write_with(
+    out: &mut dyn Write,
+    a: &Analysis<'_, '_>,
+    options: DiagramOptions,
+) -> io::Result<()> {
+    let d = diagram::layout_with(a, options);
     writeln!(out, "---\ntitle: \"{}\"\n---", escape(&d.title))?;
     out.write_all("flowchart LR\n".as_bytes())?;
     for n in &d.nodes {
         let label: Vec<String> = n.lines.iter().map(|l| escape(l)).collect();
         let label = label.join("<br/>");
         let (open, close) = match n.shape {
-            Shape::Stage => ("(\"", "\")"),
+            Shape::Stage | Shape::Collapsed => ("(\"", "\")"),
             Shape::Data(DataKind::Source) => ("[(\"", "\")]"),
             Shape::Data(DataKind::RawDataset) => ("[/\"", "\"/]"),
             Shape::Data(DataKind::Dataset) => ("[\"", "\"]"),
             Shape::Data(DataKind::ExportTarget) => ("[[\"", "\"]]"),
         };
         writeln!(out, "  {}{open}{label}{close}", n.name)?;
+        if n.shape == Shape::Collapsed {
+            writeln!(out, "  class {} collapsed", n.name)?;
+            continue;
+        }
         // One class a statement: `class s1 failed,rootcause` would name one
         // class called "failed,rootcause", and draw neither.
         writeln!(out, "  class {} {}", n.name, n.status.label())?;
@@ -77,6 +94,7 @@ pub fn write_focused(
             ("rootcause", n.root_cause),
             ("blocked", n.blocked),
             ("critical", n.critical),
+            ("focused", n.focused),
         ] {
             if on {
                 writeln!(out, "  class {} {mark}", n.name)?;
@@ -85,7 +103,7 @@ pub fn write_focused(
     }
     let mut critical_links = Vec::new();
     for (i, e) in d.edges.iter().enumerate() {
-        let arrow = if e.kind == EdgeKind::DependsOn {
+        let arrow = if e.kind == EdgeKind::DependsOn && !e.collapsed {
             "-->"
         } else {
             "-.->"
@@ -115,6 +133,15 @@ pub fn write_focused(
     // After `critical`: a root cause on the critical path keeps its width
     // and the path's colour.
     out.write_all("  classDef rootcause stroke-width:5px,font-weight:bold\n".as_bytes())?;
+    if d.nodes.iter().any(|n| n.focused) {
+        writeln!(out, "  classDef focused stroke:{FOCUSED},stroke-width:4px")?;
+    }
+    if d.nodes.iter().any(|n| n.shape == Shape::Collapsed) {
+        writeln!(
+            out,
+            "  classDef collapsed fill:#fafafa,stroke:{COLLAPSED},stroke-dasharray:5 4,color:#616161"
+        )?;
+    }
     if !critical_links.is_empty() {
         writeln!(
             out,

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use dataprep_lineage::diagram::{Focus, View};
+use dataprep_lineage::diagram::{self, DiagramOptions, Focus, View};
 use dataprep_lineage::report::markdown::MarkdownOptions;
 use dataprep_lineage::report::text::{one_line, TextOptions};
 use dataprep_lineage::report::{self, json, markdown, schema, text};
@@ -291,9 +291,11 @@ struct Diagram {
     #[arg(long, value_enum, default_value_t = ViewArg::Stages)]
     view: ViewArg,
 
-    /// Draw part of the run: `failure` (the root causes, what they blocked,
-    /// their parents and the critical path) or a stage id or name (it, its
-    /// ancestors and its descendants).
+    /// Draw part of the run: `failure` (the root causes, their parents and
+    /// the first stages they blocked) or a stage id or name (it, marked, and
+    /// its nearest ancestors and descendants). A focused diagram draws at
+    /// most 200 stages, the rest collapsed into dashed "… and N more" nodes;
+    /// --all draws everything.
     #[arg(long, value_name = "failure|STAGE")]
     focus: Option<String>,
 }
@@ -520,13 +522,13 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             })
         }
         Command::Dot(d) => {
-            let focus = resolve_focus(&graph, d.focus.as_deref(), file)?;
-            write_stdout(|out| dot::write_focused(out, &analysis, view(d.view), focus))
+            let options = diagram_options(&graph, d, cli.all, &name, cli.quiet, file)?;
+            write_stdout(|out| dot::write_with(out, &analysis, options))
         }
         Command::Mermaid(d) => {
-            let focus = resolve_focus(&graph, d.focus.as_deref(), file)?;
+            let options = diagram_options(&graph, d, cli.all, &name, cli.quiet, file)?;
             let mut chart = Vec::new();
-            let _ = mermaid::write_focused(&mut chart, &analysis, view(d.view), focus);
+            let _ = mermaid::write_with(&mut chart, &analysis, options);
             // GitHub's Mermaid draws an error box past 50,000 characters.
             if chart.len() > MERMAID_MAX_TEXT && !cli.quiet {
                 eprintln!(
@@ -657,13 +659,58 @@ fn execute_diff(cli: &Cli, args: &DiffArgs) -> Result<u8, CliError> {
     })
 }
 
+/// What `dot` and `mermaid` draw: the focus asked for within the budget
+/// (everything with `--all`); a whole-run diagram over the budget is drawn
+/// whole, with a warning saying how big it is and what to focus on.
+fn diagram_options(
+    graph: &LineageGraph<'_>,
+    d: &Diagram,
+    all: bool,
+    name: &str,
+    quiet: bool,
+    file: &Path,
+) -> Result<DiagramOptions, CliError> {
+    let focus = resolve_focus(graph, d.focus.as_deref(), file)?;
+    let mut options = DiagramOptions::as_asked(view(d.view), focus);
+    if all {
+        options.max_stages = None;
+    }
+    let stages = graph.stage_count();
+    if focus == Focus::All && !all && !quiet && stages > diagram::MAX_STAGES {
+        eprintln!(
+            "warning: {}: the diagram draws all {stages} stages, more than the {} a diagram stays readable at (Graphviz may take minutes); draw part of it with --focus failure or --focus STAGE, or pass --all to draw everything without this warning",
+            one_line(name),
+            diagram::MAX_STAGES
+        );
+    }
+    Ok(options)
+}
+
+/// The diagram `--diagram` embeds in Markdown: what the failure touched
+/// when the run did not succeed, else the whole run; within the budget
+/// unless `--all`.
+fn embedded_diagram(a: &Analysis<'_, '_>, v: ViewArg, all: bool) -> String {
+    let status = dataprep_lineage::Status::of(a.graph.summary().run().execution_status.value());
+    let failed = status != dataprep_lineage::Status::Success && !a.causes.root_causes().is_empty();
+    let focus = if failed { Focus::Failure } else { Focus::All };
+    let mut options = DiagramOptions::new(view(v), focus);
+    if all {
+        options.max_stages = None;
+    }
+    let mut chart = Vec::new();
+    let _ = mermaid::write_with(&mut chart, a, options);
+    String::from_utf8_lossy(&chart).into_owned()
+}
+
 fn markdown_options(
     a: &Analysis<'_, '_>,
     input: &Input,
     list_cap: Option<usize>,
 ) -> MarkdownOptions {
     MarkdownOptions {
-        diagram: input.diagram.map(|v| mermaid::render(a, view(v))),
+        diagram: input
+            .diagram
+            .map(|v| embedded_diagram(a, v, list_cap.is_none())),
         list_cap,
         // Standard input cannot be read twice: no `Next:` commands for it.
         file: (input.file.as_os_str() != "-").then(|| input.file.display().to_string()),

@@ -176,6 +176,10 @@ pub struct RunInfo {
     pub completed_ms: Option<i64>,
     /// Wall time in ms (for a run still going: so far).
     pub wall_ms: Option<i64>,
+    /// How many stages the run has (what decides whether a diagram of the
+    /// whole run stays readable).
+    #[serde(default)]
+    pub stage_count: usize,
 }
 
 impl RunInfo {
@@ -197,6 +201,7 @@ impl RunInfo {
             created_ms: run.created_time.value().map(|t| t.0),
             completed_ms: run.completion_time.value().map(|t| t.0),
             wall_ms: a.wall_time(),
+            stage_count: a.graph.stage_count(),
         }
     }
 }

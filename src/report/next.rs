@@ -1,7 +1,8 @@
 //! What to run next: one or two real commands for the input at hand, at
 //! the end of every text and Markdown report.
 
-use super::{CriticalPath, Order, Summary, Trace, Why};
+use super::{CriticalPath, Order, RunInfo, Summary, Trace, Why};
+use crate::limits::DIAGRAM_MAX_STAGES as MAX_STAGES;
 
 /// `text` quoted for a POSIX shell when it needs it.
 pub fn shell_quote(text: &str) -> String {
@@ -16,9 +17,27 @@ pub fn shell_quote(text: &str) -> String {
     }
 }
 
-/// The lineage diagram of the run, as a picture.
-fn diagram(file: &str) -> String {
-    format!("dataprep-lineage dot {file} --view lineage | dot -Tsvg > run.svg")
+/// A picture of the run that stays readable: the whole lineage when the
+/// run is small enough to draw ([`MAX_STAGES`]); else what the failure
+/// touched, or the end of the critical path and what led to it. Never a
+/// diagram over the cap (Graphviz may not finish one).
+fn diagram(file: &str, run: &RunInfo, failed: bool, last_on_path: Option<&str>) -> Option<String> {
+    if run.stage_count <= MAX_STAGES {
+        return Some(format!(
+            "dataprep-lineage dot {file} --view lineage | dot -Tsvg > run.svg"
+        ));
+    }
+    if failed {
+        return Some(format!(
+            "dataprep-lineage dot {file} --focus failure | dot -Tsvg > failure.svg   # what the failure touched"
+        ));
+    }
+    last_on_path.map(|id| {
+        format!(
+            "dataprep-lineage dot {file} --focus {} | dot -Tsvg > path.svg   # the last stage and what led to it",
+            shell_quote(id)
+        )
+    })
 }
 
 impl Why {
@@ -43,7 +62,12 @@ impl Why {
             }
             None => {}
         }
-        steps.push(diagram(&file));
+        steps.extend(diagram(
+            &file,
+            &self.run,
+            !self.root_causes.is_empty(),
+            self.outcome.critical_path.path.last().map(String::as_str),
+        ));
         steps
     }
 }
@@ -67,7 +91,14 @@ impl Summary {
 impl CriticalPath {
     /// What to run after `critical-path`: the picture, critical path marked.
     pub fn next(&self, file: &str) -> Vec<String> {
-        vec![diagram(&shell_quote(file))]
+        diagram(
+            &shell_quote(file),
+            &self.run,
+            false,
+            self.path.last().map(String::as_str),
+        )
+        .into_iter()
+        .collect()
     }
 }
 

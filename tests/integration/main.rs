@@ -4,6 +4,7 @@
 mod adversarial;
 mod analyses;
 mod cli;
+mod diagrams;
 mod diff;
 mod escaping;
 mod exports;

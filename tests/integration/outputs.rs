@@ -274,7 +274,7 @@ fn graphviz_accepts_every_view_and_focus() {
 
 /// Mermaid's command-line renderer and a Chromium for it, or `None` (and a
 /// plain note) outside CI when they are not installed; CI installs both.
-fn mermaid_renderer() -> Option<(String, String)> {
+pub(crate) fn mermaid_renderer() -> Option<(String, String)> {
     let found = |cmd: &str| {
         Command::new("sh")
             .args(["-c", &format!("command -v {cmd}")])
