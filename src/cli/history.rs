@@ -139,6 +139,11 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
 
     if args.format == HistoryFormat::Ndjson {
         let mut analysed = 0usize;
+        let mut matched = 0usize;
+        // The pipelines of the runs `--pipeline` left out, to name them
+        // when it matched none.
+        let others: Mutex<std::collections::BTreeMap<String, Option<String>>> =
+            Mutex::new(std::collections::BTreeMap::new());
         // Each worker also writes its run's rows into a buffer: serialising
         // is a good part of the work, and the writer only copies bytes.
         let analyse = |chunk: &[PathBuf]| -> Vec<Rows> {
@@ -146,6 +151,11 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
                 .par_iter()
                 .map(|f| {
                     let r = facts_of(f, max).map(|facts| {
+                        if !wanted(&facts) {
+                            let mut seen = others.lock().unwrap_or_else(|e| e.into_inner());
+                            seen.entry(facts.pipeline_id.clone())
+                                .or_insert_with(|| facts.pipeline_name.clone());
+                        }
                         wanted(&facts).then(|| {
                             let mut rows = Vec::new();
                             for row in facts.rows() {
@@ -169,6 +179,7 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
                         Ok(rows) => {
                             analysed += 1;
                             if let Some(rows) = rows {
+                                matched += 1;
                                 out.write_all(&rows)?;
                             }
                         }
@@ -203,11 +214,26 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
         for s in &skipped {
             eprintln!("skipped: {}: {}", one_line(&s.path), one_line(&s.error));
         }
-        return if analysed == 0 {
-            Err(no_file_analysed(skipped.len()))
-        } else {
-            Ok(super::EXIT_OK)
-        };
+        if analysed == 0 {
+            return Err(no_file_analysed(skipped.len()));
+        }
+        if let (Some(want), 0) = (&args.pipeline, matched) {
+            let others = others.into_inner().unwrap_or_else(|e| e.into_inner());
+            let mut found: Vec<String> = others
+                .iter()
+                .take(10)
+                .map(|(id, name)| match name {
+                    Some(n) if n != id => format!("{} \"{}\"", one_line(id), one_line(n)),
+                    _ if id.is_empty() => "(no pipeline id)".to_owned(),
+                    _ => one_line(id).to_string(),
+                })
+                .collect();
+            if others.len() > 10 {
+                found.push(format!("and {} more", others.len() - 10));
+            }
+            return Err(no_such_pipeline(want, analysed, &found.join(", ")));
+        }
+        return Ok(super::EXIT_OK);
     }
 
     let builder = Mutex::new(HistoryBuilder::new());
@@ -239,12 +265,10 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
         let found = pipeline_list(&h);
         h.retain_pipeline(want);
         if h.pipelines.is_empty() {
-            eprintln!(
-                "warning: no pipeline {} among the {} run{} analysed; found: {found}",
-                one_line(want),
-                h.analysed,
-                if h.analysed == 1 { "" } else { "s" }
-            );
+            for s in &h.skipped {
+                eprintln!("skipped: {}: {}", one_line(&s.path), one_line(&s.error));
+            }
+            return Err(no_such_pipeline(want, h.analysed, &found));
         }
     }
     let list_cap = (!cli.all).then_some(text::LIST_CAP);
@@ -292,6 +316,21 @@ fn pipeline_list(h: &dataprep_lineage::history::History) -> String {
         list.push(format!("and {} more", h.pipelines.len() - SHOWN));
     }
     list.join(", ")
+}
+
+/// `--pipeline` named none of the pipelines found: a usage error (exit 2)
+/// that names them.
+fn no_such_pipeline(want: &str, analysed: usize, found: &str) -> CliError {
+    CliError::Usage {
+        message: format!(
+            "no pipeline {} among the {analysed} run{} analysed; found: {found}",
+            one_line(want),
+            if analysed == 1 { "" } else { "s" }
+        ),
+        hint:
+            "give --pipeline one of the ids or names found, or leave it out to see every pipeline"
+                .to_owned(),
+    }
 }
 
 fn no_file_analysed(skipped: usize) -> CliError {
@@ -390,7 +429,9 @@ fn is_summary_name(path: &Path) -> bool {
 /// its facts; the error says why not.
 fn facts_of(path: &Path, max: u64) -> Result<RunFacts, String> {
     let bytes = read_run(path, max)?;
-    RunFacts::from_slice(&bytes).map_err(|e| e.to_string())
+    let mut facts = RunFacts::from_slice(&bytes).map_err(|e| e.to_string())?;
+    facts.file = Some(path.display().to_string());
+    Ok(facts)
 }
 
 /// The bytes of a run, at most `max` of them after decompression: a gzip

@@ -108,6 +108,10 @@ pub struct RunFacts {
     pub stages: Vec<StageFacts>,
     /// Stages left out: no key, or a key an earlier stage already has.
     pub left_out: usize,
+    /// The file it was read from (the path as given or found), so that a
+    /// report can say which file to open next; `None` when not from a file.
+    #[serde(default)]
+    pub file: Option<String>,
 }
 
 impl RunFacts {
@@ -174,6 +178,7 @@ impl RunFacts {
             status: Status::of(run.execution_status.value()),
             stages,
             left_out,
+            file: None,
         }
     }
 
@@ -188,6 +193,7 @@ impl RunFacts {
     /// its run's fields.
     pub fn rows(&self) -> impl Iterator<Item = FactRow<'_>> + '_ {
         self.stages.iter().map(move |s| FactRow {
+            file: self.file.as_deref(),
             pipeline_id: &self.pipeline_id,
             run_id: &self.run_id,
             run_created_ms: self.created_ms,
@@ -215,6 +221,8 @@ impl RunFacts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FactRow<'f> {
+    /// The file the run was read from.
+    pub file: Option<&'f str>,
     /// The pipeline ([`RunFacts::pipeline_id`]).
     pub pipeline_id: &'f str,
     /// The run id.

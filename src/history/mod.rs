@@ -108,6 +108,8 @@ fn succeeded(flags: u8) -> Option<bool> {
 struct RunEntry {
     order: RunOrder,
     status: Status,
+    /// The file it was read from.
+    file: Option<Box<str>>,
     /// Index into [`PipelineStore::layouts`]: the run's stage keys.
     layout: u32,
     /// Where its stages start in [`PipelineStore::durations`] and
@@ -323,6 +325,7 @@ impl HistoryBuilder {
         store.runs.push(RunEntry {
             order,
             status: facts.status,
+            file: facts.file.map(String::into_boxed_str),
             layout,
             stages_at,
             causes_at,
@@ -499,6 +502,8 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             count: g.count,
             first_run_id: store.runs[g.first].order.run_id.to_string(),
             last_run_id: store.runs[g.last].order.run_id.to_string(),
+            first_file: store.runs[g.first].file.as_deref().map(str::to_owned),
+            last_file: store.runs[g.last].file.as_deref().map(str::to_owned),
             text: cause_text(&store, key, fingerprint),
         })
         .collect();
@@ -539,8 +544,21 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             run_id: run.order.run_id.to_string(),
             status: run.status,
             created_ms: run.order.created_ms,
+            file: run.file.as_deref().map(str::to_owned),
             root_causes: latest_causes,
         }),
+        // The latest run before the latest that succeeded: what to compare
+        // a failing run with.
+        last_good_run: store
+            .runs
+            .iter()
+            .rev()
+            .skip(1)
+            .find(|r| r.status == Status::Success)
+            .map(|r| RunRef {
+                run_id: r.order.run_id.to_string(),
+                file: r.file.as_deref().map(str::to_owned),
+            }),
     }
 }
 
@@ -601,6 +619,9 @@ pub struct PipelineHistory {
     pub recurring_root_causes: Vec<RecurringCause>,
     /// The latest run and whether its failures are new.
     pub latest_run: Option<LatestRun>,
+    /// The latest run before the latest one that succeeded (null if none):
+    /// the baseline to `diff` a failing latest run against.
+    pub last_good_run: Option<RunRef>,
     /// Run ids read from more than one file, sorted as ids. Each file
     /// counts as a run (so a run saved twice is its own "earlier run");
     /// the reports warn about them.
@@ -666,8 +687,22 @@ pub struct RecurringCause {
     pub first_run_id: String,
     /// The last of them.
     pub last_run_id: String,
+    /// The file of the first of them.
+    pub first_file: Option<String>,
+    /// The file of the last of them.
+    pub last_file: Option<String>,
     /// The leading failure text of the last of them.
     pub text: Option<String>,
+}
+
+/// A run named by its id and the file it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RunRef {
+    /// Run id.
+    pub run_id: String,
+    /// The file it was read from (the path as given or found).
+    pub file: Option<String>,
 }
 
 /// The latest run of a pipeline.
@@ -680,6 +715,8 @@ pub struct LatestRun {
     pub status: Status,
     /// Its `created_time`, epoch ms.
     pub created_ms: Option<i64>,
+    /// The file it was read from (the path as given or found).
+    pub file: Option<String>,
     /// Its root causes in topological order, each new or seen before.
     pub root_causes: Vec<LatestCause>,
 }
@@ -714,13 +751,15 @@ pub struct Skipped {
 
 impl History {
     /// Aggregates `(source, facts)` pairs, in any order: runs whose created
-    /// time and id tie are ordered by their source (a path, say).
+    /// time and id tie are ordered by their source (a path, say), which
+    /// names the run's file where its facts do not already.
     pub fn of<I: IntoIterator<Item = (String, RunFacts)>>(runs: I) -> History {
         let mut b = HistoryBuilder::new();
         // Sources as numbers, in the order of their names.
         let mut runs: Vec<(String, RunFacts)> = runs.into_iter().collect();
         runs.sort_by(|a, b| a.0.cmp(&b.0));
-        for (ix, (_, facts)) in runs.into_iter().enumerate() {
+        for (ix, (source, mut facts)) in runs.into_iter().enumerate() {
+            facts.file.get_or_insert(source);
             b.add(ix as u64, facts);
         }
         b.finish()
@@ -788,6 +827,7 @@ mod tests {
                 })
                 .collect(),
             left_out: 0,
+            file: None,
         }
     }
 

@@ -1056,6 +1056,30 @@ pub fn history(
                 }
             )?;
             writeln!(out)?;
+            let mut files = Vec::new();
+            if let Some(f) = &l.file {
+                files.push(format!("file {}", code(f)));
+            }
+            if l.status != Status::Success {
+                files.push(match &pipe.last_good_run {
+                    Some(g) => format!(
+                        "last good run {}{}",
+                        code(if g.run_id.is_empty() {
+                            "(no id)"
+                        } else {
+                            &g.run_id
+                        }),
+                        g.file
+                            .as_deref()
+                            .map_or_else(String::new, |f| format!(", file {}", code(f)))
+                    ),
+                    None => "no earlier run succeeded".to_owned(),
+                });
+            }
+            if !files.is_empty() {
+                writeln!(out, "{}", files.join(" · "))?;
+                writeln!(out)?;
+            }
             let earlier = pipe.runs.saturating_sub(1);
             // Never cut by --top: a cut could hide the one that is new.
             let n = shown(opts.list_cap, l.root_causes.len());
@@ -1199,6 +1223,13 @@ pub fn history(
             )?;
         }
         more(out, n, h.skipped.len())?;
+    }
+    let steps = h.next();
+    if !steps.is_empty() {
+        writeln!(out)?;
+    }
+    for step in steps {
+        writeln!(out, "**Next:** {}  ", code(&step))?;
     }
     Ok(())
 }

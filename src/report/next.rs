@@ -119,6 +119,50 @@ impl Trace {
     }
 }
 
+impl crate::history::History {
+    /// What to run after `history`: for each pipeline whose latest run did
+    /// not succeed (the first three), `why` on that run's file and `diff`
+    /// of the last good run against it; when every latest run succeeded,
+    /// where the time went in the first pipeline's latest run.
+    pub fn next(&self) -> Vec<String> {
+        const PIPELINES: usize = 3;
+        let mut steps = Vec::new();
+        let failing = self.pipelines.iter().filter(|p| {
+            p.latest_run
+                .as_ref()
+                .is_some_and(|l| l.status != crate::status::Status::Success && l.file.is_some())
+        });
+        for p in failing.take(PIPELINES) {
+            let Some(latest) = p.latest_run.as_ref().and_then(|l| l.file.as_deref()) else {
+                continue;
+            };
+            let latest = shell_quote(latest);
+            steps.push(format!(
+                "dataprep-lineage why {latest}   # the latest run in full"
+            ));
+            if let Some(good) = p.last_good_run.as_ref().and_then(|g| g.file.as_deref()) {
+                steps.push(format!(
+                    "dataprep-lineage diff {} {latest}   # what changed since it last worked",
+                    shell_quote(good)
+                ));
+            }
+        }
+        if steps.is_empty() {
+            if let Some(latest) = self
+                .pipelines
+                .iter()
+                .find_map(|p| p.latest_run.as_ref().and_then(|l| l.file.as_deref()))
+            {
+                steps.push(format!(
+                    "dataprep-lineage critical-path {}   # where the time went in the latest run",
+                    shell_quote(latest)
+                ));
+            }
+        }
+        steps
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::shell_quote;

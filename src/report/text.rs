@@ -1381,6 +1381,26 @@ pub fn history(
                     .map_or_else(String::new, |c| format!(" of {}", time(c))),
                 p.status(l.status)
             )?;
+            if let Some(f) = &l.file {
+                writeln!(out, "    file {}", one_line(f))?;
+            }
+            if l.status != Status::Success {
+                match &pipe.last_good_run {
+                    Some(g) => writeln!(
+                        out,
+                        "    last good run {}{}",
+                        one_line(if g.run_id.is_empty() {
+                            "(no id)"
+                        } else {
+                            &g.run_id
+                        }),
+                        g.file
+                            .as_deref()
+                            .map_or_else(String::new, |f| format!(", file {}", one_line(f)))
+                    )?,
+                    None => writeln!(out, "    no earlier run succeeded")?,
+                }
+            }
             if l.root_causes.is_empty() {
                 let said = if l.status.is_failed_like() {
                     "    no stage failed on its own (why on the run says what stopped it)"
@@ -1516,6 +1536,13 @@ pub fn history(
             )?;
         }
         more(out, "  ", n, h.skipped.len())?;
+    }
+    let steps = h.next();
+    if !steps.is_empty() {
+        writeln!(out)?;
+    }
+    for step in steps {
+        writeln!(out, "{} {}", p.bold("Next:"), one_line(&step))?;
     }
     Ok(())
 }

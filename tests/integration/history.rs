@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use dataprep_lineage::graph::compare_ids;
 use dataprep_lineage::history::{
     nearest_rank, History, LatestCause, LatestRun, Outcome, PipelineHistory, RecurringCause,
-    RunFacts, StageFacts, StageHistory,
+    RunFacts, RunRef, StageFacts, StageHistory,
 };
 use dataprep_lineage::{Fingerprint, Status};
 use proptest::prelude::*;
@@ -68,6 +68,7 @@ fn facts(run_id: &str, created: Option<i64>, stages: Vec<StageFacts>) -> RunFact
         },
         stages,
         left_out: 0,
+        file: None,
     }
 }
 
@@ -615,14 +616,22 @@ fn pipeline_picks_one_by_id_or_by_name() {
         // Runs of the other pipeline were analysed, not kept.
         assert_eq!(one["analysed"], all["analysed"]);
     }
-    let none = bin(&dir, &["history", "runs", "--pipeline", "nope"]);
-    assert_eq!(none.status.code(), Some(0));
-    let err = String::from_utf8_lossy(&none.stderr);
-    assert!(
-        err.contains("no pipeline nope among the 12 runs analysed; found: "),
-        "{err}"
-    );
-    assert!(err.contains(&format!("{id} \"{name}\"")), "{err}");
+    // A pipeline that is not there is a usage error naming those that are,
+    // in every format (NDJSON included: nothing written, exit 2).
+    for format in ["text", "json", "ndjson"] {
+        let none = bin(
+            &dir,
+            &["history", "runs", "--pipeline", "nope", "--format", format],
+        );
+        assert_eq!(none.status.code(), Some(2), "{format}");
+        assert!(none.stdout.is_empty(), "{format}");
+        let err = String::from_utf8_lossy(&none.stderr);
+        assert!(
+            err.contains("no pipeline nope among the 12 runs analysed; found: "),
+            "{format}: {err}"
+        );
+        assert!(err.contains(&format!("{id} \"{name}\"")), "{format}: {err}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -1002,6 +1011,7 @@ fn to_facts(runs: &[RandomRun]) -> Vec<(String, RunFacts)> {
                 status: Status::ALL[i % Status::ALL.len()],
                 stages,
                 left_out: 0,
+                file: None,
             };
             (format!("f{:03}.json", (i * 37) % 101), facts)
         })
@@ -1034,6 +1044,7 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                     .then_with(|| compare_ids(&a.run_id, &b.run_id))
                     .then_with(|| sa.cmp(sb))
             });
+            let files: Vec<String> = mine.iter().map(|(file, _)| file.clone()).collect();
             let mine: Vec<&RunFacts> = mine.into_iter().map(|(_, f)| f).collect();
             let last = mine.last().expect("a run");
             let mut keys: Vec<&str> = mine
@@ -1130,6 +1141,8 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                         count: of.len(),
                         first_run_id: mine[*first].run_id.clone(),
                         last_run_id: mine[*last_run].run_id.clone(),
+                        first_file: Some(files[*first].clone()),
+                        last_file: Some(files[*last_run].clone()),
                         text: last_stage.error.clone(),
                     }
                 })
@@ -1175,8 +1188,17 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                     run_id: last.run_id.clone(),
                     status: last.status,
                     created_ms: last.created_ms,
+                    file: files.last().cloned(),
                     root_causes,
                 }),
+                // The spec, literally: the latest run before it that succeeded.
+                last_good_run: (0..mine.len() - 1)
+                    .rev()
+                    .find(|&r| mine[r].status == Status::Success)
+                    .map(|r| RunRef {
+                        run_id: mine[r].run_id.clone(),
+                        file: Some(files[r].clone()),
+                    }),
                 duplicate_run_ids: {
                     let mut ids: Vec<String> = Vec::new();
                     for f in &mine {
@@ -1222,4 +1244,82 @@ proptest! {
         }
         prop_assert_eq!(&History::of(shuffled), &h);
     }
+}
+
+/// Every run is named by its file: the latest run's, the last good run's,
+/// those of the first and last run of each recurring root cause, and each
+/// NDJSON row's; text and Markdown end with `Next:` lines that use them,
+/// and those commands run.
+#[test]
+fn history_names_the_files_to_open_next() {
+    let dir = generated("files", 2, 8, 3);
+    let json: Value = serde_json::from_str(&stdout(&bin(
+        &dir,
+        &["history", "runs", "--format", "json"],
+    )))
+    .expect("JSON");
+    let mut failing = 0;
+    for p in json["pipelines"].as_array().expect("pipelines") {
+        let latest = &p["latest_run"];
+        let file = latest["file"].as_str().expect("latest_run.file");
+        assert!(dir.join(file).is_file(), "{file}");
+        // The file is that run: `why` on it names the same run id.
+        let why: Value =
+            serde_json::from_str(&stdout(&bin(&dir, &["why", file, "--format", "json"])))
+                .expect("JSON");
+        assert_eq!(why["run"]["id"], latest["run_id"], "{file}");
+        if latest["status"] != "success" {
+            failing += 1;
+        }
+        if let Some(good) = p["last_good_run"].as_object() {
+            let gfile = good["file"].as_str().expect("last_good_run.file");
+            let run: Value =
+                serde_json::from_str(&stdout(&bin(&dir, &["summary", gfile, "--format", "json"])))
+                    .expect("JSON");
+            assert_eq!(run["run"]["status"], "success", "{gfile}");
+            assert_eq!(run["run"]["id"], good["run_id"]);
+        }
+        for c in p["recurring_root_causes"].as_array().expect("recurring") {
+            for k in ["first_file", "last_file"] {
+                let f = c[k].as_str().unwrap_or_else(|| panic!("{k}: {c}"));
+                assert!(dir.join(f).is_file(), "{f}");
+            }
+        }
+    }
+    assert!(
+        failing > 0,
+        "the generated history has a failing latest run"
+    );
+    for format in ["text", "markdown"] {
+        let out = stdout(&bin(&dir, &["history", "runs", "--format", format]));
+        let next: Vec<&str> = out.lines().filter(|l| l.contains("Next:")).collect();
+        assert!(
+            next.iter()
+                .any(|l| l.contains("dataprep-lineage why runs/")),
+            "{format}: {out}"
+        );
+        assert!(
+            next.iter()
+                .any(|l| l.contains("dataprep-lineage diff runs/")),
+            "{format}: {out}"
+        );
+        assert!(out.contains("last good run"), "{format}");
+    }
+    // Each suggested command runs (diff exits 0 without --fail-on).
+    let text = stdout(&bin(&dir, &["history", "runs"]));
+    for line in text
+        .lines()
+        .filter_map(|l| l.strip_prefix("Next: dataprep-lineage "))
+    {
+        let cmd = line.split("   #").next().expect("command");
+        let args: Vec<&str> = cmd.split_whitespace().collect();
+        stdout(&bin(&dir, &args));
+    }
+    // Every NDJSON row names its file.
+    let rows = stdout(&bin(&dir, &["history", "runs", "--format", "ndjson"]));
+    for row in rows.lines() {
+        let row: Value = serde_json::from_str(row).expect("row");
+        assert!(dir.join(row["file"].as_str().expect("file")).is_file());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
