@@ -24,10 +24,14 @@ pub enum Error {
         #[source]
         source: SyntaxSource,
     },
-    /// The API answered with an error instead of a run.
-    #[error("the API returned an error (status code {}){}", .status_code.map_or_else(|| "missing".to_owned(), |c| c.to_string()), ApiMessages(.messages))]
+    /// The API answered with an error instead of a run: a failed
+    /// `response_status`, or a body of another common error shape
+    /// (`{"status": "failure", "messages": [...]}`, `{"error": {...}}`,
+    /// `{"message": ...}`) with no run in it.
+    #[error("the API returned an error{}{}", .status_code.map_or_else(String::new, |c| format!(" (status code {c})")), ApiMessages(.messages))]
     Api {
-        /// `response_status.status_code`, when present.
+        /// The status code (`response_status.status_code`, or a `status_code`
+        /// or `code` of another error shape), when present.
         status_code: Option<i64>,
         /// The messages of `response_status.messages`, as written.
         messages: Vec<String>,

@@ -14,7 +14,7 @@
 //! is byte-identical on every run and memory stays bounded by two chunks,
 //! however many files there are.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -438,34 +438,5 @@ fn facts_of(path: &Path, max: u64) -> Result<RunFacts, String> {
 /// stream that inflates past the limit (an endless or a bomb) is refused
 /// when it reaches it, not after filling memory.
 fn read_run(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let size = file.metadata().map_err(|e| e.to_string())?.len();
-    if size > max {
-        return Err(format!(
-            "the file is {size} bytes, more than --max-bytes {max}; raise --max-bytes to read it"
-        ));
-    }
-    let mut raw = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut raw)
-        .map_err(|e| e.to_string())?;
-    if raw.len() as u64 > max {
-        return Err(format!(
-            "the file is larger than --max-bytes {max}; raise --max-bytes to read it"
-        ));
-    }
-    if !raw.starts_with(&[0x1f, 0x8b]) {
-        return Ok(raw);
-    }
-    let mut bytes = Vec::new();
-    flate2::read::MultiGzDecoder::new(raw.as_slice())
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("starts like gzip but is not a readable gzip stream: {e}"))?;
-    if bytes.len() as u64 > max {
-        return Err(format!(
-            "the file decompresses to more than --max-bytes {max}; raise --max-bytes to read it"
-        ));
-    }
-    Ok(bytes)
+    super::read_input(path, max).map_err(|e| e.to_string())
 }

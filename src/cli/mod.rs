@@ -833,7 +833,7 @@ const READ_DEPTH_LIMIT: usize = 1_000_000;
 
 /// Why an input was not read whole.
 #[derive(Debug)]
-enum ReadError {
+pub(super) enum ReadError {
     Io(io::Error),
     /// Larger than `--max-bytes` (`size` when known before reading).
     TooLarge {
@@ -844,6 +844,23 @@ enum ReadError {
     TooDeep {
         at: u64,
     },
+    /// Its first byte that is not white space cannot start JSON.
+    NotJson {
+        at: u64,
+        byte: u8,
+    },
+    /// Starts like gzip but does not decompress.
+    Gzip(io::Error),
+    /// Decompresses to more than `--max-bytes` (a gzip bomb, say).
+    Inflates {
+        limit: u64,
+    },
+}
+
+/// Why [`DepthScan`] stopped reading.
+enum Refusal {
+    TooDeep(u64),
+    NotJson { at: u64, byte: u8 },
 }
 
 impl fmt::Display for ReadError {
@@ -857,6 +874,15 @@ impl fmt::Display for ReadError {
             ReadError::TooLarge { limit, size: None } => write!(
                 f,
                 "the input is larger than --max-bytes {limit}; raise --max-bytes to read it"
+            ),
+            ReadError::NotJson { at, byte } => write!(
+                f,
+                "not JSON: byte {at} is 0x{byte:02x}, which cannot start a JSON value; stopped reading (is this the response body?)"
+            ),
+            ReadError::Gzip(e) => write!(f, "the input starts like gzip but is not a readable gzip stream: {e}"),
+            ReadError::Inflates { limit } => write!(
+                f,
+                "the input decompresses to more than --max-bytes {limit}; raise --max-bytes to read it"
             ),
             ReadError::TooDeep { at } => write!(
                 f,
@@ -875,13 +901,32 @@ struct DepthScan {
     in_string: bool,
     escaped: bool,
     offset: u64,
+    /// The first byte that is not white space was seen.
+    started: bool,
 }
 
 impl DepthScan {
-    /// Scans `chunk`; the offset of the first byte past the limit, if any.
-    fn scan(&mut self, chunk: &[u8]) -> Option<u64> {
+    /// Scans `chunk`: why to stop reading, if the input nests past the
+    /// limit or does not start like JSON.
+    fn scan(&mut self, chunk: &[u8]) -> Option<Refusal> {
         for &b in chunk {
             self.offset += 1;
+            if !self.started {
+                match b {
+                    b' ' | b'\t' | b'\n' | b'\r' => continue,
+                    // A byte order mark.
+                    0xEF | 0xBB | 0xBF if self.offset <= 3 => continue,
+                    b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                        self.started = true
+                    }
+                    _ => {
+                        return Some(Refusal::NotJson {
+                            at: self.offset,
+                            byte: b,
+                        })
+                    }
+                }
+            }
             if self.in_string {
                 match (self.escaped, b) {
                     (true, _) => self.escaped = false,
@@ -896,7 +941,7 @@ impl DepthScan {
                 b'[' | b'{' => {
                     self.depth += 1;
                     if self.depth > READ_DEPTH_LIMIT {
-                        return Some(self.offset);
+                        return Some(Refusal::TooDeep(self.offset));
                     }
                 }
                 b']' | b'}' => self.depth = self.depth.saturating_sub(1),
@@ -907,32 +952,40 @@ impl DepthScan {
     }
 }
 
-/// Reads the input whole, refusing more than `max` bytes (a file by its
-/// length, before reading; standard input as it arrives) and input that
-/// nests deeper than the parser takes.
-fn read_input(file: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+/// Reads the input whole — a file or standard input, plain or
+/// gzip-compressed (by its magic bytes, whatever the name) — refusing more
+/// than `max` bytes after decompression, input that nests deeper than the
+/// parser takes, and input whose first byte cannot start JSON (`/dev/zero`,
+/// a binary file), each as soon as it is seen rather than after filling
+/// memory. A file larger than `max` is refused by its length before it is
+/// read.
+pub(super) fn read_input(file: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     let too_large = |size| ReadError::TooLarge { limit: max, size };
-    if file.as_os_str() != "-" {
-        // A file: refused by its length before it is read, then read in one
-        // go into a buffer of its size.
+    let source: Box<dyn Read> = if file.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
         let f = std::fs::File::open(file).map_err(ReadError::Io)?;
         let size = f.metadata().map_err(ReadError::Io)?.len();
         if size > max {
             return Err(too_large(Some(size)));
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-        f.take(max.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(ReadError::Io)?;
-        return if bytes.len() as u64 > max {
-            Err(too_large(None))
-        } else {
-            Ok(bytes)
-        };
-    }
-    // A stream: read through the limit, watched for an endless opening as
-    // it arrives.
-    let mut limited = io::stdin().lock().take(max.saturating_add(1));
+        Box::new(f)
+    };
+    let mut source = io::BufReader::with_capacity(1 << 16, source);
+    use io::BufRead as _;
+    let gzip = loop {
+        match source.fill_buf() {
+            Ok(head) => break head.starts_with(&[0x1f, 0x8b]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    };
+    let reader: Box<dyn Read> = if gzip {
+        Box::new(flate2::bufread::MultiGzDecoder::new(source))
+    } else {
+        Box::new(source)
+    };
+    let mut limited = reader.take(max.saturating_add(1));
     let mut bytes = Vec::new();
     let mut scan = DepthScan::default();
     let mut chunk = vec![0u8; 1 << 16];
@@ -941,15 +994,26 @@ fn read_input(file: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if gzip => return Err(ReadError::Gzip(e)),
             Err(e) => return Err(ReadError::Io(e)),
         };
-        if let Some(at) = scan.scan(&chunk[..n]) {
-            return Err(ReadError::TooDeep { at });
+        if gzip && (bytes.len() + n) as u64 > max {
+            // Refused as it inflates past the limit, not after.
+            return Err(ReadError::Inflates { limit: max });
+        }
+        match scan.scan(&chunk[..n]) {
+            Some(Refusal::TooDeep(at)) => return Err(ReadError::TooDeep { at }),
+            Some(Refusal::NotJson { at, byte }) => return Err(ReadError::NotJson { at, byte }),
+            None => {}
         }
         bytes.extend_from_slice(&chunk[..n]);
     }
     if bytes.len() as u64 > max {
-        return Err(too_large(None));
+        return Err(if gzip {
+            ReadError::Inflates { limit: max }
+        } else {
+            too_large(None)
+        });
     }
     Ok(bytes)
 }

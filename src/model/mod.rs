@@ -165,7 +165,12 @@ impl<'a> JobSummary<'a> {
             Lenient::Missing => {
                 let found = match top.kind {
                     JsonKind::Object if top.had_run_key => "`pipelinerun` set to null".to_owned(),
-                    JsonKind::Object => "an object without one".to_owned(),
+                    JsonKind::Object => {
+                        if let Some(api) = api_error_body(text) {
+                            return Err(api);
+                        }
+                        "an object without one".to_owned()
+                    }
                     other => other.with_article().to_owned(),
                 };
                 return Err(Error::NoRun { found });
@@ -346,6 +351,95 @@ fn check_api_status(status: &ResponseStatus) -> Result<()> {
         .collect();
     Err(Error::Api {
         status_code: code,
+        messages,
+    })
+}
+
+/// How many messages of an error body are kept, and how many characters of
+/// each: an error body is untrusted input like any other.
+const API_MESSAGES_KEPT: usize = 20;
+const API_MESSAGE_CHARS: usize = 500;
+
+/// An API error body of a shape other than `response_status`, in an object
+/// with no run: `{"status": "failure", "messages": [...]}`, `{"error":
+/// {"code", "message"}}` or `{"error": "..."}`, `{"message": "..."}`,
+/// `{"messages": [...]}`. `None` when the object is none of these (or
+/// nests deeper than serde_json reads).
+fn api_error_body(text: &str) -> Option<Error> {
+    use serde_json::Value;
+    let Ok(Value::Object(top)) = serde_json::from_str::<Value>(text) else {
+        return None;
+    };
+    let failed = top.get("status").and_then(Value::as_str).is_some_and(|s| {
+        s.trim().eq_ignore_ascii_case("failure") || s.trim().eq_ignore_ascii_case("error")
+    });
+    let error = top.get("error").filter(|e| !e.is_null());
+    let said = top.get("message").or_else(|| top.get("messages"));
+    if !failed && error.is_none() && said.is_none() {
+        return None;
+    }
+    // Strings, arrays of them, or objects with a message: two levels at
+    // most, whatever the body nests.
+    fn texts(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if !s.trim().is_empty() => out.push(s.clone()),
+            Value::Array(items) => {
+                for item in items {
+                    if !item.is_array() {
+                        texts(item, out);
+                    }
+                }
+            }
+            Value::Object(o) => {
+                if let Some(m) = [
+                    "message",
+                    "msg",
+                    "description",
+                    "detail",
+                    "error_description",
+                ]
+                .iter()
+                .find_map(|k| o.get(*k).filter(|m| m.is_string()))
+                {
+                    texts(m, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut messages = Vec::new();
+    if let Some(m) = top.get("messages") {
+        texts(m, &mut messages);
+    }
+    if let Some(m) = top.get("message") {
+        texts(m, &mut messages);
+    }
+    if let Some(e) = error {
+        texts(e, &mut messages);
+    }
+    let code = |v: &Value| match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let status_code = ["status_code", "code"]
+        .iter()
+        .find_map(|k| top.get(*k).and_then(code))
+        .or_else(|| {
+            let e = error?.as_object()?;
+            ["status_code", "code"]
+                .iter()
+                .find_map(|k| e.get(*k).and_then(code))
+        });
+    messages.truncate(API_MESSAGES_KEPT);
+    for m in &mut messages {
+        if let Some((at, _)) = m.char_indices().nth(API_MESSAGE_CHARS) {
+            m.truncate(at);
+            m.push('…');
+        }
+    }
+    Some(Error::Api {
+        status_code,
         messages,
     })
 }

@@ -266,3 +266,207 @@ fn the_readme_example_is_the_real_output() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout), block);
 }
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).expect("compress");
+    e.finish().expect("compress")
+}
+
+/// Runs the binary with `file` as its standard input.
+fn run_from_file(args: &[&str], file: &std::path::Path) -> Output {
+    bin()
+        .args(args)
+        .stdin(Stdio::from(std::fs::File::open(file).expect("open")))
+        .output()
+        .expect("binary runs")
+}
+
+/// Every subcommand that takes FILE reads gzip, from a file (whatever its
+/// name) and from standard input, with the same output as the plain JSON.
+#[test]
+fn every_file_subcommand_reads_gzip_from_a_file_and_from_stdin() {
+    let plain = fixture("failed_transform_blocks_exports.json");
+    let text = std::fs::read(&plain).expect("fixture");
+    let gz = temp("run.json.gz", &gzip(&text));
+    let unnamed = temp("run-gz-without-its-name.json", &gzip(&text));
+    let plain = plain.to_str().expect("path");
+    for sub in [
+        &["summary"][..],
+        &["why"],
+        &["why", "--stage", "Join contacts with orders"],
+        &["order"],
+        &["critical-path"],
+        &["dot"],
+        &["mermaid"],
+        &["openlineage"],
+        &["trace"],
+    ] {
+        let mut want = sub.to_vec();
+        want.extend([plain, "--quiet", "--format", "json"]);
+        if matches!(sub[0], "dot" | "mermaid" | "openlineage" | "trace") {
+            want.truncate(want.len() - 2);
+        }
+        let expected = run_with(&want, None);
+        assert_eq!(
+            expected.status.code(),
+            Some(0),
+            "{sub:?}: {}",
+            stderr(&expected)
+        );
+        for file in [&gz, &unnamed] {
+            let args: Vec<&str> = want
+                .iter()
+                .map(|a| {
+                    if *a == plain {
+                        file.to_str().unwrap()
+                    } else {
+                        a
+                    }
+                })
+                .collect();
+            let o = run_with(&args, None);
+            assert_eq!(o.status.code(), Some(0), "{sub:?} {file:?}: {}", stderr(&o));
+            assert_eq!(o.stdout, expected.stdout, "{sub:?} {file:?}");
+        }
+        let args: Vec<&str> = want
+            .iter()
+            .map(|a| if *a == plain { "-" } else { a })
+            .collect();
+        let o = run_from_file(&args, &gz);
+        assert_eq!(o.status.code(), Some(0), "{sub:?} stdin: {}", stderr(&o));
+        // Standard input has no file name to print in `Next:` lines; JSON
+        // and diagrams are the same.
+        assert_eq!(o.stdout, expected.stdout, "{sub:?} from stdin");
+    }
+    // diff reads both runs compressed.
+    let b = fixture("pairs/failed_then_fixed/baseline.json");
+    let c = fixture("pairs/failed_then_fixed/current.json");
+    let bz = temp("baseline.json.gz", &gzip(&std::fs::read(&b).unwrap()));
+    let cz = temp("current.json.gz", &gzip(&std::fs::read(&c).unwrap()));
+    let plain = run_with(
+        &[
+            "diff",
+            b.to_str().unwrap(),
+            c.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let zipped = run_with(
+        &[
+            "diff",
+            bz.to_str().unwrap(),
+            cz.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(zipped.status.code(), Some(0), "{}", stderr(&zipped));
+    assert_eq!(zipped.stdout, plain.stdout);
+}
+
+/// `--max-bytes` applies to the decompressed size: a gzip bomb is refused
+/// as it inflates past the limit (at a size and at twice it), from a file
+/// and from standard input; a broken gzip stream is said to be one.
+#[test]
+fn a_gzip_bomb_is_refused_at_the_limit() {
+    for inflated in [20_000_000usize, 40_000_000] {
+        let mut body = b"{\"pipelinerun\": {\"id\": \"1\", \"x\": \"".to_vec();
+        body.resize(inflated, b'a');
+        let bomb = temp(&format!("bomb-{inflated}.gz"), &gzip(&body));
+        assert!(std::fs::metadata(&bomb).unwrap().len() < 100_000);
+        let started = std::time::Instant::now();
+        let o = run_with(
+            &["why", bomb.to_str().unwrap(), "--max-bytes", "1000000"],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("decompresses to more than --max-bytes 1000000"),
+            "{}",
+            stderr(&o)
+        );
+        let o = run_from_file(&["summary", "-", "--max-bytes", "1000000"], &bomb);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            stderr(&o).contains("decompresses to more than --max-bytes 1000000"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+    let mut broken = gzip(b"{\"pipelinerun\": {}}");
+    broken.truncate(12);
+    let broken = temp("broken.json.gz", &broken);
+    let o = run_with(&["why", broken.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not a readable gzip stream"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// An endless input that is not JSON (`/dev/zero`) is refused at its first
+/// byte, not after reading up to the limit.
+#[test]
+fn an_endless_input_that_is_not_json_stops_at_once() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let started = std::time::Instant::now();
+    let o = run_with(&["why", "/dev/zero"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not JSON: byte 1 is 0x00"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_from_file(&["summary", "-"], std::path::Path::new("/dev/zero"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+/// API error bodies of every common shape say "the API returned an error"
+/// with their message, exit 1 — not "no pipeline run found".
+#[test]
+fn api_error_bodies_of_every_shape_say_so() {
+    for (body, said) in [
+        (
+            r#"{"status": "failure", "messages": [{"message": "Invalid OAuth token"}]}"#,
+            "Invalid OAuth token",
+        ),
+        (
+            r#"{"error": {"code": "INVALID_TOKEN", "message": "Invalid OAuth token"}}"#,
+            "Invalid OAuth token",
+        ),
+        (r#"{"error": "invalid_client"}"#, "invalid_client"),
+        (
+            r#"{"message": "Rate limit exceeded", "code": 429}"#,
+            "Rate limit exceeded",
+        ),
+        (
+            r#"{"status": "failure", "status_code": 4004, "messages": ["Run not found"]}"#,
+            "(status code 4004): Run not found",
+        ),
+        (
+            r#"{"response_status": {"status": "failure", "status_code": 4001, "messages": [{"message": "No such run"}]}}"#,
+            "No such run",
+        ),
+    ] {
+        let o = run_with(&["why", "-"], Some(body.as_bytes()));
+        assert_eq!(o.status.code(), Some(1), "{body}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("the API returned an error") && err.contains(said),
+            "{body}: {err}"
+        );
+        assert!(!err.contains("no pipeline run found"), "{body}: {err}");
+    }
+    // An object that is neither a run nor an error is still "no run".
+    let o = run_with(&["why", "-"], Some(br#"{"hello": 1}"#));
+    assert!(stderr(&o).contains("no pipeline run found"));
+}
