@@ -11,6 +11,7 @@
 
 use std::process::ExitCode;
 
+use dataprep_lineage::diagram::{DiagramOptions, Focus, View};
 use dataprep_lineage::report::{self, markdown::MarkdownOptions};
 use dataprep_lineage::{Analysis, JobSummary, LineageGraph, Status};
 
@@ -23,13 +24,13 @@ fn message_for(bytes: &[u8]) -> Result<Option<String>, dataprep_lineage::Error> 
     if why.run.status == Status::Success && why.outcome.run_causes.is_empty() {
         return Ok(None);
     }
-    // The headline: the first root cause and the first thing the response
-    // says about it, then the whole report with the diagram.
+    // The headline: the first root cause and the most specific thing the
+    // response says about it, then the whole report with the diagram.
     let mut post = String::new();
     if let Some(cause) = why.root_causes.first() {
         let said = cause
-            .evidence
-            .first()
+            .headline
+            .as_ref()
             .map_or("(the response holds no message)", |e| e.text.as_str());
         post.push_str(&format!(
             "**{}** failed first: {}\n\n",
@@ -37,7 +38,13 @@ fn message_for(bytes: &[u8]) -> Result<Option<String>, dataprep_lineage::Error> 
             report::markdown::escape(said)
         ));
     }
-    let diagram = dataprep_lineage::mermaid::render(&analysis, Default::default());
+    // What the failure touched, at most 200 stages: a chat message stays
+    // small and Mermaid draws it, however big the run.
+    let mut diagram = Vec::new();
+    let options = DiagramOptions::new(View::Stages, Focus::Failure);
+    dataprep_lineage::mermaid::write_with(&mut diagram, &analysis, options)
+        .expect("writing to a Vec cannot fail");
+    let diagram = String::from_utf8_lossy(&diagram).into_owned();
     post.push_str(&why.to_markdown(&MarkdownOptions {
         diagram: Some(diagram),
         ..MarkdownOptions::default()
@@ -64,4 +71,28 @@ fn main() -> ExitCode {
         Err(e) => println!("Could not analyse the run's summary: {e}"),
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_for;
+
+    /// The post opens with the most specific message (the rule that
+    /// failed), not the first one the response holds ("Transform failed
+    /// after 1 retry"), and a successful run posts nothing.
+    #[test]
+    fn the_post_leads_with_the_headline() {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let failed = std::fs::read(format!(
+            "{dir}/fixtures/failed_transform_blocks_exports.json"
+        ))
+        .expect("fixture");
+        let post = message_for(&failed).expect("parses").expect("a post");
+        let first = post.lines().next().expect("a line");
+        assert!(first.contains("Rule 7 (Merge columns)"), "{first}");
+        assert!(post.contains("```mermaid"));
+        let ok = std::fs::read(format!("{dir}/fixtures/successful_multi_source_run.json"))
+            .expect("fixture");
+        assert_eq!(message_for(&ok).expect("parses"), None);
+    }
 }

@@ -21,11 +21,14 @@
 //! let why = report::Why::new(&Analysis::new(&graph)); // owned: outlives the bytes
 //!
 //! for cause in &why.root_causes {
-//!     let said = cause.evidence.first().map_or("(no message)", |e| e.text.as_str());
+//!     // The most specific thing the response says about it (a rule's error
+//!     // rather than "Transform failed after 1 retry").
+//!     let said = cause.headline.as_ref().map_or("(no message)", |e| e.text.as_str());
 //!     println!("{} ({}) {}: {said}", cause.stage.name_or_id(), cause.stage.id, cause.stage.status);
 //! }
 //! assert_eq!(why.root_causes[0].stage.name.as_deref(), Some("Join contacts with orders"));
 //! assert_eq!(why.root_causes[0].blocked.len(), 2);
+//! assert!(why.root_causes[0].headline.as_ref().unwrap().text.starts_with("Rule 7 (Merge columns)"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!

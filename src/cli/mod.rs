@@ -83,18 +83,23 @@ impl fmt::Display for CliError {
 const ABOUT: &str = "Explain a Zoho DataPrep pipeline run from its Job Summary API response: \
 why it failed, why it took so long, and what the pipeline looks like.";
 
+// Every line of every example stays under 80 columns: clap wraps help text
+// to the terminal, and a wrapped command no longer pastes (the test
+// `help_examples_survive_an_80_column_terminal` holds it).
 const EXAMPLES: &str = "\
 Examples:
   dataprep-lineage why fixtures/failed_transform_blocks_exports.json
   curl -s \"$JOB_SUMMARY_URL\" | dataprep-lineage summary -
   dataprep-lineage critical-path run.json --format json
   dataprep-lineage dot run.json --view lineage | dot -Tsvg > run.svg
+  # for a chat message or a pull request comment:
+  dataprep-lineage why run.json --format markdown --diagram
 
-  dataprep-lineage why run.json --format markdown --diagram   # for a chat message or a PR comment
-
-FILE is the JSON body of a Job Summary API response, or - for standard input.
-Warnings about odd input go to standard error (--quiet hides them).
-Exit status: 0 printed, 1 the input could not be analysed, 2 usage error.";
+FILE is the JSON body of a Job Summary API response (gzip too), or - for
+standard input. Warnings about odd input go to standard error (--quiet hides
+them).
+Exit status: 0 printed; 1 the input could not be analysed; 2 usage error;
+3 diff --fail-on: the verdict is at that level or worse.";
 
 #[derive(Debug, Parser)]
 #[command(name = "dataprep-lineage", version, about = ABOUT, after_help = EXAMPLES, propagate_version = true)]
@@ -137,8 +142,9 @@ enum Command {
     /// held back by the data-quality gate).
     #[command(
         after_help = "Examples:\n  dataprep-lineage why fixtures/failed_transform_blocks_exports.json\n  \
-        dataprep-lineage why fixtures/failed_transform_blocks_exports.json --stage \"Archive to S3 data lake\"   # what held this stage back?\n  \
-        dataprep-lineage why fixtures/failed_transform_blocks_exports.json --stage 14057000007570224"
+        # what held this stage back?\n  \
+        dataprep-lineage why run.json --stage \"Archive to S3 data lake\"\n  \
+        dataprep-lineage why run.json --stage 14057000007570224"
     )]
     Why {
         #[command(flatten)]
@@ -152,9 +158,7 @@ enum Command {
 
     /// The stages in the order they can run (parents first, ties by smallest
     /// id), with each stage's level.
-    #[command(
-        after_help = "Example:\n  dataprep-lineage order fixtures/successful_multi_source_run.json --format json"
-    )]
+    #[command(after_help = "Example:\n  dataprep-lineage order run.json --format json")]
     Order(Input),
 
     /// Why did it take so long? The critical path, each stage's duration and
@@ -168,15 +172,17 @@ enum Command {
     /// The pipeline as a Graphviz DOT diagram, coloured by outcome, with root
     /// causes and the critical path marked.
     #[command(
-        after_help = "Examples:\n  dataprep-lineage dot fixtures/failed_transform_blocks_exports.json --view lineage | dot -Tsvg > run.svg\n  \
-        dataprep-lineage dot run.json --focus failure | dot -Tpng > failure.png   # a big run: only what the failure touched"
+        after_help = "Examples:\n  dataprep-lineage dot run.json --view lineage | dot -Tsvg > run.svg\n  \
+        # a big run: only what the failure touched (at most 200 stages)\n  \
+        dataprep-lineage dot run.json --focus failure | dot -Tpng > failure.png"
     )]
     Dot(Diagram),
 
     /// The pipeline as a Mermaid flowchart (renders on GitHub in a ```mermaid block).
     #[command(
-        after_help = "Examples:\n  dataprep-lineage mermaid fixtures/failed_transform_blocks_exports.json > run.mmd\n  \
-        dataprep-lineage mermaid run.json --focus \"Join contacts with orders\"   # one stage, its ancestors and descendants"
+        after_help = "Examples:\n  dataprep-lineage mermaid run.json > run.mmd\n  \
+        # one stage, its nearest ancestors and descendants\n  \
+        dataprep-lineage mermaid run.json --focus \"Join contacts with orders\""
     )]
     Mermaid(Diagram),
 
@@ -192,11 +198,13 @@ enum Command {
     /// successful run's work did), improved (a stage fixed, a root cause
     /// resolved), changed (structure, lineage or volumes), unchanged.
     #[command(
-        after_help = "Examples:\n  dataprep-lineage diff last_good.json fixtures/failed_transform_blocks_exports.json\n  \
-        dataprep-lineage diff yesterday.json today.json --fail-on regressed   # exit 3 in a scheduler when it regressed\n\n\
-        Exit status: 0 the comparison was printed; 3 with --fail-on when the verdict is at that level or\n\
-        worse (changed < slower < regressed; improved and unchanged never); 1 an input could not be\n\
-        analysed (the message says which); 2 usage error."
+        after_help = "Examples:\n  dataprep-lineage diff last_good.json today.json\n  \
+        # exit 3 in a scheduler when it regressed\n  \
+        dataprep-lineage diff yesterday.json today.json --fail-on regressed\n\n\
+        Exit status: 0 the comparison was printed; 3 with --fail-on when the\n\
+        verdict is at that level or worse (changed < slower < regressed;\n\
+        improved and unchanged never); 1 an input could not be analysed (the\n\
+        message says which); 2 usage error."
     )]
     Diff(DiffArgs),
 
@@ -210,8 +218,10 @@ enum Command {
     /// per run, for DuckDB, Spark or Polars.
     #[command(after_help = "Examples:\n  dataprep-lineage history runs/\n  \
         dataprep-lineage history runs/ --pipeline 1402000000123 --top 10\n  \
-        dataprep-lineage history runs/ --format ndjson > facts.ndjson   # then: duckdb -c \"select ... from 'facts.ndjson'\"\n\n\
-        Exit status: 0 printed (some files may have been skipped); 1 no file could be analysed; 2 usage error.")]
+        # then: duckdb -c \"select ... from 'facts.ndjson'\"\n  \
+        dataprep-lineage history runs/ --format ndjson > facts.ndjson\n\n\
+        Exit status: 0 printed (some files may have been skipped); 1 no file\n\
+        could be analysed; 2 usage error (--pipeline matching none included).")]
     History(history::HistoryArgs),
 
     /// The run as OpenLineage events for lineage catalogs (Marquez,
@@ -223,11 +233,12 @@ enum Command {
     /// stages that never ran listed on the run's last event, with their
     /// culprits. Run ids are UUIDs derived from the response: exporting it
     /// again gives the same events.
-    #[command(
-        after_help = "Examples:\n  dataprep-lineage openlineage fixtures/failed_transform_blocks_exports.json\n  \
-        dataprep-lineage openlineage run.json --namespace prod-dataprep | \\\n    \
-        while IFS= read -r event; do curl -s -H 'Content-Type: application/json' -d \"$event\" http://localhost:5000/api/v1/lineage; done"
-    )]
+    #[command(after_help = "Examples:\n  dataprep-lineage openlineage run.json\n  \
+        dataprep-lineage openlineage run.json --namespace prod-dataprep |\n    \
+        while IFS= read -r event; do\n      \
+        curl -s -H 'Content-Type: application/json' -d \"$event\" \\\n        \
+        http://localhost:5000/api/v1/lineage\n    \
+        done")]
     Openlineage(OpenLineageArgs),
 
     /// The run as a Chrome trace to open in Perfetto (https://ui.perfetto.dev)
@@ -238,7 +249,8 @@ enum Command {
     /// dependencies, markers for stages that never ran. Times in
     /// microseconds from the run's created time.
     #[command(
-        after_help = "Example:\n  dataprep-lineage trace fixtures/run_in_progress.json > run.trace.json   # then open it in https://ui.perfetto.dev"
+        after_help = "Example:\n  # then open run.trace.json in https://ui.perfetto.dev\n  \
+        dataprep-lineage trace fixtures/run_in_progress.json > run.trace.json"
     )]
     Trace {
         /// Job Summary API response (JSON), or - for standard input.
@@ -408,7 +420,24 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         Command::Summary(i)
         | Command::Order(i)
         | Command::CriticalPath(i)
-        | Command::Why { input: i, .. } => &i.file,
+        | Command::Why { input: i, .. } => {
+            if i.diagram.is_some() && !matches!(i.format, Format::Markdown) {
+                // Text and JSON have nowhere to put a diagram: saying so
+                // beats dropping it silently.
+                return Err(CliError::Usage {
+                    message: format!(
+                        "--diagram goes with --format markdown, not --format {}",
+                        match i.format {
+                            Format::Text => "text",
+                            Format::Json => "json",
+                            Format::Markdown => "markdown",
+                        }
+                    ),
+                    hint: "add --format markdown, or draw the diagram alone with `dataprep-lineage mermaid FILE` or `dataprep-lineage dot FILE`".to_owned(),
+                });
+            }
+            &i.file
+        }
         Command::Dot(d) | Command::Mermaid(d) => &d.file,
         Command::Openlineage(o) => {
             if !is_uri(&o.producer) {
@@ -741,16 +770,28 @@ fn resolve_stage(
 ) -> Result<dataprep_lineage::graph::StageIx, CliError> {
     match graph.find_stage(wanted) {
         Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(CliError::Usage {
-            message: format!(
-                "{}: no stage with id or name `{wanted}` in this run",
-                display_name(file)
-            ),
-            hint: format!(
-                "`dataprep-lineage order {}` lists the stage ids and names of this run",
-                file.display()
-            ),
-        }),
+        Ok(None) => {
+            // `--stage` takes an exact name (a name is what the response
+            // says, and two stages may differ only in case); a near miss
+            // is suggested, never taken silently.
+            let close = similar_names(graph, wanted);
+            let hint = if close.is_empty() {
+                format!(
+                    "`dataprep-lineage order {}` lists the stage ids and names of this run",
+                    file.display()
+                )
+            } else {
+                format!("did you mean {}?", close.join(" or "))
+            };
+            Err(CliError::Usage {
+                message: format!(
+                    "{}: no stage with id or name `{}` in this run",
+                    display_name(file),
+                    one_line(&dataprep_lineage::limits::shorten(wanted))
+                ),
+                hint,
+            })
+        }
         Err(many) => {
             let mut ids: Vec<String> = many
                 .iter()
@@ -772,6 +813,40 @@ fn resolve_stage(
             })
         }
     }
+}
+
+/// Up to three stage names that `wanted` may have meant: equal ignoring
+/// case and surrounding spaces first, then names containing it (or
+/// contained in it) ignoring case; quoted, in topological order.
+fn similar_names(graph: &LineageGraph<'_>, wanted: &str) -> Vec<String> {
+    const SHOWN: usize = 3;
+    let want = wanted.trim().to_lowercase();
+    if want.is_empty() {
+        return Vec::new();
+    }
+    let names: Vec<(String, &str)> = graph
+        .topological_order()
+        .filter_map(|s| graph.stage(s).shown_name())
+        .map(|n| (n.trim().to_lowercase(), n))
+        .collect();
+    let mut close: Vec<&str> = names
+        .iter()
+        .filter(|(lower, _)| *lower == want)
+        .map(|&(_, n)| n)
+        .collect();
+    if close.is_empty() {
+        close = names
+            .iter()
+            .filter(|(lower, _)| lower.contains(&want) || want.contains(lower.as_str()))
+            .map(|&(_, n)| n)
+            .collect();
+    }
+    close.dedup();
+    close
+        .into_iter()
+        .take(SHOWN)
+        .map(|n| format!("`{}`", one_line(n)))
+        .collect()
 }
 
 fn display_name(file: &Path) -> String {
@@ -844,7 +919,8 @@ pub(super) enum ReadError {
     TooDeep {
         at: u64,
     },
-    /// Its first byte that is not white space cannot start JSON.
+    /// Its first byte that is not white space is a control or non-ASCII
+    /// byte: it cannot start JSON.
     NotJson {
         at: u64,
         byte: u8,
@@ -916,9 +992,11 @@ impl DepthScan {
                     b' ' | b'\t' | b'\n' | b'\r' => continue,
                     // A byte order mark.
                     0xEF | 0xBB | 0xBF if self.offset <= 3 => continue,
-                    b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
-                        self.started = true
-                    }
+                    // Text that is not JSON (an HTML error page, say) is
+                    // left to the parser, which says where and why; a
+                    // control or non-ASCII byte (`/dev/zero`, a binary
+                    // file) cannot begin a response at all.
+                    0x20..=0x7E => self.started = true,
                     _ => {
                         return Some(Refusal::NotJson {
                             at: self.offset,

@@ -704,12 +704,21 @@ pub fn critical_path(
             "critical",
         ],
         r.stages[..n].iter().map(|s| {
+            // As in text: a stage that did not run has no times to show.
+            let never_ran = !s.ran && s.stage.status != Status::Running;
+            let time = |ms: i64| {
+                if never_ran {
+                    "—".to_owned()
+                } else {
+                    human_duration(ms)
+                }
+            };
             [
                 cell(&s.stage),
                 s.stage.status.to_string(),
-                human_duration(s.duration_ms),
-                human_duration(s.earliest_finish_ms),
-                human_duration(s.slack_ms),
+                time(s.duration_ms),
+                time(s.earliest_finish_ms),
+                time(s.slack_ms),
                 if s.critical { "yes" } else { "" }.to_owned(),
             ]
         }),

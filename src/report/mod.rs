@@ -1101,6 +1101,11 @@ pub struct StageTiming {
     pub slack_ms: i64,
     /// On the critical path.
     pub critical: bool,
+    /// It ran: not running, with both a start and a completion time. A
+    /// stage that did not run keeps `duration_ms` 0 here, and text and
+    /// Markdown show "—" for its times (a running one, its time so far).
+    #[serde(default)]
+    pub ran: bool,
 }
 
 /// `critical-path`: the path, every stage's timing, and the observed chain.
@@ -1148,6 +1153,12 @@ impl CriticalPath {
                     latest_finish_ms: t.latest_finish(s),
                     slack_ms: t.slack(s),
                     critical: t.is_critical(s),
+                    ran: {
+                        let st = a.graph.stage(s);
+                        st.status() != Status::Running
+                            && st.start.is_some()
+                            && st.completion.is_some()
+                    },
                 })
                 .collect(),
             observed: Observed::of(a),

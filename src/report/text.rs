@@ -723,10 +723,9 @@ pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -
     let rows: Vec<[String; 6]> = r.stages[..n]
         .iter()
         .map(|s| {
-            // A stage that never started has no duration, finish or slack to show.
-            let never_ran = matches!(s.stage.status, Status::Created | Status::Unknown)
-                && s.duration_ms == 0
-                && !s.critical;
+            // A stage that did not run has no duration, finish or slack to
+            // show (a running one has its time so far).
+            let never_ran = !s.ran && s.stage.status != Status::Running;
             let time = |ms: i64| {
                 if never_ran {
                     "—".to_owned()

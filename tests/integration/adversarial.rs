@@ -231,5 +231,7 @@ fn extreme_timestamps_do_not_overflow() {
         let o = run(doc.as_bytes(), &[cmd]);
         assert_eq!(o.code, Some(0), "{cmd}: {}", o.stderr);
     }
-    warns(doc.as_bytes(), "inverted_timestamps");
+    // i64::MIN and i64::MAX are no calendar's moments: unreadable (a
+    // warning each), not durations of 292 million years.
+    warns(doc.as_bytes(), "unreadable_timestamp");
 }

@@ -470,3 +470,121 @@ fn api_error_bodies_of_every_shape_say_so() {
     let o = run_with(&["why", "-"], Some(br#"{"hello": 1}"#));
     assert!(stderr(&o).contains("no pipeline run found"));
 }
+
+/// The examples of every `--help` are written to survive an 80-column
+/// terminal: the same text at 80 columns as at 300 (clap wraps help to
+/// the terminal, and a wrapped command no longer pastes), each line under
+/// 80; the top-level help names every exit status, 3 included.
+#[test]
+fn help_examples_survive_an_80_column_terminal() {
+    let help = |sub: &[&str], cols: &str| {
+        let o = bin()
+            .args(sub)
+            .arg("--help")
+            .env("COLUMNS", cols)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(0));
+        let text = String::from_utf8(o.stdout).expect("UTF-8");
+        let at = text
+            .find("\nExample")
+            .unwrap_or_else(|| panic!("{sub:?}: no examples\n{text}"));
+        text[at..].to_owned()
+    };
+    for sub in [
+        &[][..],
+        &["summary"],
+        &["why"],
+        &["order"],
+        &["critical-path"],
+        &["dot"],
+        &["mermaid"],
+        &["diff"],
+        &["history"],
+        &["openlineage"],
+        &["trace"],
+        &["schema"],
+    ] {
+        let narrow = help(sub, "80");
+        assert_eq!(
+            narrow,
+            help(sub, "300"),
+            "{sub:?}: the examples were wrapped"
+        );
+        for line in narrow.lines() {
+            assert!(line.chars().count() < 80, "{sub:?}: {line}");
+        }
+    }
+    let top = help(&[], "80");
+    assert!(top.contains("3 diff --fail-on"), "{top}");
+}
+
+/// Smaller things a new user hit: `--diagram` without Markdown is a usage
+/// error, not silently ignored; a name off by case suggests the stage; a
+/// completion time of i64::MAX is unreadable (a warning), not "106751970382d
+/// of work"; a stage that never ran shows "—" in Markdown as in text, and
+/// `ran: false` in JSON.
+#[test]
+fn small_things_a_new_user_hit() {
+    let f = fixture("failed_transform_blocks_exports.json");
+    let f = f.to_str().unwrap();
+    for format in ["text", "json"] {
+        let o = run_with(&["why", f, "--diagram", "--format", format], None);
+        assert_eq!(o.status.code(), Some(2), "{format}");
+        assert!(
+            stderr(&o).contains("--diagram goes with --format markdown"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty());
+    }
+    let o = run_with(&["why", f, "--stage", "join contacts WITH orders"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `Join contacts with orders`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_with(&["dot", f, "--focus", "archive"], None);
+    assert!(
+        stderr(&o).contains("did you mean `Archive to S3 data lake`?"),
+        "{}",
+        stderr(&o)
+    );
+
+    let doc = br#"{"pipelinerun": {"id": "1", "execution_status": 1, "created_time": 1795847400000,
+        "pipelinetaskinstances": [{"id": "a", "execution_status": 1, "start_time": "1795847400000",
+        "completion_time": "9223372036854775807"}], "pipelinetaskinstancemappers": {"a": []}}}"#;
+    let o = run_with(&["summary", "-"], Some(doc));
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("106751970382d"), "{out}");
+    assert!(
+        stderr(&o).contains("completion_time: expected a timestamp"),
+        "{}",
+        stderr(&o)
+    );
+
+    let md =
+        String::from_utf8(run_with(&["critical-path", f, "--format", "markdown"], None).stdout)
+            .unwrap();
+    assert!(
+        md.contains("| Publish to Zoho Analytics | created | — | — | — |"),
+        "{md}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&run_with(&["critical-path", f, "--format", "json"], None).stdout)
+            .unwrap();
+    let stages = json["stages"].as_array().unwrap();
+    let publish = stages
+        .iter()
+        .find(|s| s["name"] == "Publish to Zoho Analytics")
+        .unwrap();
+    assert_eq!(publish["ran"], false);
+    assert_eq!(publish["duration_ms"], 0);
+    let join = stages
+        .iter()
+        .find(|s| s["name"] == "Join contacts with orders")
+        .unwrap();
+    assert_eq!(join["ran"], true);
+}

@@ -331,15 +331,27 @@ impl fmt::Display for Timestamp {
     }
 }
 
+impl Timestamp {
+    /// `millis` as a timestamp when it is a moment a calendar can name
+    /// (years -9999 to 9999, as jiff reads them): `i64::MAX` milliseconds is
+    /// not a completion time but a placeholder or garbage, and durations
+    /// computed from it would read "106751970382d of work".
+    fn in_range(millis: i64) -> Option<Timestamp> {
+        jiff::Timestamp::from_millisecond(millis)
+            .is_ok()
+            .then_some(Timestamp(millis))
+    }
+}
+
 impl Scalar<'_> for Timestamp {
     const EXPECTED: &'static str = "a timestamp (epoch milliseconds or RFC 3339)";
     fn from_raw(raw: Raw<'_>) -> Option<Self> {
         match raw {
-            Raw::Number(n) => whole_number(n).map(Timestamp),
+            Raw::Number(n) => whole_number(n).and_then(Timestamp::in_range),
             Raw::Str(s) => {
                 let s = s.trim();
                 if is_integer_text(s) {
-                    s.parse().ok().map(Timestamp)
+                    s.parse().ok().and_then(Timestamp::in_range)
                 } else {
                     s.parse::<jiff::Timestamp>()
                         .ok()
@@ -350,7 +362,7 @@ impl Scalar<'_> for Timestamp {
         }
     }
     fn from_integer(n: i64) -> Option<Self> {
-        Some(Timestamp(n))
+        Timestamp::in_range(n)
     }
 }
 
