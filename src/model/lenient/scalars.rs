@@ -337,10 +337,17 @@ impl Timestamp {
     /// not a completion time but a placeholder or garbage, and durations
     /// computed from it would read "106751970382d of work".
     fn in_range(millis: i64) -> Option<Timestamp> {
-        jiff::Timestamp::from_millisecond(millis)
-            .is_ok()
+        // Two comparisons on the parse's hot path; the bounds are jiff's
+        // (checked in a test), so every timestamp kept can be printed.
+        (Self::MIN_MS..=Self::MAX_MS)
+            .contains(&millis)
             .then_some(Timestamp(millis))
     }
+
+    /// The first millisecond jiff can name: -009999-01-02T01:59:59Z.
+    const MIN_MS: i64 = -377_705_023_201_000;
+    /// The last millisecond jiff can name: 9999-12-30T22:00:00.999Z.
+    const MAX_MS: i64 = 253_402_207_200_999;
 }
 
 impl Scalar<'_> for Timestamp {
@@ -398,5 +405,25 @@ impl<'de> Scalar<'de> for Text<'de> {
             Raw::Number(n) => Some(Text(Cow::Borrowed(n))),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod timestamp_range {
+    use super::Timestamp;
+
+    #[test]
+    fn the_bounds_are_jiffs() {
+        assert_eq!(
+            jiff::Timestamp::MIN.as_millisecond(),
+            Timestamp::MIN_MS,
+            "jiff's first millisecond"
+        );
+        assert_eq!(jiff::Timestamp::MAX.as_millisecond(), Timestamp::MAX_MS);
+        assert!(Timestamp::in_range(Timestamp::MAX_MS).is_some());
+        assert!(Timestamp::in_range(Timestamp::MAX_MS + 1).is_none());
+        assert!(Timestamp::in_range(i64::MAX).is_none());
+        assert!(Timestamp::in_range(i64::MIN).is_none());
+        assert!(Timestamp::in_range(1_795_847_400_000).is_some());
     }
 }
