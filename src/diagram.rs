@@ -184,6 +184,8 @@ struct Blocked {
     count: usize,
     /// How many of them `drawn` holds.
     drawn: usize,
+    /// The last of them (topological order) that `drawn` holds.
+    last_drawn: Option<StageIx>,
 }
 
 /// For each of `roots` (root causes), its first `cap` blocked stages in
@@ -224,7 +226,10 @@ fn blocked_by(
                     b.first.push(s);
                 }
                 b.count += 1;
-                b.drawn += usize::from(is_drawn);
+                if is_drawn {
+                    b.drawn += 1;
+                    b.last_drawn = Some(s);
+                }
             }
         }
         out.extend(lists);
@@ -436,12 +441,15 @@ fn select(a: &Analysis<'_, '_>, focus: Focus, view: View, budget: Option<usize>)
                     upstream: false,
                 });
             }
-            // A stage drawn as another's parent counts as drawn too.
+            // A stage drawn as another's parent counts as drawn too. The
+            // collapsed node hangs off the last of its blocked stages that
+            // is drawn (the root cause itself when none is), so that a chain
+            // reads as a chain that goes on, not as N children of the root.
             let counted = blocked_by(a, &drawn_roots, 0, Some(&keep));
             for (&r, b) in drawn_roots.iter().zip(&counted) {
                 if b.count > b.drawn {
                     collapsed.push(Collapsed {
-                        anchor: Some(r),
+                        anchor: Some(b.last_drawn.unwrap_or(r)),
                         count: b.count - b.drawn,
                         what: "blocked stages",
                         upstream: false,

@@ -192,11 +192,14 @@ enum Command {
     /// where the runs first diverge, what got slower, and what changed in
     /// the pipeline's structure, lineage and row counts.
     ///
-    /// The verdict, first that holds: regressed (a stage newly fails, a new
-    /// root cause, or a new kind of run-level cause), slower (a stage took
-    /// at least --slower-ratio times as long and --slower-min-ms more, or a
-    /// successful run's work did), improved (a stage fixed, a root cause
-    /// resolved), changed (structure, lineage or volumes), unchanged.
+    /// The verdict, first that holds: regressed (a stage newly fails, a
+    /// stage that succeeded before did not run in a finished run, a new root
+    /// cause, or a new kind of run-level cause), slower (a stage that
+    /// succeeded in both runs took at least --slower-ratio times as long and
+    /// --slower-min-ms more, or a successful run's work did; a failed
+    /// attempt's time is never compared), improved (a stage fixed, a root
+    /// cause resolved), changed (a stage fails with a different error, or
+    /// structure, lineage or volumes changed), unchanged.
     #[command(
         after_help = "Examples:\n  dataprep-lineage diff last_good.json today.json\n  \
         # exit 3 in a scheduler when it regressed\n  \

@@ -21,7 +21,8 @@ use super::text::{
 };
 use super::{
     condensed, human_duration, plural, CriticalPath, DataRef, ErrorGroup, Fmt, Order, PathSummary,
-    RunInfo, StageRef, Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
+    RunInfo, StageRef, Summary, Trace, Why, CONDENSED_HEAVIEST, CONDENSED_WAITS, ITS_OWN_CULPRIT,
+    NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
 use crate::model::Timestamp;
@@ -511,7 +512,9 @@ fn critical_section(
             ]
         };
         let header = [">#", "stage", "type", "status", ">duration", ">finishes at"];
-        match condensed(steps.len(), cap, |i| steps[i].duration_ms) {
+        match condensed(steps.len(), cap, CONDENSED_HEAVIEST, |i| {
+            steps[i].duration_ms
+        }) {
             None => table(out, header, (0..steps.len()).map(row))?,
             Some(keep) => {
                 writeln!(
@@ -564,7 +567,16 @@ fn critical_section(
         ]
     };
     let header = [">#", "stage", ">waited", "completed"];
-    match condensed(observed.len(), cap, |i| observed[i].wait_ms.unwrap_or(0)) {
+    match condensed(
+        observed.len(),
+        cap,
+        if timing_report {
+            CONDENSED_HEAVIEST
+        } else {
+            CONDENSED_WAITS
+        },
+        |i| observed[i].wait_ms.unwrap_or(0),
+    ) {
         None => table(out, header, (0..observed.len()).map(row))?,
         Some(keep) => {
             writeln!(
@@ -601,7 +613,10 @@ fn with_gaps<const N: usize>(
     let mut rows = Vec::with_capacity(keep.len() * 2);
     let mut next = 0;
     for &i in keep {
-        if i > next {
+        if i == next + 1 {
+            // A gap of one stage takes the row the stage itself would.
+            rows.push(row(next));
+        } else if i > next {
             rows.push(gap(next, i));
         }
         rows.push(row(i));

@@ -634,12 +634,16 @@ pub struct ErrorGroup {
 /// How many stages an error's line names in text and Markdown.
 pub const ERROR_NAMES_SHOWN: usize = 3;
 
-/// How many of the heaviest entries a condensed chain shows, besides its
-/// first and its last.
+/// How many of the heaviest entries a condensed critical path shows,
+/// besides its first and its last.
 pub(crate) const CONDENSED_HEAVIEST: usize = 8;
 
+/// The same for the observed chain under a critical path (`why`,
+/// `summary`): fewer, so that both fit one screen with the root causes.
+pub(crate) const CONDENSED_WAITS: usize = 4;
+
 /// Which entries of a chain too long for one screen text and Markdown show:
-/// the first, the last and the [`CONDENSED_HEAVIEST`] heaviest by `weight`
+/// the first, the last and the `heaviest` heaviest by `weight`
 /// (ties: the earlier), in chain order. `None` when the whole chain fits
 /// (`len <= cap`, or no cap).
 ///
@@ -650,6 +654,7 @@ pub(crate) const CONDENSED_HEAVIEST: usize = 8;
 pub(crate) fn condensed(
     len: usize,
     cap: Option<usize>,
+    heaviest: usize,
     weight: impl Fn(usize) -> i64,
 ) -> Option<Vec<usize>> {
     let cap = cap?;
@@ -660,7 +665,7 @@ pub(crate) fn condensed(
     by_weight.sort_by(|&a, &b| weight(b).cmp(&weight(a)).then(a.cmp(&b)));
     let mut keep: Vec<usize> = by_weight
         .into_iter()
-        .take(CONDENSED_HEAVIEST.min(cap.saturating_sub(2)))
+        .take(heaviest.min(cap.saturating_sub(2)))
         .collect();
     keep.push(0);
     keep.push(len - 1);

@@ -15,7 +15,8 @@ use std::io::{self, Write};
 
 use super::{
     condensed, human_duration, plural, shown_text, CriticalPath, DataRef, ErrorGroup, Order,
-    PathSummary, RunInfo, StageRef, Summary, Trace, Why, ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
+    PathSummary, RunInfo, StageRef, Summary, Trace, Why, CONDENSED_HEAVIEST, CONDENSED_WAITS,
+    ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
 use crate::model::Timestamp;
@@ -806,7 +807,9 @@ fn critical_section(
         )
     };
     let steps = &c.path_steps;
-    match condensed(steps.len(), cap, |i| steps[i].duration_ms) {
+    match condensed(steps.len(), cap, CONDENSED_HEAVIEST, |i| {
+        steps[i].duration_ms
+    }) {
         None => {
             for i in 0..steps.len() {
                 writeln!(out, "{}", path_line(i))?;
@@ -860,7 +863,16 @@ fn critical_section(
             stage_title(&s.stage)
         )
     };
-    match condensed(observed.len(), cap, |i| observed[i].wait_ms.unwrap_or(0)) {
+    match condensed(
+        observed.len(),
+        cap,
+        if timing_report {
+            CONDENSED_HEAVIEST
+        } else {
+            CONDENSED_WAITS
+        },
+        |i| observed[i].wait_ms.unwrap_or(0),
+    ) {
         None => {
             for i in 0..observed.len() {
                 writeln!(out, "{}", observed_line(i))?;

@@ -106,6 +106,18 @@ fn why_of_a_long_chain_fits_one_screen() {
                 "{n} {format}:\n{out}"
             );
         }
+        // Layers whose observed chain is not the critical path: both
+        // condensed, still one screen.
+        let layered = generate(n, Shape::Layered, n / 8);
+        let lfile = dir.join("layers.json");
+        std::fs::write(&lfile, &layered).expect("write");
+        let out = crate::reports::run(&["why", lfile.to_str().expect("path")]);
+        assert!(
+            out.lines().count() <= 80,
+            "{n} layers: {} lines\n{out}",
+            out.lines().count()
+        );
+        assert!(out.contains("the 4 longest waits"), "{out}");
         // --all still lists every stage.
         let all = crate::reports::run(&["why", file, "--all"]);
         assert!(all.lines().count() > steps.len(), "{n}");
