@@ -28,7 +28,7 @@ impl<'a> LineageGraph<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Cycle`] when the stage dependencies form a cycle (a
+    /// [`Error::Cycle`](crate::Error::Cycle) when the stage dependencies form a cycle (a
     /// self-dependency included), naming the stages of one cycle in order.
     pub fn build(summary: &'a JobSummary<'a>) -> Result<Self> {
         let mut builder = GraphBuilder::new(summary);

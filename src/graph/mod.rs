@@ -17,8 +17,8 @@
 //! million-stage chain is walked without recursion and without chasing
 //! pointers.
 //!
-//! Building ([`build`](self::build)) is one builder struct that owns the id
-//! map, the stages and the diagnostics; ordering ([`order`](self::order))
+//! Building (the private `build` module) is one builder struct that owns the
+//! id map, the stages and the diagnostics; ordering (`order`)
 //! runs Kahn's algorithm once, with the spec's tie-break on ids ranked once,
 //! and reports whatever it cannot order as a cycle — so a built graph is
 //! proven acyclic.

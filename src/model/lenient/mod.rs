@@ -30,7 +30,7 @@
 //! was odd — and the same reader takes the numbers-as-strings, booleans as
 //! `"1"` and lone-object-for-array habits of the API.
 //!
-//! **Why two scalar paths** ([`read_scalar`]): most documents hold nothing
+//! **Why two scalar paths** (`read_scalar`): most documents hold nothing
 //! odd, and reading a scalar as serde_json hands it over (a borrowed string,
 //! an `i64`) is the fast path. What that loses — an id written as a 19-digit
 //! number, a float, a value whose diagnostic must quote its source — makes
@@ -40,10 +40,10 @@
 //! **Why per-thread state**: serde's visitors have no context argument, so
 //! the current path mode (fast or exact) and a count of `Invalid` values
 //! made (to skip the diagnostics walk when it is zero) live in thread-locals,
-//! set and restored around one parse by a drop guard ([`with_exact`]).
+//! set and restored around one parse by a drop guard (`with_exact`).
 //!
-//! Layout: [`scalars`], [`json_text`], [`records`], [`lists`], [`lazy`],
-//! [`walk`]; the types embedders meet are re-exported here and from
+//! Layout (private modules): `scalars`, `json_text`, `records`, `lists`,
+//! `lazy`, `walk`; the types embedders meet are re-exported here and from
 //! [`crate::model`].
 
 use std::borrow::Cow;
