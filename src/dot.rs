@@ -130,9 +130,10 @@ fn node_attrs(n: &DiagramNode) -> String {
 fn write_diagram(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
     out.write_all("digraph lineage {\n".as_bytes())?;
     // `nslimit` bounds the network-simplex passes that place nodes: a
-    // 200-stage chain whose stages all read five shared sources took
-    // Graphviz minutes without it (long edges become thousands of virtual
-    // nodes), 1-2 s with it; small diagrams converge well before the bound.
+    // 200-stage chain whose stages all read five shared sources did not
+    // finish in 60 s without it (long edges become thousands of virtual
+    // nodes), 1.8 s with it (BENCHMARKS.md); small diagrams converge well
+    // before the bound.
     writeln!(
         out,
         "  graph [rankdir=LR, nslimit=4, fontname=\"Helvetica\", fontsize=12, labelloc=t, label=\"{}\"];",

@@ -367,20 +367,36 @@ const API_MESSAGE_CHARS: usize = 500;
 /// nests deeper than serde_json reads).
 fn api_error_body(text: &str) -> Option<Error> {
     use serde_json::Value;
-    let Ok(Value::Object(top)) = serde_json::from_str::<Value>(text) else {
-        return None;
-    };
-    let failed = top.get("status").and_then(Value::as_str).is_some_and(|s| {
-        s.trim().eq_ignore_ascii_case("failure") || s.trim().eq_ignore_ascii_case("error")
-    });
-    let error = top.get("error").filter(|e| !e.is_null());
-    let said = top.get("message").or_else(|| top.get("messages"));
-    if !failed && error.is_none() && said.is_none() {
+    /// Only the keys an error body is read by: everything else in the
+    /// object is skipped, not built (a huge object that is no run costs no
+    /// more than reading it).
+    #[derive(serde::Deserialize)]
+    struct Body {
+        status: Option<Value>,
+        error: Option<Value>,
+        message: Option<Value>,
+        messages: Option<Value>,
+        status_code: Option<Value>,
+        code: Option<Value>,
+    }
+    let body: Body = serde_json::from_str(text).ok()?;
+    let failed = body
+        .status
+        .as_ref()
+        .and_then(Value::as_str)
+        .is_some_and(|s| {
+            s.trim().eq_ignore_ascii_case("failure") || s.trim().eq_ignore_ascii_case("error")
+        });
+    let error = body.error.as_ref().filter(|e| !e.is_null());
+    if !failed && error.is_none() && body.message.is_none() && body.messages.is_none() {
         return None;
     }
     // Strings, arrays of them, or objects with a message: two levels at
-    // most, whatever the body nests.
+    // most, whatever the body nests; no more than are kept.
     fn texts(v: &Value, out: &mut Vec<String>) {
+        if out.len() >= API_MESSAGES_KEPT {
+            return;
+        }
         match v {
             Value::String(s) if !s.trim().is_empty() => out.push(s.clone()),
             Value::Array(items) => {
@@ -408,30 +424,28 @@ fn api_error_body(text: &str) -> Option<Error> {
         }
     }
     let mut messages = Vec::new();
-    if let Some(m) = top.get("messages") {
+    for m in [&body.messages, &body.message]
+        .into_iter()
+        .flatten()
+        .chain(error)
+    {
         texts(m, &mut messages);
-    }
-    if let Some(m) = top.get("message") {
-        texts(m, &mut messages);
-    }
-    if let Some(e) = error {
-        texts(e, &mut messages);
     }
     let code = |v: &Value| match v {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     };
-    let status_code = ["status_code", "code"]
-        .iter()
-        .find_map(|k| top.get(*k).and_then(code))
+    let status_code = [&body.status_code, &body.code]
+        .into_iter()
+        .flatten()
+        .find_map(code)
         .or_else(|| {
             let e = error?.as_object()?;
             ["status_code", "code"]
                 .iter()
                 .find_map(|k| e.get(*k).and_then(code))
         });
-    messages.truncate(API_MESSAGES_KEPT);
     for m in &mut messages {
         if let Some((at, _)) = m.char_indices().nth(API_MESSAGE_CHARS) {
             m.truncate(at);

@@ -588,3 +588,39 @@ fn small_things_a_new_user_hit() {
         .unwrap();
     assert_eq!(join["ran"], true);
 }
+
+/// An error body is untrusted like any input: 20,000 messages (and twice
+/// that), each past the 500 characters kept, print at most 20, each cut.
+#[test]
+fn a_huge_api_error_body_prints_a_bounded_message() {
+    let mut sizes = Vec::new();
+    for n in [20_000usize, 40_000] {
+        let message = "x".repeat(600);
+        let messages: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"message": "{i} {message}"}}"#))
+            .collect();
+        let body = format!(
+            r#"{{"status": "failure", "messages": [{}]}}"#,
+            messages.join(",")
+        );
+        let file = temp(&format!("api-error-{n}.json"), body.as_bytes());
+        let o = run_with(&["why", file.to_str().unwrap()], None);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert!(
+            err.contains("the API returned an error: 0 x"),
+            "{}",
+            &err[..200]
+        );
+        assert!(
+            err.contains("; 19 x") && !err.contains("; 20 x"),
+            "20 messages at most"
+        );
+        sizes.push(err.len());
+    }
+    assert_eq!(
+        sizes[0], sizes[1],
+        "the message does not grow with the body"
+    );
+    assert!(sizes[0] < 20 * 520 + 1_000);
+}
