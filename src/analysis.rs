@@ -8,9 +8,7 @@
 //! an `Analysis` and own what they hold, so they outlive it.
 //! What each analysis means: `docs/semantics.md`.
 
-use crate::cause::{
-    self, BlastRadius, Causes, Evidence, EvidenceKind, RootCauseLists, RunCause, Trace,
-};
+use crate::cause::{self, BlastRadius, Causes, CulpritPath, Evidence, RootCauseLists, RunCause};
 use crate::fingerprint::Fingerprint;
 use crate::graph::{LineageGraph, StageIx};
 use crate::order::Order;
@@ -53,19 +51,38 @@ impl<'g, 'a> Analysis<'g, 'a> {
     }
 
     /// What the response says about `stage` (normally a root cause): every
-    /// failure text with its path, retries, operator, data read and written.
+    /// failure text with its path, the most specific of them (its
+    /// [`headline`](Evidence::headline)), the error fingerprint, retries,
+    /// operator, data read and written.
     pub fn evidence(&self, stage: StageIx) -> Evidence {
-        cause::evidence(self.graph, stage)
+        cause::evidence(self.graph, stage, None)
+    }
+
+    /// [`evidence`](Self::evidence) keeping only the first `cap` texts
+    /// (counted in [`Evidence::count`]; the headline and the fingerprint
+    /// still read them all): memory for what is shown, whatever the stage
+    /// holds.
+    pub fn evidence_within(&self, stage: StageIx, cap: Option<usize>) -> Evidence {
+        cause::evidence(self.graph, stage, cap)
     }
 
     /// The error fingerprint of `stage`: its `message` / `error_message`
     /// texts, normalised and hashed (`docs/semantics.md#error-fingerprint`).
     pub fn fingerprint(&self, stage: StageIx) -> Option<Fingerprint> {
-        Fingerprint::of(
-            cause::message_texts(self.graph, stage)
-                .iter()
-                .map(|t| t.text.as_str()),
-        )
+        cause::fingerprint(self.graph, stage)
+    }
+
+    /// The leading failure text of a failed-like stage: its evidence's
+    /// [`headline`](Evidence::headline) as a person reads it
+    /// ([`EvidenceText::shown`](crate::cause::EvidenceText::shown)); `None` for any other stage or one that says
+    /// nothing. The reports, run comparison, history and exports all quote
+    /// this.
+    pub fn leading_error(&self, stage: StageIx) -> Option<String> {
+        if !self.graph.stage(stage).status().is_failed_like() {
+            return None;
+        }
+        let ev = self.evidence_within(stage, Some(0));
+        ev.headline.map(|t| t.shown().into_owned())
     }
 
     /// Every stage and data node downstream of `stage`.
@@ -94,8 +111,20 @@ impl<'g, 'a> Analysis<'g, 'a> {
     }
 
     /// Each culprit of `stage` with a shortest dependency path from it.
-    pub fn trace(&self, stage: StageIx) -> Vec<Trace> {
+    pub fn trace(&self, stage: StageIx) -> Vec<CulpritPath> {
         self.causes.trace(self.graph, stage)
+    }
+
+    /// The first `culprits` culprits of `stage` with their paths cut to
+    /// `keep` stages, and how many culprits there are; see
+    /// [`Causes::trace_within`].
+    pub fn trace_within(
+        &self,
+        stage: StageIx,
+        culprits: Option<usize>,
+        keep: Option<usize>,
+    ) -> (Vec<CulpritPath>, usize) {
+        self.causes.trace_within(self.graph, stage, culprits, keep)
     }
 
     /// The duration of `stage` when it *ran*: not running, with both its
@@ -122,16 +151,4 @@ impl<'g, 'a> Analysis<'g, 'a> {
             .or(self.timing.latest_timestamp())?;
         Some(end.saturating_sub(start))
     }
-}
-
-/// The fingerprint of evidence already gathered: its messages, not its
-/// stream entries.
-pub(crate) fn fingerprint_of(evidence: &Evidence) -> Option<Fingerprint> {
-    Fingerprint::of(
-        evidence
-            .texts
-            .iter()
-            .filter(|t| t.kind == EvidenceKind::Message)
-            .map(|t| t.text.as_str()),
-    )
 }

@@ -9,10 +9,12 @@
 
 use std::collections::VecDeque;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fingerprint::{Fingerprint, FingerprintTexts};
 use crate::graph::{DataIx, LineageGraph, StageIx};
 use crate::json_path::{JsonPath, Segment};
 use crate::limits::{short, shorten};
@@ -49,13 +51,24 @@ pub struct Causes {
     roots: Vec<StageIx>,
 }
 
-/// A culprit of a traced stage and the shortest dependency path from it.
+/// A culprit of a traced stage and a shortest dependency path from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trace {
+pub struct CulpritPath {
     /// The culprit (a root cause).
     pub culprit: StageIx,
-    /// Stages from the culprit to the traced stage, both included.
+    /// Stages from the culprit to the traced stage, both included; when the
+    /// path was cut ([`Causes::trace_within`]), its first stages then its
+    /// last ones (`len` says how many the whole path has).
     pub path: Vec<StageIx>,
+    /// How many stages the whole path has.
+    pub len: usize,
+}
+
+impl CulpritPath {
+    /// Whether `path` is the whole path.
+    pub fn is_whole(&self) -> bool {
+        self.path.len() == self.len
+    }
 }
 
 /// Everything downstream of a stage: the stages below it in the dependency
@@ -203,15 +216,46 @@ impl Causes {
     }
 
     /// Each culprit of `stage` with a shortest dependency path from it to the
-    /// stage (breadth-first over parents, so O(V + E)).
-    pub fn trace(&self, graph: &LineageGraph<'_>, stage: StageIx) -> Vec<Trace> {
-        let culprits = self.culprits(graph, stage);
-        if culprits.is_empty() {
-            return Vec::new();
+    /// stage (breadth-first over parents, so O(V + E)); every path whole,
+    /// which can take (culprits × path length) memory: see
+    /// [`trace_within`](Self::trace_within) for a bounded answer.
+    pub fn trace(&self, graph: &LineageGraph<'_>, stage: StageIx) -> Vec<CulpritPath> {
+        self.trace_within(graph, stage, None, None).0
+    }
+
+    /// The first `culprits` culprits of `stage` (all with `None`), each with
+    /// a shortest path from it cut to `keep` stages (its first ⌈keep/2⌉ and
+    /// its last ⌊keep/2⌋: the culprit and the stage are what a path says),
+    /// and how many culprits there are.
+    ///
+    /// # Design
+    ///
+    /// A thousand culprits of a stage at the end of a 100,000-stage chain
+    /// have paths of 100,000 stages each. One breadth-first search gives
+    /// each stage its next step toward `stage` and its distance, so a
+    /// path's length is known without walking it; the start of its tail
+    /// (the stage at distance ⌊keep/2⌋ − 1) is found by walking with the
+    /// answers remembered, so every stage is walked at most once over all
+    /// culprits. Time O(V + E + culprits × keep), memory O(V).
+    pub fn trace_within(
+        &self,
+        graph: &LineageGraph<'_>,
+        stage: StageIx,
+        culprits: Option<usize>,
+        keep: Option<usize>,
+    ) -> (Vec<CulpritPath>, usize) {
+        let all = self.culprits(graph, stage);
+        let count = all.len();
+        if all.is_empty() {
+            return (Vec::new(), 0);
         }
-        // toward[p] = the next stage on a shortest path from p down to `stage`.
-        let mut toward: Vec<Option<StageIx>> = vec![None; graph.stage_count()];
+        let n = graph.stage_count();
+        // toward[p] = the next stage on a shortest path from p down to
+        // `stage`; dist[p] = the number of steps from p to `stage`.
+        let mut toward: Vec<Option<StageIx>> = vec![None; n];
+        let mut dist: Vec<usize> = vec![usize::MAX; n];
         toward[stage.index()] = Some(stage);
+        dist[stage.index()] = 0;
         let mut queue = VecDeque::from([stage]);
         while let Some(s) = queue.pop_front() {
             let mut parents: Vec<StageIx> = graph.parents(s).collect();
@@ -219,25 +263,58 @@ impl Causes {
             for p in parents {
                 if toward[p.index()].is_none() {
                     toward[p.index()] = Some(s);
+                    dist[p.index()] = dist[s.index()] + 1;
                     queue.push_back(p);
                 }
             }
         }
-        culprits
-            .into_iter()
-            .map(|culprit| {
-                let mut path = vec![culprit];
-                let mut at = culprit;
-                while at != stage {
-                    let Some(next) = toward[at.index()] else {
-                        break;
-                    };
-                    at = next;
-                    path.push(at);
+        let step = |at: StageIx| toward[at.index()].filter(|_| at != stage);
+        // The stage on each walked path at distance `tail - 1` from `stage`.
+        let mut tail_start: Vec<Option<StageIx>> = vec![None; n];
+        let mut walked = Vec::new();
+        let mut paths = Vec::new();
+        for culprit in all.into_iter().take(culprits.unwrap_or(usize::MAX)) {
+            // A culprit reaches `stage` (that is what makes it one); a
+            // missing step ends the path where it is, all the same.
+            let len = dist[culprit.index()].saturating_add(1).min(n);
+            let keep = keep.unwrap_or(usize::MAX);
+            let mut path = Vec::with_capacity(len.min(keep));
+            let head = if len <= keep { len } else { keep - keep / 2 };
+            let mut at = Some(culprit);
+            while let Some(s) = at.filter(|_| path.len() < head) {
+                path.push(s);
+                at = step(s);
+            }
+            if len > keep && keep / 2 > 0 {
+                let tail = keep / 2;
+                // Walk to the tail's first stage, remembering the answer
+                // for every stage passed.
+                let mut s = culprit;
+                let found = loop {
+                    if dist[s.index()] < tail {
+                        break Some(s);
+                    }
+                    if let Some(t) = tail_start[s.index()] {
+                        break Some(t);
+                    }
+                    walked.push(s);
+                    match step(s) {
+                        Some(next) => s = next,
+                        None => break None,
+                    }
+                };
+                for w in walked.drain(..) {
+                    tail_start[w.index()] = found;
                 }
-                Trace { culprit, path }
-            })
-            .collect()
+                let mut at = found;
+                while let Some(s) = at {
+                    path.push(s);
+                    at = step(s);
+                }
+            }
+            paths.push(CulpritPath { culprit, path, len });
+        }
+        (paths, count)
     }
 
     /// For every root cause (in [`root_causes`](Self::root_causes) order),
@@ -547,14 +624,103 @@ pub struct EvidenceText {
     pub kind: EvidenceKind,
 }
 
+impl EvidenceText {
+    /// The text as a person reads it: a failed stream entry (quoted in
+    /// JSON as written) as its error message and the stream's name; any
+    /// other text as it is.
+    pub fn shown(&self) -> Cow<'_, str> {
+        shown(&self.text, self.kind, &self.path)
+    }
+}
+
+/// [`EvidenceText::shown`] of a text not (yet) gathered.
+fn shown<'t>(text: &'t str, kind: EvidenceKind, path: &JsonPath) -> Cow<'t, str> {
+    if kind != EvidenceKind::Stream {
+        return Cow::Borrowed(text);
+    }
+    let Ok(serde_json::Value::Object(entry)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
+        return Cow::Borrowed(text);
+    };
+    let said = ["error_message", "message", "error"].iter().find_map(|k| {
+        entry
+            .get(*k)
+            .and_then(|v| v.as_str())
+            .filter(|m| !m.is_empty())
+    });
+    let name = ["name", "stream_name", "catalog_stream_id"]
+        .iter()
+        .find_map(|k| entry.get(*k).and_then(|v| v.as_str()))
+        .map(str::to_owned)
+        .or_else(|| match path.segments().last() {
+            Some(Segment::Index(i)) => Some(format!("#{i}")),
+            Some(other) => other.key().map(str::to_owned),
+            None => None,
+        });
+    match (said, name) {
+        (Some(said), Some(name)) => Cow::Owned(format!("{said} (stream {name})")),
+        (Some(said), None) => Cow::Owned(said.to_owned()),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// How specific a failure text is, lower first (see [`headline`]).
+///
+/// A stage's own `message` is usually a generic summary ("Transform failed
+/// after 1 retry"); what went wrong is in an audit or its state ("Rule 7
+/// (Merge columns): column 'order_total' not found…"). So texts rank: an
+/// `error_message` inside an audit or a state first, then a failed stream
+/// entry, then any other text inside an audit, then the stage's own
+/// `error_message`, then its own `message`; within a rank the longer shown
+/// text first (more specific), then document order.
+fn rank(path: &JsonPath, kind: EvidenceKind, instance_depth: usize) -> u8 {
+    let nested = path.len() > instance_depth + 1;
+    let error = path.last_key() == Some("error_message");
+    match (kind, nested, error) {
+        (EvidenceKind::Message, true, true) => 0,
+        // One failed stream among several: specific, but the audit's own
+        // error says what the import as a whole ran into.
+        (EvidenceKind::Stream, _, _) => 1,
+        (_, true, false) => 2,
+        (_, false, true) => 3,
+        _ => 4,
+    }
+}
+
+/// The most specific of a stage's failure texts, gathered already: the one
+/// a person should read first (the ranking of [`Evidence::headline`]).
+/// `instance_depth` is the length of the stage's task instance's path.
+pub fn headline(texts: &[EvidenceText], instance_depth: usize) -> Option<&EvidenceText> {
+    texts
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, t)| {
+            (
+                rank(&t.path, t.kind, instance_depth),
+                std::cmp::Reverse(t.shown().chars().count()),
+                *i,
+            )
+        })
+        .map(|(_, t)| t)
+}
+
 /// What the response says about a failed stage.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Evidence {
     /// Every non-empty `message` / `error_message` string inside the stage's
     /// task instance, at any depth, then every `streams_info` entry whose
-    /// status is not `SUCCESS` (its whole entry as JSON text).
+    /// status is not `SUCCESS` (its whole entry as JSON text): the first
+    /// of them when gathered with a cap (see `count`).
     pub texts: Vec<EvidenceText>,
+    /// How many failure texts there are.
+    pub count: usize,
+    /// The most specific of them, the one a person should read first (see
+    /// [`headline`]); `None` when there is none.
+    pub headline: Option<EvidenceText>,
+    /// The error fingerprint: the messages (not the stream entries),
+    /// normalised and hashed; `None` when the stage has no message.
+    pub fingerprint: Option<Fingerprint>,
     /// `retry_count`.
     pub retry_count: Option<i64>,
     /// `operator_id`.
@@ -565,8 +731,60 @@ pub struct Evidence {
     pub writes: Vec<DataIx>,
 }
 
-/// Collects the evidence of `stage` (normally a root cause).
-pub(crate) fn evidence(graph: &LineageGraph<'_>, stage: StageIx) -> Evidence {
+/// How a candidate headline sorts: rank, longer shown text, document order.
+type HeadlineKey = (u8, std::cmp::Reverse<usize>, usize);
+
+/// Gathers a stage's failure texts one at a time: keeps the first `cap`,
+/// counts them all, keeps the best headline and the fingerprint's texts. So
+/// a stage with 200,000 failed streams costs memory for the ones shown, not
+/// for every path.
+struct Gather {
+    cap: usize,
+    depth: usize,
+    texts: Vec<EvidenceText>,
+    count: usize,
+    /// The best headline so far, with its sort key.
+    best: Option<(HeadlineKey, EvidenceText)>,
+    fingerprint: FingerprintTexts,
+}
+
+impl Gather {
+    fn offer(&mut self, path: &JsonPath, text: &str, kind: EvidenceKind) {
+        let at = self.count;
+        self.count += 1;
+        if kind == EvidenceKind::Message {
+            self.fingerprint.add(text);
+        }
+        let key = (
+            rank(path, kind, self.depth),
+            std::cmp::Reverse(shown(text, kind, path).chars().count()),
+            at,
+        );
+        let make = || EvidenceText {
+            path: path.clone(),
+            text: text.to_owned(),
+            kind,
+        };
+        if self.best.as_ref().is_none_or(|(best, _)| key < *best) {
+            self.best = Some((key, make()));
+        }
+        if self.texts.len() < self.cap {
+            self.texts.push(make());
+        }
+    }
+}
+
+impl Sink for Gather {
+    fn text(&mut self, path: &JsonPath, key: &str, text: &str) {
+        if crate::model::lenient::is_message_key(key) && !text.is_empty() {
+            self.offer(path, text, EvidenceKind::Message);
+        }
+    }
+}
+
+/// Collects the evidence of `stage` (normally a root cause), keeping the
+/// first `cap` texts (all with `None`).
+pub(crate) fn evidence(graph: &LineageGraph<'_>, stage: StageIx, cap: Option<usize>) -> Evidence {
     let s = &graph.stages()[stage.index()];
     let mut ev = Evidence {
         reads: graph.reads(stage),
@@ -578,54 +796,56 @@ pub(crate) fn evidence(graph: &LineageGraph<'_>, stage: StageIx) -> Evidence {
         .instance_index
         .map(|i| graph.summary().task_instance_path(i))
         .unwrap_or_default();
-    ev.texts = messages(ti, &base);
-    ev.texts.extend(failed_streams(ti, &base));
+    let mut gather = Gather {
+        cap: cap.unwrap_or(usize::MAX),
+        depth: base.len(),
+        texts: Vec::new(),
+        count: 0,
+        best: None,
+        fingerprint: FingerprintTexts::default(),
+    };
+    let mut walker = Walker {
+        path: base.clone(),
+        sink: &mut gather,
+        into_lazy: true,
+    };
+    ti.walk(&mut walker);
+    failed_streams(ti, &base, &mut gather);
+    ev.texts = gather.texts;
+    ev.count = gather.count;
+    ev.headline = gather.best.map(|(_, t)| t);
+    ev.fingerprint = gather.fingerprint.finish();
     ev.retry_count = ti.retry_count.value().map(|r| r.0);
     ev.operator_id = ti.operator_id.get().map(|o| o.as_str().to_owned());
     ev
 }
 
-/// The `message` / `error_message` texts of `stage` (what its error
-/// fingerprint is made of): the evidence without the stream entries, data
-/// and paths' owners, for comparing many stages cheaply.
-pub(crate) fn message_texts(graph: &LineageGraph<'_>, stage: StageIx) -> Vec<EvidenceText> {
-    let s = graph.stage(stage);
-    let Some(ti) = s.instance else {
-        return Vec::new();
-    };
-    // Paths are not needed for a fingerprint, only the texts.
-    messages(ti, &JsonPath::new())
-}
-
-/// Every non-empty `message` / `error_message` inside the task instance.
-fn messages(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
-    struct Collect {
-        out: Vec<EvidenceText>,
-    }
-    impl Sink for Collect {
-        fn text(&mut self, path: &JsonPath, key: &str, text: &str) {
+/// The error fingerprint of `stage`: its messages alone, without paths,
+/// streams or data, for comparing many stages cheaply.
+pub(crate) fn fingerprint(graph: &LineageGraph<'_>, stage: StageIx) -> Option<Fingerprint> {
+    struct Texts(FingerprintTexts);
+    impl Sink for Texts {
+        fn text(&mut self, _: &JsonPath, key: &str, text: &str) {
             if crate::model::lenient::is_message_key(key) && !text.is_empty() {
-                self.out.push(EvidenceText {
-                    path: path.clone(),
-                    text: text.to_owned(),
-                    kind: EvidenceKind::Message,
-                });
+                self.0.add(text);
             }
         }
     }
-    let mut sink = Collect { out: Vec::new() };
+    let ti = graph.stage(stage).instance?;
+    let mut sink = Texts(FingerprintTexts::default());
     let mut walker = Walker {
-        path: base.clone(),
+        // Paths are not needed for a fingerprint, only the texts.
+        path: JsonPath::new(),
         sink: &mut sink,
         into_lazy: true,
     };
     ti.walk(&mut walker);
-    sink.out
+    sink.0.finish()
 }
 
 /// `streams_info` entries whose status is not `SUCCESS`, from every datasource
 /// audit of the instance; an undecodable `streams_info` is kept as its text.
-fn failed_streams(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
+fn failed_streams(ti: &TaskInstance, base: &JsonPath, out: &mut Gather) {
     let at = |field: &'static str, step: Option<Segment>| {
         let path = base.clone().with_field(field);
         match step {
@@ -643,9 +863,8 @@ fn failed_streams(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
             audits.push((path.with_field("datasourceaudit"), &**a));
         }
     }
-    let mut out = Vec::new();
     for (path, audit) in audits {
-        let path = path.with_field("streams_info");
+        let mut path = path.with_field("streams_info");
         match audit.streams() {
             Ok(Some(streams)) => {
                 for stream in streams.0.iter().filter(|s| s.is_failed()) {
@@ -653,11 +872,9 @@ fn failed_streams(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
                         Some(i) => Segment::Index(i),
                         None => Segment::Key(stream.key.as_str().into()),
                     };
-                    out.push(EvidenceText {
-                        path: path.clone().with(step),
-                        text: stream.text.clone(),
-                        kind: EvidenceKind::Stream,
-                    });
+                    path.push(step);
+                    out.offer(&path, &stream.text, EvidenceKind::Stream);
+                    path.pop();
                 }
             }
             Ok(None) => {}
@@ -667,15 +884,10 @@ fn failed_streams(ti: &TaskInstance, base: &JsonPath) -> Vec<EvidenceText> {
                     .get()
                     .map(JsonText::text)
                     .unwrap_or_default();
-                out.push(EvidenceText {
-                    path,
-                    text: format!("{raw} ({e})"),
-                    kind: EvidenceKind::Stream,
-                });
+                out.offer(&path, &format!("{raw} ({e})"), EvidenceKind::Stream);
             }
         }
     }
-    out
 }
 
 /// Why the run as a whole ended as it did, beside any stage's failure.

@@ -450,7 +450,7 @@ impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
     }
 
     fn error(&self, s: StageIx) -> Option<String> {
-        report::leading_error(self.a, s)
+        self.a.leading_error(s)
     }
 
     /// The trigger rule as written, upper-cased (`ALL_SUCCESS` when missing).

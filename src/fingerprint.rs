@@ -63,16 +63,36 @@ impl Fingerprint {
     /// The fingerprint of a stage's failure texts; `None` when no text is
     /// left after normalisation.
     pub fn of<'t>(texts: impl IntoIterator<Item = &'t str>) -> Option<Fingerprint> {
-        let distinct: BTreeSet<String> = texts
-            .into_iter()
-            .map(normalise)
-            .filter(|t| !t.is_empty())
-            .collect();
-        if distinct.is_empty() {
+        let mut distinct = FingerprintTexts::default();
+        for t in texts {
+            distinct.add(t);
+        }
+        distinct.finish()
+    }
+}
+
+/// The distinct normalised texts of a fingerprint, gathered one text at a
+/// time (so that a stage's evidence is read once, never held whole).
+#[derive(Debug, Default)]
+pub(crate) struct FingerprintTexts(BTreeSet<String>);
+
+impl FingerprintTexts {
+    /// Adds one failure text.
+    pub(crate) fn add(&mut self, text: &str) {
+        let t = normalise(text);
+        if !t.is_empty() {
+            self.0.insert(t);
+        }
+    }
+
+    /// The fingerprint of the texts added; `None` when none was left after
+    /// normalisation.
+    pub(crate) fn finish(self) -> Option<Fingerprint> {
+        if self.0.is_empty() {
             return None;
         }
         // BTreeSet<String> orders by bytes: String's Ord is byte order.
-        let joined = distinct.into_iter().collect::<Vec<_>>().join("\n");
+        let joined = self.0.into_iter().collect::<Vec<_>>().join("\n");
         Some(Fingerprint(fnv1a(joined.as_bytes())))
     }
 }

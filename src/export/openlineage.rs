@@ -56,7 +56,6 @@ use crate::analysis::Analysis;
 use crate::diff::stage_key;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
 use crate::limits::shorten;
-use crate::report::leading_error;
 use crate::status::Status;
 
 use super::{first_culprits, rfc3339_ms};
@@ -430,7 +429,8 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             if p.kind == EventType::Fail {
                 if let Some(&root) = a.root_causes().first() {
                     let st = g.stage(root);
-                    let said = leading_error(a, root)
+                    let said = a
+                        .leading_error(root)
                         .unwrap_or_else(|| "(no error message in the response)".to_owned());
                     let message = format!(
                         "stage {} failed: {said}",
@@ -563,7 +563,8 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             );
         }
         if p.kind == EventType::Fail {
-            let message = leading_error(a, s)
+            let message = a
+                .leading_error(s)
                 .unwrap_or_else(|| "(no error message in the response)".to_owned());
             run_facets.insert(
                 "errorMessage".into(),

@@ -42,7 +42,6 @@ use serde_json::{json, Value};
 
 use crate::analysis::Analysis;
 use crate::graph::StageIx;
-use crate::report::leading_error;
 use crate::status::Status;
 
 use super::{first_culprits, rfc3339_ms};
@@ -239,7 +238,7 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                     if let Some(r) = st.instance.and_then(|ti| ti.retry_count.value()) {
                         args["retries"] = json!(r.0);
                     }
-                    if let Some(e) = leading_error(a, s) {
+                    if let Some(e) = a.leading_error(s) {
                         args["evidence"] = json!(e);
                     }
                     emit(json!({"ph": "X", "pid": PID, "tid": tid(position),

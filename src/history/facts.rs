@@ -11,7 +11,6 @@ use crate::fingerprint::Fingerprint;
 use crate::graph::LineageGraph;
 use crate::limits::short;
 use crate::model::JobSummary;
-use crate::report::leading_error;
 use crate::status::Status;
 
 /// What became of a stage in one run, for counting across runs
@@ -167,7 +166,7 @@ impl RunFacts {
                 duration_ms: a.ran_ms(s),
                 row_count: st.instance.and_then(|ti| ti.row_count.value()).map(|r| r.0),
                 fingerprint: a.fingerprint(s),
-                error: leading_error(a, s),
+                error: a.leading_error(s),
             });
         }
         RunFacts {

@@ -126,8 +126,6 @@ pub struct Stream {
     pub progress: Option<f64>,
     /// Bytes read.
     pub size: Option<i64>,
-    /// The whole entry, parsed (its keys sorted, as `Value` keeps them).
-    pub raw: Value,
     /// The whole entry as written in `streams_info`, so that nothing it says
     /// is lost and the evidence quotes it unchanged.
     pub text: String,
@@ -192,23 +190,77 @@ impl<'de> Deserialize<'de> for Streams {
 impl Stream {
     /// An entry from its text, as written.
     fn read(key: String, position: Option<usize>, text: Box<RawValue>) -> Stream {
-        // The text is one complete JSON value, so this cannot fail; `Null`
-        // keeps that promise panic-free.
-        let raw: Value = serde_json::from_str(text.get()).unwrap_or(Value::Null);
+        // Only the three fields are read (not the whole entry into a
+        // `Value`): an import may list 200,000 streams. The text is one
+        // complete JSON value, so this cannot fail; the default keeps that
+        // promise panic-free.
+        let fields: StreamFields = serde_json::from_str(text.get()).unwrap_or_default();
         Stream {
-            execution_status: raw.get("execution_status").and_then(|s| match s {
-                Value::String(s) => Some(s.clone()),
+            execution_status: fields.execution_status.and_then(|s| match s {
+                Value::String(s) => Some(s),
                 Value::Null => None,
                 other => Some(other.to_string()),
             }),
-            progress: raw.get("progress").and_then(Value::as_f64),
-            size: raw.get("size").and_then(Value::as_i64),
+            progress: fields.progress.as_ref().and_then(Value::as_f64),
+            size: fields.size.as_ref().and_then(Value::as_i64),
             key,
             // The entry's own text, moved rather than copied.
             text: Box::<str>::from(text).into_string(),
             position,
-            raw,
         }
+    }
+}
+
+/// The fields of a stream entry that are read; an entry that is not an
+/// object has none. A key written twice keeps its last value, as a JSON
+/// object read whole would.
+#[derive(Default)]
+struct StreamFields {
+    execution_status: Option<Value>,
+    progress: Option<Value>,
+    size: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for StreamFields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StreamFields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a stream entry")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<StreamFields, A::Error> {
+                let mut out = StreamFields::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let slot = match key.as_ref() {
+                        "execution_status" => &mut out.execution_status,
+                        "progress" => &mut out.progress,
+                        "size" => &mut out.size,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = Some(map.next_value()?);
+                }
+                Ok(out)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<StreamFields, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(StreamFields::default())
+            }
+            crate::model::lenient::scalar_arms!(_kind, _text => StreamFields::default());
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<StreamFields, E> {
+                Ok(StreamFields::default())
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

@@ -14,7 +14,6 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use super::shown_text;
 use super::text::{
     causes_and_errors, error_text, errors_shown, first_line, not_said_above, quality_gate_of,
     quote, shown,
@@ -256,6 +255,7 @@ fn verdict(run: &RunInfo, root_causes: usize, errors: usize) -> String {
 fn errors(
     out: &mut dyn Write,
     groups: &[ErrorGroup],
+    groups_count: usize,
     causes: usize,
     cap: Option<usize>,
 ) -> io::Result<()> {
@@ -284,7 +284,7 @@ fn errors(
         )?;
     }
     writeln!(out)?;
-    more(out, n, groups.len())
+    more(out, n, groups_count)
 }
 
 /// The `why` report in Markdown.
@@ -295,7 +295,7 @@ fn errors(
 pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<()> {
     // The heading says what failed first and the most specific thing the
     // response says about it.
-    let mut heading = verdict(&r.run, r.root_causes_count, r.errors.len());
+    let mut heading = verdict(&r.run, r.root_causes_count, r.errors_count);
     // A run stopped by someone or killed by the system: that leads.
     let halted = r
         .outcome
@@ -309,12 +309,18 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: &MarkdownOptions) -> io::Result<(
         if let Some(h) = &rc.headline {
             heading.push_str(&format!(
                 " — {}",
-                escape(first_line(&cut(&shown_text(h), HEADING_CHARS)))
+                escape(first_line(&cut(&h.shown(), HEADING_CHARS)))
             ));
         }
     }
     run_title(out, &r.run, &heading)?;
-    errors(out, &r.errors, r.root_causes_count, opts.list_cap)?;
+    errors(
+        out,
+        &r.errors,
+        r.errors_count,
+        r.root_causes_count,
+        opts.list_cap,
+    )?;
     let cap = opts.list_cap;
     // Each root cause takes several lines: half a list of them is a screen.
     let causes_shown = shown(cap.map(|c| c.div_ceil(2)), r.root_causes.len());
@@ -641,7 +647,7 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
     run_title(
         out,
         &r.run,
-        &verdict(&r.run, r.root_causes_count, r.errors.len()),
+        &verdict(&r.run, r.root_causes_count, r.errors_count),
     )?;
     let total = r.stages.total();
     let parts: Vec<String> = r
@@ -657,7 +663,13 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: &MarkdownOptions) -> io::
         writeln!(out, "Root causes: none.")?;
         writeln!(out)?;
     } else {
-        errors(out, &r.errors, r.root_causes_count, opts.list_cap)?;
+        errors(
+            out,
+            &r.errors,
+            r.errors_count,
+            r.root_causes_count,
+            opts.list_cap,
+        )?;
         let n = shown(opts.list_cap, r.root_causes.len());
         table(
             out,
@@ -820,7 +832,7 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: &MarkdownOptions) -> io::Resu
             path.join(" → ")
         )?;
         if let Some(h) = &c.headline {
-            writeln!(out, "  - {}", escape(first_line(&quote(&shown_text(h)))))?;
+            writeln!(out, "  - {}", escape(first_line(&quote(&h.shown()))))?;
         }
     }
     if r.culprits_count > n {

@@ -29,8 +29,8 @@ use std::borrow::Cow;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::analysis::{fingerprint_of, Analysis};
-use crate::cause::{EvidenceKind, EvidenceText, RootCauseLists, RunCause};
+use crate::analysis::Analysis;
+use crate::cause::{EvidenceText, RootCauseLists, RunCause};
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::fingerprint::Fingerprint;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
@@ -54,28 +54,45 @@ pub type Label = Cow<'static, str>;
 /// its first `max_entries` entries in the spec's order, and the report
 /// gives its exact length beside it (`blocked_count`, …). The default is
 /// 1,000; [`Limits::ALL`] keeps every entry (the CLI's `--all`).
+///
+/// # One budget per report
+///
+/// Caps must not multiply: 1,000 root causes each with 1,000 blocked
+/// stages would be a million entries. So a report holds at most `budget`
+/// entries of capped lists in all (100,000 by default): the lists nested in
+/// each of many entries at the top (root causes, culprits) are cut evenly
+/// ([`Limits::nested`]), never below [`MIN_NESTED`] entries each, every
+/// list keeping its exact count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The most entries a list keeps; `None` keeps all.
     pub max_entries: Option<usize>,
-    /// The most root causes `why` and `summary` detail (the rest are
-    /// counted in `root_causes_count`); `None` details all. A list that
-    /// grows with the input, not with a product, so JSON keeps all of them
-    /// by default; text and Markdown show 20.
+    /// The most root causes `why` and `summary` detail, and the most
+    /// distinct errors they list (the rest are counted in
+    /// `root_causes_count` and `errors_count`); `None` details all.
     pub max_root_causes: Option<usize>,
+    /// The most entries of capped lists one report holds in all; `None`
+    /// for no budget.
+    pub budget: Option<usize>,
 }
+
+/// The fewest entries the budget cuts a nested list to.
+pub const MIN_NESTED: usize = 10;
 
 impl Limits {
     /// No cap.
     pub const ALL: Limits = Limits {
         max_entries: None,
         max_root_causes: None,
+        budget: None,
     };
 
-    /// The default cap: 1,000 entries per list, every root cause.
+    /// The default cap: 1,000 entries per list, 1,000 root causes, 100,000
+    /// entries in all.
     pub const DEFAULT: Limits = Limits {
         max_entries: Some(1000),
-        max_root_causes: None,
+        max_root_causes: Some(1000),
+        budget: Some(100_000),
     };
 
     /// What one screen of text or Markdown shows: `n` entries per list and
@@ -84,6 +101,7 @@ impl Limits {
         Limits {
             max_entries: Some(n),
             max_root_causes: Some(n),
+            budget: Some(100_000),
         }
     }
 
@@ -101,9 +119,23 @@ impl Limits {
         self.max_entries.map_or(len, |m| len.min(m))
     }
 
-    /// The first entries of `items` that a list keeps, mapped.
-    fn take<T, U>(self, items: &[T], f: impl FnMut(&T) -> U) -> Vec<U> {
-        items[..self.keep(items.len())].iter().map(f).collect()
+    /// The limits of the lists nested in each of `top` entries, each entry
+    /// holding `lists` capped lists: the budget shared evenly among them,
+    /// never below [`MIN_NESTED`] entries a list (nor above `max_entries`).
+    pub fn nested(self, top: usize, lists: usize) -> Limits {
+        let Some(budget) = self.budget else {
+            return self;
+        };
+        let share = (budget / top.max(1).saturating_mul(lists.max(1))).max(MIN_NESTED);
+        Limits {
+            max_entries: Some(self.max_entries.map_or(share, |m| m.min(share))),
+            ..self
+        }
+    }
+
+    /// How many of `len` root causes (or distinct errors) are detailed.
+    pub fn root_causes(self, len: usize) -> usize {
+        self.max_root_causes.map_or(len, |m| len.min(m))
     }
 }
 
@@ -323,7 +355,7 @@ pub struct RootCause {
     /// How many failure texts there are.
     pub evidence_count: usize,
     /// The most specific of them, which text and Markdown put first (see
-    /// [`headline`]); null when there is none.
+    /// [`headline`](crate::cause::headline)); null when there is none.
     pub headline: Option<EvidenceText>,
     /// The error fingerprint: the same value for the same failure with other
     /// numbers in its messages; null when the stage has no message.
@@ -362,11 +394,8 @@ impl RootCause {
     fn of(a: &Analysis<'_, '_>, s: StageIx, lists: RootCauseLists, limits: Limits) -> Self {
         let g = a.graph;
         let st = g.stage(s);
-        let mut ev = a.evidence(s);
-        let fingerprint = fingerprint_of(&ev);
-        let evidence_count = ev.texts.len();
-        let headline = headline(&ev.texts, instance_depth(a, s)).cloned();
-        ev.texts.truncate(limits.keep(evidence_count));
+        let ev = a.evidence_within(s, limits.max_entries);
+        let (fingerprint, evidence_count, headline) = (ev.fingerprint, ev.count, ev.headline);
         let RootCauseLists {
             blocked,
             radius_stages,
@@ -424,107 +453,12 @@ impl RootCause {
     }
 }
 
-/// How many steps the path of a stage's task instance has (its own fields
-/// are one step deeper).
-fn instance_depth(a: &Analysis<'_, '_>, s: StageIx) -> usize {
-    a.graph
-        .stage(s)
-        .instance_index
-        .map_or(0, |i| a.graph.summary().task_instance_path(i).len())
-}
-
-/// The most specific of a stage's failure texts: the one a person should
-/// read first.
-///
-/// A stage's own `message` is usually a generic summary ("Transform failed
-/// after 1 retry"); what went wrong is in an audit or its state ("Rule 7
-/// (Merge columns): column 'order_total' not found…"). So texts rank:
-/// an `error_message` inside an audit or a state first, then a failed
-/// stream entry, then any other text inside an audit, then the stage's own
-/// `error_message`, then its own `message`; within a rank the longer text
-/// first (more specific), then document order. `instance_depth` is the length of the
-/// task instance's path.
-pub fn headline(texts: &[EvidenceText], instance_depth: usize) -> Option<&EvidenceText> {
-    let rank = |t: &EvidenceText| {
-        let nested = t.path.len() > instance_depth + 1;
-        let error = t.path.last_key() == Some("error_message");
-        match (t.kind, nested, error) {
-            (EvidenceKind::Message, true, true) => 0,
-            // One failed stream among several: specific, but the audit's
-            // own error says what the import as a whole ran into.
-            (EvidenceKind::Stream, _, _) => 1,
-            (_, true, false) => 2,
-            (_, false, true) => 3,
-            _ => 4,
-        }
-    };
-    texts
-        .iter()
-        .enumerate()
-        .min_by_key(|(i, t)| {
-            (
-                rank(t),
-                std::cmp::Reverse(shown_text(t).chars().count()),
-                *i,
-            )
-        })
-        .map(|(_, t)| t)
-}
-
-/// The leading failure text of a failed-like stage ([`headline`] of its
-/// evidence, as [`shown_text`] words it); `None` for any other stage or one
-/// that says nothing. Run comparison and history quote it.
-pub fn leading_error(a: &Analysis<'_, '_>, s: StageIx) -> Option<String> {
-    let stage = a.graph.stage(s);
-    if !stage.status().is_failed_like() {
-        return None;
-    }
-    let ev = a.evidence(s);
-    let depth = stage
-        .instance_index
-        .map_or(0, |i| a.graph.summary().task_instance_path(i).len());
-    headline(&ev.texts, depth).map(|t| shown_text(t).into_owned())
-}
-
-/// A failure text as a person reads it: a failed stream entry (quoted in
-/// JSON as written) as its error message and the stream's name; any other
-/// text as it is.
-pub fn shown_text(t: &EvidenceText) -> Cow<'_, str> {
-    if t.kind != EvidenceKind::Stream {
-        return Cow::Borrowed(&t.text);
-    }
-    let Ok(serde_json::Value::Object(entry)) = serde_json::from_str::<serde_json::Value>(&t.text)
-    else {
-        return Cow::Borrowed(&t.text);
-    };
-    let said = ["error_message", "message", "error"].iter().find_map(|k| {
-        entry
-            .get(*k)
-            .and_then(|v| v.as_str())
-            .filter(|m| !m.is_empty())
-    });
-    let name = ["name", "stream_name", "catalog_stream_id"]
-        .iter()
-        .find_map(|k| entry.get(*k).and_then(|v| v.as_str()))
-        .map(str::to_owned)
-        .or_else(|| match t.path.segments().last() {
-            Some(crate::json_path::Segment::Index(i)) => Some(format!("#{i}")),
-            Some(other) => other.key().map(str::to_owned),
-            None => None,
-        });
-    match (said, name) {
-        (Some(said), Some(name)) => Cow::Owned(format!("{said} (stream {name})")),
-        (Some(said), None) => Cow::Owned(said.to_owned()),
-        _ => Cow::Borrowed(&t.text),
-    }
-}
-
 /// One distinct failure text of a root cause and every path it was found
 /// at: how text and Markdown show the evidence (the JSON keeps each text
 /// with its path).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EvidenceGroup<'r> {
-    /// The text as a person reads it ([`shown_text`]).
+    /// The text as a person reads it ([`EvidenceText::shown`]).
     pub text: Cow<'r, str>,
     /// Every path where the response holds it, in document order.
     pub paths: Vec<&'r JsonPath>,
@@ -532,7 +466,7 @@ pub struct EvidenceGroup<'r> {
 
 impl RootCause {
     /// The evidence as a person reads it: each distinct text once with all
-    /// its paths, the [`headline`] first, the others in document order.
+    /// its paths, the [`headline`](crate::cause::headline) first, the others in document order.
     pub fn evidence_groups(&self) -> Vec<EvidenceGroup<'_>> {
         evidence_groups(&self.evidence, self.headline.as_ref())
     }
@@ -548,7 +482,7 @@ pub struct StageError {
     pub evidence: Vec<EvidenceText>,
     /// How many failure texts there are.
     pub evidence_count: usize,
-    /// The most specific of them (see [`headline`]); null when there is none.
+    /// The most specific of them (see [`headline`](crate::cause::headline)); null when there is none.
     pub headline: Option<EvidenceText>,
     /// The error fingerprint; null when the stage has no message.
     pub fingerprint: Option<Fingerprint>,
@@ -558,16 +492,12 @@ pub struct StageError {
 
 impl StageError {
     fn of(a: &Analysis<'_, '_>, s: StageIx, limits: Limits) -> Self {
-        let mut ev = a.evidence(s);
-        let fingerprint = fingerprint_of(&ev);
-        let evidence_count = ev.texts.len();
-        let headline = headline(&ev.texts, instance_depth(a, s)).cloned();
-        ev.texts.truncate(limits.keep(evidence_count));
+        let ev = a.evidence_within(s, limits.max_entries);
         StageError {
             evidence: ev.texts,
-            evidence_count,
-            headline,
-            fingerprint,
+            evidence_count: ev.count,
+            headline: ev.headline,
+            fingerprint: ev.fingerprint,
             retry_count: ev.retry_count,
         }
     }
@@ -586,7 +516,7 @@ fn evidence_groups<'r>(
     let mut groups: Vec<EvidenceGroup<'_>> = Vec::new();
     // Evidence lists are capped (1,000), so a linear search is bounded.
     for t in evidence {
-        let text = shown_text(t);
+        let text = t.shown();
         match groups.iter_mut().find(|g| g.text == text) {
             Some(g) => g.paths.push(&t.path),
             None => groups.push(EvidenceGroup {
@@ -596,7 +526,7 @@ fn evidence_groups<'r>(
         }
     }
     if let Some(h) = headline {
-        let lead = shown_text(h);
+        let lead = h.shown();
         if let Some(at) = groups.iter().position(|g| g.text == lead) {
             let g = groups.remove(at);
             groups.insert(0, g);
@@ -617,7 +547,7 @@ pub struct ErrorGroup {
     /// The shared fingerprint; null for the root causes with no message.
     pub fingerprint: Option<Fingerprint>,
     /// The error as its first root cause's headline says it (see
-    /// [`headline`]); null when no root cause of the group has a message.
+    /// [`headline`](crate::cause::headline)); null when no root cause of the group has a message.
     pub text: Option<String>,
     /// How many root causes fail with it.
     pub count: usize,
@@ -675,16 +605,27 @@ pub(crate) fn condensed(
 }
 
 /// Every root cause grouped by its error fingerprint, the groups in the
-/// order of their first root cause (topological). One fingerprint per root
-/// cause, and a headline per group: O(the root causes' messages).
-fn error_groups(a: &Analysis<'_, '_>, limits: Limits) -> Vec<ErrorGroup> {
+/// order of their first root cause (topological): the first
+/// [`Limits::root_causes`] groups, each group's stages cut by the budget
+/// shared among them, and how many groups there are. One fingerprint per
+/// root cause, and a headline per group shown: O(the root causes' messages).
+fn error_groups(a: &Analysis<'_, '_>, limits: Limits) -> (Vec<ErrorGroup>, usize) {
+    /// The index of a group not shown.
+    const NOT_SHOWN: usize = usize::MAX;
     let g = a.graph;
     let mut index: std::collections::HashMap<Option<Fingerprint>, usize> =
         std::collections::HashMap::new();
     let mut groups: Vec<ErrorGroup> = Vec::new();
+    let shown = limits.root_causes(a.root_causes().len());
+    let inner = limits.nested(shown, WHY_NESTED_LISTS);
+    let mut count = 0;
     for &s in a.root_causes() {
         let fp = a.fingerprint(s);
         let at = *index.entry(fp).or_insert_with(|| {
+            count += 1;
+            if groups.len() == shown {
+                return NOT_SHOWN;
+            }
             groups.push(ErrorGroup {
                 fingerprint: fp,
                 text: None,
@@ -695,24 +636,30 @@ fn error_groups(a: &Analysis<'_, '_>, limits: Limits) -> Vec<ErrorGroup> {
             });
             groups.len() - 1
         });
-        let group = &mut groups[at];
+        let Some(group) = groups.get_mut(at) else {
+            continue;
+        };
         if group.text.is_none() {
             // The group's first root cause with something to say.
-            let ev = a.evidence(s);
-            group.text =
-                headline(&ev.texts, instance_depth(a, s)).map(|t| shown_text(t).into_owned());
+            let ev = a.evidence_within(s, Some(0));
+            group.text = ev.headline.map(|t| t.shown().into_owned());
         }
         group.count += 1;
         group.stages_count += 1;
-        if limits.max_entries.is_none_or(|m| group.stages.len() < m) {
+        if inner.max_entries.is_none_or(|m| group.stages.len() < m) {
             group.stages.push(g.stage(s).shown_id().to_owned());
         }
         if group.first_stages.len() < ERROR_NAMES_SHOWN {
             group.first_stages.push(StageRef::of(g, s));
         }
     }
-    groups
+    (groups, count)
 }
+
+/// How many capped lists each root cause of `why` holds, for the budget:
+/// evidence, blocked (ids and named), exports, blast radius stages and
+/// data, and its share of its error group's stages.
+const WHY_NESTED_LISTS: usize = 7;
 
 /// A stage on the critical path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -845,8 +792,10 @@ pub struct WhyReport<R> {
     /// How many root causes there are.
     pub root_causes_count: usize,
     /// The distinct errors of the root causes, each with the root causes
-    /// that fail with it.
+    /// that fail with it (the first 1,000, see `errors_count`).
     pub errors: Vec<ErrorGroup>,
+    /// How many distinct errors there are.
+    pub errors_count: usize,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -884,20 +833,17 @@ impl Why {
         Why::with_limits(a, Limits::DEFAULT)
     }
 
-    /// The `why` report with lists capped at `limits`.
+    /// The `why` report with lists capped at `limits` (the budget shared
+    /// among the root causes shown, see [`Limits::nested`]).
     pub fn with_limits(a: &Analysis<'_, '_>, limits: Limits) -> Self {
+        let (errors, errors_count) = error_groups(a, limits);
         Why {
             schema_version: SCHEMA_VERSION,
             run: RunInfo::of(a),
-            root_causes: a
-                .root_causes()
-                .iter()
-                .take(limits.max_root_causes.unwrap_or(usize::MAX))
-                .zip(a.causes.lists_iter(a.graph, limits.max_entries))
-                .map(|(&s, lists)| RootCause::of(a, s, lists, limits))
-                .collect(),
+            root_causes: root_causes(a, limits).collect(),
             root_causes_count: a.root_causes().len(),
-            errors: error_groups(a, limits),
+            errors,
+            errors_count,
             outcome: Outcome::of(a, limits),
         }
     }
@@ -911,6 +857,7 @@ impl Why {
         a: &'r Analysis<'g, 'a>,
         limits: Limits,
     ) -> WhyReport<StreamedRootCauses<'r, 'g, 'a>> {
+        let (errors, errors_count) = error_groups(a, limits);
         WhyReport {
             schema_version: SCHEMA_VERSION,
             run: RunInfo::of(a),
@@ -919,10 +866,25 @@ impl Why {
                 limits,
             },
             root_causes_count: a.root_causes().len(),
-            errors: error_groups(a, limits),
+            errors,
+            errors_count,
             outcome: Outcome::of(a, limits),
         }
     }
+}
+
+/// The root causes `why` details, built one at a time (their lists 64 at a
+/// time), each with its share of the budget.
+fn root_causes<'r>(
+    a: &'r Analysis<'_, '_>,
+    limits: Limits,
+) -> impl Iterator<Item = RootCause> + 'r {
+    let shown = limits.root_causes(a.root_causes().len());
+    let inner = limits.nested(shown, WHY_NESTED_LISTS);
+    a.root_causes()[..shown]
+        .iter()
+        .zip(a.causes.lists_iter(a.graph, inner.max_entries))
+        .map(move |(&s, lists)| RootCause::of(a, s, lists, inner))
 }
 
 /// The root causes of a [`Why::streamed`] report: serialised one at a time.
@@ -934,15 +896,7 @@ pub struct StreamedRootCauses<'r, 'g, 'a> {
 
 impl Serialize for StreamedRootCauses<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let a = self.analysis;
-        let lists = a.causes.lists_iter(a.graph, self.limits.max_entries);
-        serializer.collect_seq(
-            a.root_causes()
-                .iter()
-                .take(self.limits.max_root_causes.unwrap_or(usize::MAX))
-                .zip(lists)
-                .map(|(&s, lists)| RootCause::of(a, s, lists, self.limits)),
-        )
+        serializer.collect_seq(root_causes(self.analysis, self.limits))
     }
 }
 
@@ -1012,7 +966,7 @@ pub struct RootCauseBrief {
     pub stage: StageRef,
     /// The first failure text in document order, if any.
     pub first_evidence: Option<String>,
-    /// The most specific failure text (see [`headline`]): what the summary
+    /// The most specific failure text (see [`headline`](crate::cause::headline)): what the summary
     /// shows.
     pub headline: Option<String>,
     /// How many stages it blocked.
@@ -1039,8 +993,10 @@ pub struct Summary {
     /// How many root causes there are.
     pub root_causes_count: usize,
     /// The distinct errors of the root causes, each with the root causes
-    /// that fail with it.
+    /// that fail with it (the first 1,000, see `errors_count`).
     pub errors: Vec<ErrorGroup>,
+    /// How many distinct errors there are.
+    pub errors_count: usize,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
     pub outcome: Outcome,
@@ -1060,30 +1016,30 @@ impl Summary {
             *counts.slot(g.stage(s).status()) += 1;
         }
         // Counts only: nothing of the lists is kept.
-        let root_causes = a
-            .root_causes()
+        let shown = limits.root_causes(a.root_causes().len());
+        let root_causes = a.root_causes()[..shown]
             .iter()
-            .take(limits.max_root_causes.unwrap_or(usize::MAX))
             .zip(a.causes.lists_iter(a.graph, Some(0)))
             .map(|(&s, lists)| {
-                let ev = a.evidence(s);
+                let ev = a.evidence_within(s, Some(1));
                 RootCauseBrief {
                     stage: StageRef::of(g, s),
-                    fingerprint: fingerprint_of(&ev),
-                    headline: headline(&ev.texts, instance_depth(a, s))
-                        .map(|t| shown_text(t).into_owned()),
+                    fingerprint: ev.fingerprint,
+                    headline: ev.headline.map(|t| t.shown().into_owned()),
                     first_evidence: ev.texts.into_iter().next().map(|t| t.text),
                     blocked: lists.blocked.count,
                 }
             })
             .collect();
+        let (errors, errors_count) = error_groups(a, limits);
         Summary {
             schema_version: SCHEMA_VERSION,
             run: RunInfo::of(a),
             stages: counts,
             root_causes,
             root_causes_count: a.root_causes().len(),
-            errors: error_groups(a, limits),
+            errors,
+            errors_count,
             outcome: Outcome::of(a, limits),
         }
     }
@@ -1295,13 +1251,15 @@ pub struct Culprit {
     #[serde(flatten)]
     pub stage: StageRef,
     /// A shortest dependency path from the culprit to the stage, ids in
-    /// order (capped, see `path_count`).
+    /// order. A path longer than its cap keeps its first and its last
+    /// stages (half each: the culprit and the stage are what a path says);
+    /// `path_count` says how many it has.
     pub path: Vec<String>,
     /// How many stages the path has.
     pub path_count: usize,
     /// The same stages as `path`, with name, type and status.
     pub path_stages: Vec<StageRef>,
-    /// The culprit's most specific failure text (see [`headline`]); null
+    /// The culprit's most specific failure text (see [`headline`](crate::cause::headline)); null
     /// when the response holds none.
     pub headline: Option<EvidenceText>,
 }
@@ -1310,13 +1268,15 @@ impl Culprit {
     /// The path as a person reads it when at most `cap` stages are shown:
     /// its first stages, how many were left out, and its last stages.
     pub fn path_ends(&self, cap: Option<usize>) -> (&[StageRef], usize, &[StageRef]) {
+        // `path_stages` is the path's first ⌈k/2⌉ and last ⌊k/2⌋ stages:
+        // fewer from each end are still the path's ends.
         let len = self.path_stages.len();
         let keep = text::shown(cap, len);
         let head = keep - keep / 2;
         let tail = keep / 2;
         (
             &self.path_stages[..head],
-            len - keep,
+            self.path_count.saturating_sub(keep),
             &self.path_stages[len - tail..],
         )
     }
@@ -1367,7 +1327,11 @@ impl Trace {
     pub fn with_limits(a: &Analysis<'_, '_>, s: StageIx, limits: Limits) -> Self {
         let g = a.graph;
         let me = StageRef::of(g, s);
-        let traces = a.trace(s);
+        // Each culprit holds its path twice (ids and named stages): the
+        // budget is shared among the culprits shown.
+        let shown = limits.keep(a.culprits(s).len());
+        let inner = limits.nested(shown, 2);
+        let (traces, culprits_count) = a.trace_within(s, Some(shown), inner.max_entries);
         let root_cause = matches!(traces.as_slice(), [t] if t.culprit == s);
         Trace {
             schema_version: SCHEMA_VERSION,
@@ -1377,17 +1341,21 @@ impl Trace {
             stage_type: me.stage_type,
             root_cause,
             error: root_cause.then(|| StageError::of(a, s, limits)),
-            culprits: limits.take(&traces, |t| Culprit {
-                stage: StageRef::of(g, t.culprit),
-                headline: {
-                    let ev = a.evidence(t.culprit);
-                    headline(&ev.texts, instance_depth(a, t.culprit)).cloned()
-                },
-                path: limits.take(&t.path, |&p| g.stage(p).shown_id().to_owned()),
-                path_count: t.path.len(),
-                path_stages: limits.take(&t.path, |&p| StageRef::of(g, p)),
-            }),
-            culprits_count: traces.len(),
+            culprits: traces
+                .iter()
+                .map(|t| Culprit {
+                    stage: StageRef::of(g, t.culprit),
+                    headline: a.evidence_within(t.culprit, Some(0)).headline,
+                    path: t
+                        .path
+                        .iter()
+                        .map(|&p| g.stage(p).shown_id().to_owned())
+                        .collect(),
+                    path_count: t.len,
+                    path_stages: t.path.iter().map(|&p| StageRef::of(g, p)).collect(),
+                })
+                .collect(),
+            culprits_count,
         }
     }
 

@@ -14,9 +14,9 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::{
-    condensed, human_duration, plural, shown_text, CriticalPath, DataRef, ErrorGroup, Order,
-    PathSummary, RunInfo, StageRef, Summary, Trace, Why, CONDENSED_HEAVIEST, CONDENSED_WAITS,
-    ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
+    condensed, human_duration, plural, CriticalPath, DataRef, ErrorGroup, Order, PathSummary,
+    RunInfo, StageRef, Summary, Trace, Why, CONDENSED_HEAVIEST, CONDENSED_WAITS, ITS_OWN_CULPRIT,
+    NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
 use crate::model::Timestamp;
@@ -352,10 +352,10 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
             p.bold(format_args!(
                 "{}: {}",
                 why_heading(r.run.status),
-                causes_and_errors(n, r.errors.len())
+                causes_and_errors(n, r.errors_count)
             ))
         )?;
-        errors(out, &r.errors, n, opts.list_cap)?;
+        errors(out, &r.errors, r.errors_count, n, opts.list_cap)?;
     }
 
     let cap = opts.list_cap;
@@ -372,7 +372,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         )?;
         // The most specific text leads, on the first line.
         if let Some(h) = &rc.headline {
-            write!(out, ": {}", one_line(first_line(&quote(&shown_text(h)))))?;
+            write!(out, ": {}", one_line(first_line(&quote(&h.shown()))))?;
         }
         writeln!(out)?;
         let mut when = Vec::new();
@@ -515,6 +515,7 @@ pub(crate) const NO_ERROR_MESSAGE: &str = "(no error message)";
 fn errors(
     out: &mut dyn Write,
     groups: &[ErrorGroup],
+    groups_count: usize,
     causes: usize,
     cap: Option<usize>,
 ) -> io::Result<()> {
@@ -538,7 +539,7 @@ fn errors(
         }
         writeln!(out)?;
     }
-    more(out, "  ", n, groups.len())
+    more(out, "  ", n, groups_count)
 }
 
 /// What the `why` heading says the run did.
@@ -635,7 +636,7 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
         let said = c
             .headline
             .as_ref()
-            .map(|h| format!(": {}", one_line(&quote(first_line(&shown_text(h))))))
+            .map(|h| format!(": {}", one_line(&quote(first_line(&h.shown())))))
             .unwrap_or_default();
         writeln!(
             out,
@@ -977,10 +978,16 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
     } else {
         let heading = match r.root_causes_count {
             1 => "Root cause:".to_owned(),
-            n => format!("{}:", causes_and_errors(n, r.errors.len())),
+            n => format!("{}:", causes_and_errors(n, r.errors_count)),
         };
         writeln!(out, "{}", p.bold(heading))?;
-        errors(out, &r.errors, r.root_causes_count, opts.list_cap)?;
+        errors(
+            out,
+            &r.errors,
+            r.errors_count,
+            r.root_causes_count,
+            opts.list_cap,
+        )?;
         if r.root_causes_count >= 2 {
             writeln!(out)?;
         }

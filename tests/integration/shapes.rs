@@ -78,16 +78,27 @@ pub fn roots_into_a_chain(n: usize) -> String {
         mappers.push((r.clone(), vec![]));
     }
     for j in 0..n {
-        let id = format!("{}", 2_000_000 + j);
+        let id = chain_id(j, n);
         stages.push(stage(&id, 2, "chain"));
         let parents = if j == 0 {
             roots.clone()
         } else {
-            vec![format!("{}", 2_000_000 + j - 1)]
+            vec![chain_id(j - 1, n)]
         };
         mappers.push((id, parents));
     }
     run_doc(&stages, &mappers)
+}
+
+/// The id of step `j` of an `n`-step chain: the last is "9", which the
+/// hostile runs trace with `why --stage 9` (every root is its culprit, at
+/// the end of an `n`-stage path).
+fn chain_id(j: usize, n: usize) -> String {
+    if j + 1 == n {
+        "9".into()
+    } else {
+        format!("{}", 2_000_000 + j)
+    }
 }
 
 /// A chain whose every step also has a failed root of its own.
@@ -171,10 +182,49 @@ pub fn long_message(n: usize) -> String {
     run_doc(&[st], &[("1".into(), vec![])])
 }
 
+/// `n` failed roots all feeding an `n`-stage chain of exports, each writing
+/// its own target: every root cause blocks `n` stages and reaches `2n`
+/// stages and data nodes (the caps multiply unless one budget holds them).
+pub fn roots_into_an_export_chain(n: usize) -> String {
+    let mut stages = Vec::new();
+    let mut mappers = Vec::new();
+    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
+    for r in &roots {
+        stages.push(stage(r, -1, "root"));
+        mappers.push((r.clone(), vec![]));
+    }
+    for j in 0..n {
+        let id = chain_id(j, n);
+        stages.push(format!(
+            r#"{{"id": "{id}", "execution_status": 2, "pipelinetask": {{"name": "export", "type": 5}}, "datasetexportaudit": [{{"id": "a{j}", "datasetexport": {{"id": "e{j}", "datasink": {{"id": "sink{j}"}}}}}}]}}"#
+        ));
+        let parents = if j == 0 {
+            roots.clone()
+        } else {
+            vec![chain_id(j - 1, n)]
+        };
+        mappers.push((id, parents));
+    }
+    run_doc(&stages, &mappers)
+}
+
+/// One failed import whose `streams_info` lists `n` failed streams (each a
+/// line of evidence).
+pub fn many_failed_streams(n: usize) -> String {
+    let streams: Vec<String> = (0..n)
+        .map(|i| format!(r#""{i}": {{"execution_status": "FAILURE", "size": {i}}}"#))
+        .collect();
+    let info = json(&format!("{{{}}}", streams.join(",")));
+    let st = format!(
+        r#"{{"id": "1", "execution_status": -1, "datasourceaudit": [{{"id": "d", "streams_info": {info}}}]}}"#
+    );
+    run_doc(&[st], &[("1".into(), vec![])])
+}
+
 pub type Make = fn(usize) -> String;
 
 /// Each shape with a size small enough for the test suite.
-pub const SHAPES: [(&str, Make, usize); 9] = [
+pub const SHAPES: [(&str, Make, usize); 11] = [
     ("nested run copies", nested_run_copies, 2_000),
     ("a long mapper key", long_mapper_key, 1_000),
     (
@@ -188,4 +238,10 @@ pub const SHAPES: [(&str, Make, usize); 9] = [
     ("roots into many targets", roots_into_many_targets, 150),
     ("four anomalies per stage", anomalies, 2_000),
     ("a long message", long_message, 1_000),
+    (
+        "roots into an export chain",
+        roots_into_an_export_chain,
+        300,
+    ),
+    ("many failed streams", many_failed_streams, 5_000),
 ];
