@@ -32,6 +32,39 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Comparing two runs ([`compare`], `docs/semantics.md#run-comparison`) and
+//! reading many ([`History`]) start from the same analyses; every type an
+//! embedder holds is named at the root:
+//!
+//! ```
+//! use dataprep_lineage::{compare, Analysis, DiffOptions, History, JobSummary, LineageGraph, RunDiff, Why};
+//! use dataprep_lineage::history::RunFacts;
+//!
+//! let pair = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/pairs/failed_then_fixed");
+//! let (b, c) = (std::fs::read(format!("{pair}/baseline.json"))?, std::fs::read(format!("{pair}/current.json"))?);
+//! let (b, c) = (JobSummary::from_slice(&b)?, JobSummary::from_slice(&c)?);
+//! let (gb, gc) = (LineageGraph::build(&b)?, LineageGraph::build(&c)?);
+//! let (ab, ac) = (Analysis::new(&gb), Analysis::new(&gc));
+//!
+//! // What changed since it last worked.
+//! let diff: RunDiff = compare(&ab, &ac, DiffOptions::default());
+//! assert_eq!(diff.verdict, dataprep_lineage::diff::Verdict::Improved);
+//!
+//! // The two runs as a history: per stage, its outcomes over the runs.
+//! let history = History::of([
+//!     ("baseline.json".to_owned(), RunFacts::of(&ab)),
+//!     ("current.json".to_owned(), RunFacts::of(&ac)),
+//! ]);
+//! assert_eq!(history.pipelines.len(), 1);
+//! assert_eq!(Why::new(&ab).root_causes_count, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Constructors follow one convention: `T::new(&analysis)` builds a report
+//! with the default caps and `T::with_limits(&analysis, limits)` with
+//! others ([`Limits`]: `--all` is [`Limits::ALL`]); `X::of(&…)` derives a
+//! small value from a bigger one; `build` and `from_slice` are fallible.
+//!
 //! Nothing here panics on input: any byte sequence gives a summary or an
 //! [`Error`], and every traversal is iterative, so a 200,000-stage chain is
 //! as safe as a five-stage one.
@@ -60,11 +93,14 @@ pub mod timing;
 pub use analysis::Analysis;
 pub use cause::Causes;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
+pub use diff::{compare, DiffOptions, RunDiff};
 pub use error::{Error, Result};
 pub use fingerprint::Fingerprint;
 pub use graph::LineageGraph;
+pub use history::{History, HistoryBuilder};
 pub use json_path::JsonPath;
 pub use model::JobSummary;
 pub use order::Order;
+pub use report::{CriticalPath, Limits, Summary, Why};
 pub use status::Status;
 pub use timing::Timing;

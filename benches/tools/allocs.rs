@@ -9,6 +9,9 @@
 //! A counting allocator slows every allocation a little, which is why this is
 //! not part of `benches/tools/profile.rs`.
 
+// A global allocator is an `unsafe` trait: the one place the crate allows it.
+#![allow(unsafe_code)]
+
 use dataprep_lineage::{JobSummary, LineageGraph};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
