@@ -114,8 +114,9 @@ impl Verdict {
 /// What became of a matched stage between the runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Outcome"))]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum StageChange {
     /// Succeeded before, failed-like now.
     NewlyFailing,
     /// Failed-like before, succeeded now.
@@ -160,7 +161,7 @@ pub struct StageDiff {
     /// Status now.
     pub current_status: Status,
     /// What became of it.
-    pub outcome: Outcome,
+    pub outcome: StageChange,
     /// Failed-like in both with equal, non-null fingerprints: the same
     /// error as before. Null unless `still_failing`.
     pub same_error: Option<bool>,
@@ -581,16 +582,17 @@ pub fn compare(
         let (bstat, cstat) = (bst.status(), cst.status());
         let (bfp, cfp) = (base.a.fingerprint(b), cur.a.fingerprint(*c));
         let outcome = match (bstat, cstat) {
-            (Status::Success, c) if c.is_failed_like() => Outcome::NewlyFailing,
-            (b, Status::Success) if b.is_failed_like() => Outcome::NewlyFixed,
-            (b, c) if b.is_failed_like() && c.is_failed_like() => Outcome::StillFailing,
+            (Status::Success, c) if c.is_failed_like() => StageChange::NewlyFailing,
+            (b, Status::Success) if b.is_failed_like() => StageChange::NewlyFixed,
+            (b, c) if b.is_failed_like() && c.is_failed_like() => StageChange::StillFailing,
             (Status::Success, Status::Created) if cs.status != Status::Running => {
-                Outcome::NewlyNotRun
+                StageChange::NewlyNotRun
             }
-            (b, c) if b != c => Outcome::StatusChanged,
-            _ => Outcome::Unchanged,
+            (b, c) if b != c => StageChange::StatusChanged,
+            _ => StageChange::Unchanged,
         };
-        let same_error = (outcome == Outcome::StillFailing).then(|| bfp.is_some() && bfp == cfp);
+        let same_error =
+            (outcome == StageChange::StillFailing).then(|| bfp.is_some() && bfp == cfp);
         // Failed in both with different fingerprints (two missing ones are
         // not different), or a different status.
         let both_failed = bstat.is_failed_like() && cstat.is_failed_like();
@@ -788,12 +790,12 @@ pub fn compare(
     // The verdict, the first that holds, and why.
     let newly_failing: Vec<&StageDiff> = stages
         .iter()
-        .filter(|s| s.outcome == Outcome::NewlyFailing)
+        .filter(|s| s.outcome == StageChange::NewlyFailing)
         .collect();
     let slower_stages: Vec<&StageDiff> = stages.iter().filter(|s| s.slower).collect();
     let fixed = stages
         .iter()
-        .filter(|s| s.outcome == Outcome::NewlyFixed)
+        .filter(|s| s.outcome == StageChange::NewlyFixed)
         .count();
     let both_succeeded = bs.status == Status::Success && cs.status == Status::Success;
     let run_slower = both_succeeded
@@ -812,7 +814,7 @@ pub fn compare(
     let name_of = |s: &StageDiff| s.name.clone().unwrap_or_else(|| s.key.clone());
     let not_run: Vec<&StageDiff> = stages
         .iter()
-        .filter(|s| s.outcome == Outcome::NewlyNotRun)
+        .filter(|s| s.outcome == StageChange::NewlyNotRun)
         .collect();
     let other_error: Vec<&RootCauseChange> = persisting_root_causes
         .iter()
@@ -885,7 +887,7 @@ pub fn compare(
     } else if fixed > 0 || !resolved_root_causes.is_empty() {
         let names: Vec<String> = stages
             .iter()
-            .filter(|s| s.outcome == Outcome::NewlyFixed)
+            .filter(|s| s.outcome == StageChange::NewlyFixed)
             .map(name_of)
             .collect();
         (

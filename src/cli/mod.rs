@@ -537,7 +537,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             })
         }
         Command::Order(i) => {
-            let r = report::Order::new(&analysis);
+            let r = report::StageOrder::new(&analysis);
             write_stdout(|out| match i.format {
                 Format::Text => text::order(out, &r, opts),
                 Format::Json => json::write(out, &r),

@@ -17,8 +17,9 @@ use crate::status::Status;
 /// (`docs/semantics.md#history`). Exactly one applies to every stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Outcome"))]
 #[serde(rename_all = "snake_case")]
-pub enum Outcome {
+pub enum StageOutcome {
     /// It succeeded.
     Success,
     /// It is its own culprit: the failure started here.
@@ -33,26 +34,26 @@ pub enum Outcome {
     Unknown,
 }
 
-impl Outcome {
+impl StageOutcome {
     /// Every outcome, in the order the counts list them.
-    pub const ALL: [Outcome; 6] = [
-        Outcome::Success,
-        Outcome::RootCause,
-        Outcome::Blocked,
-        Outcome::NotRun,
-        Outcome::Running,
-        Outcome::Unknown,
+    pub const ALL: [StageOutcome; 6] = [
+        StageOutcome::Success,
+        StageOutcome::RootCause,
+        StageOutcome::Blocked,
+        StageOutcome::NotRun,
+        StageOutcome::Running,
+        StageOutcome::Unknown,
     ];
 
     /// The outcome as the JSON names it.
     pub fn label(self) -> &'static str {
         match self {
-            Outcome::Success => "success",
-            Outcome::RootCause => "root_cause",
-            Outcome::Blocked => "blocked",
-            Outcome::NotRun => "not_run",
-            Outcome::Running => "running",
-            Outcome::Unknown => "unknown",
+            StageOutcome::Success => "success",
+            StageOutcome::RootCause => "root_cause",
+            StageOutcome::Blocked => "blocked",
+            StageOutcome::NotRun => "not_run",
+            StageOutcome::Running => "running",
+            StageOutcome::Unknown => "unknown",
         }
     }
 }
@@ -73,7 +74,7 @@ pub struct StageFacts {
     /// Its status.
     pub status: Status,
     /// What became of it.
-    pub outcome: Outcome,
+    pub outcome: StageOutcome,
     /// When it started, epoch ms.
     pub started_ms: Option<i64>,
     /// When it completed, epoch ms.
@@ -140,18 +141,18 @@ impl RunFacts {
             }
             let status = st.status();
             let outcome = if a.causes.is_root_cause(s) {
-                Outcome::RootCause
+                StageOutcome::RootCause
             } else if a.causes.has_culprits(s) {
-                Outcome::Blocked
+                StageOutcome::Blocked
             } else {
                 match status {
-                    Status::Success => Outcome::Success,
-                    Status::Created => Outcome::NotRun,
-                    Status::Running => Outcome::Running,
-                    Status::Unknown => Outcome::Unknown,
+                    Status::Success => StageOutcome::Success,
+                    Status::Created => StageOutcome::NotRun,
+                    Status::Running => StageOutcome::Running,
+                    Status::Unknown => StageOutcome::Unknown,
                     // A failed-like stage always has culprits (its own at
                     // least); kept total for safety.
-                    Status::Failed | Status::Stopped | Status::Killed => Outcome::RootCause,
+                    Status::Failed | Status::Stopped | Status::Killed => StageOutcome::RootCause,
                 }
             };
             stages.push(StageFacts {
@@ -203,8 +204,8 @@ impl RunFacts {
             stage_type: s.stage_type.as_deref(),
             status: s.status,
             outcome: s.outcome,
-            root_cause: s.outcome == Outcome::RootCause,
-            blocked: s.outcome == Outcome::Blocked,
+            root_cause: s.outcome == StageOutcome::RootCause,
+            blocked: s.outcome == StageOutcome::Blocked,
             started_ms: s.started_ms,
             completed_ms: s.completed_ms,
             duration_ms: s.duration_ms,
@@ -241,7 +242,7 @@ pub struct FactRow<'f> {
     /// The stage's status.
     pub status: Status,
     /// What became of it.
-    pub outcome: Outcome,
+    pub outcome: StageOutcome,
     /// Its own culprit.
     pub root_cause: bool,
     /// It has culprits other than itself.

@@ -30,7 +30,7 @@
 
 mod facts;
 
-pub use facts::{FactRow, Outcome, RunFacts, StageFacts};
+pub use facts::{FactRow, RunFacts, StageFacts, StageOutcome};
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -69,7 +69,7 @@ impl PartialOrd for RunOrder {
 }
 
 /// A stage's outcome and status class in one byte: the outcome's index in
-/// [`Outcome::ALL`] in the low bits, then these flags.
+/// [`StageOutcome::ALL`] in the low bits, then these flags.
 const OUTCOME_BITS: u8 = 0b111;
 /// It ran: its duration is kept.
 const RAN: u8 = 1 << 3;
@@ -78,11 +78,11 @@ const SUCCEEDED: u8 = 1 << 4;
 /// Its status is failed-like (failed, stopped, killed).
 const FAILED_LIKE: u8 = 1 << 5;
 
-fn outcome_of(flags: u8) -> Outcome {
-    Outcome::ALL
+fn outcome_of(flags: u8) -> StageOutcome {
+    StageOutcome::ALL
         .get(usize::from(flags & OUTCOME_BITS))
         .copied()
-        .unwrap_or(Outcome::Unknown)
+        .unwrap_or(StageOutcome::Unknown)
 }
 
 /// `Some(true)` for success, `Some(false)` for failed-like, `None`
@@ -289,7 +289,7 @@ impl HistoryBuilder {
                 let slot = &mut store.key_names[key as usize].1;
                 Latest::offer(slot, &order, name.into_boxed_str());
             }
-            if s.outcome == Outcome::RootCause {
+            if s.outcome == StageOutcome::RootCause {
                 store.causes.push(s.fingerprint);
                 let text = s.error.map(String::into_boxed_str);
                 match store.cause_texts.entry((key, s.fingerprint)) {
@@ -422,7 +422,7 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
                 }
                 k.last_success = Some(now);
             }
-            if outcome == Outcome::RootCause {
+            if outcome == StageOutcome::RootCause {
                 let fingerprint = fingerprints.next().flatten();
                 let g = groups.entry((key, fingerprint)).or_insert(CauseAcc {
                     count: 0,
@@ -473,12 +473,12 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
                 key: store.key_names[ix as usize].0.to_string(),
                 name: key_name(&store, ix),
                 runs: k.runs,
-                success: k.counts[Outcome::Success as usize],
-                root_cause: k.counts[Outcome::RootCause as usize],
-                blocked: k.counts[Outcome::Blocked as usize],
-                not_run: k.counts[Outcome::NotRun as usize],
-                running: k.counts[Outcome::Running as usize],
-                unknown: k.counts[Outcome::Unknown as usize],
+                success: k.counts[StageOutcome::Success as usize],
+                root_cause: k.counts[StageOutcome::RootCause as usize],
+                blocked: k.counts[StageOutcome::Blocked as usize],
+                not_run: k.counts[StageOutcome::NotRun as usize],
+                running: k.counts[StageOutcome::Running as usize],
+                unknown: k.counts[StageOutcome::Unknown as usize],
                 ran: k.durations.len(),
                 p50_ms: p50,
                 p95_ms: nearest_rank(&k.durations, 95),
@@ -817,7 +817,7 @@ mod tests {
                     name: None,
                     stage_type: None,
                     status: Status::Failed,
-                    outcome: Outcome::RootCause,
+                    outcome: StageOutcome::RootCause,
                     started_ms: None,
                     completed_ms: None,
                     duration_ms: Some(i64::MAX),
@@ -847,7 +847,7 @@ mod tests {
             (a.key.as_str(), a.runs, a.root_cause, a.max_ms),
             ("a", 3, 3, Some(i64::MAX))
         );
-        for o in Outcome::ALL {
+        for o in StageOutcome::ALL {
             assert_eq!(outcome_of(o as u8 | RAN | FAILED_LIKE), o);
         }
     }

@@ -19,9 +19,9 @@ use super::text::{
     quote, shown,
 };
 use super::{
-    condensed, human_duration, plural, CriticalPath, DataRef, ErrorGroup, Fmt, Order, PathSummary,
-    RunInfo, StageRef, Summary, Trace, Why, CONDENSED_HEAVIEST, CONDENSED_WAITS, ITS_OWN_CULPRIT,
-    NOTHING_HELD_BACK,
+    condensed, human_duration, plural, CriticalPath, DataRef, ErrorGroup, Fmt, PathSummary,
+    RunInfo, StageOrder, StageRef, Summary, Trace, Why, CONDENSED_HEAVIEST, CONDENSED_WAITS,
+    ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
 use crate::model::Timestamp;
@@ -760,7 +760,7 @@ pub fn critical_path(
 /// # Errors
 ///
 /// What writing to `out` returns.
-pub fn order(out: &mut dyn Write, r: &Order) -> io::Result<()> {
+pub fn order(out: &mut dyn Write, r: &StageOrder) -> io::Result<()> {
     let n = r.stages.len();
     writeln!(
         out,
@@ -885,7 +885,7 @@ pub fn diff(
     d: &crate::diff::RunDiff,
     opts: &MarkdownOptions,
 ) -> io::Result<()> {
-    use crate::diff::Outcome;
+    use crate::diff::StageChange;
     // What is said about the pair itself comes before the verdict (as in text).
     let about_pair =
         |n: &&crate::diff::DiffNote| n.kind == "different_pipelines" || n.kind == "running";
@@ -936,7 +936,7 @@ pub fn diff(
     let changed: Vec<&crate::diff::StageDiff> = d
         .stages
         .iter()
-        .filter(|s| s.outcome != Outcome::Unchanged || s.slower || s.rows_flagged)
+        .filter(|s| s.outcome != StageChange::Unchanged || s.slower || s.rows_flagged)
         .collect();
     if !changed.is_empty() {
         let n = shown(opts.list_cap, changed.len());
@@ -945,16 +945,16 @@ pub fn diff(
             ["stage", "before", "now", "outcome", ">time", ">rows"],
             changed[..n].iter().map(|s| {
                 let outcome = match s.outcome {
-                    Outcome::NewlyFailing => "newly failing".to_owned(),
-                    Outcome::NewlyFixed => "newly fixed".to_owned(),
-                    Outcome::StillFailing if s.same_error == Some(true) => {
+                    StageChange::NewlyFailing => "newly failing".to_owned(),
+                    StageChange::NewlyFixed => "newly fixed".to_owned(),
+                    StageChange::StillFailing if s.same_error == Some(true) => {
                         "still failing, same error".to_owned()
                     }
-                    Outcome::StillFailing => "still failing, a different error".to_owned(),
-                    Outcome::NewlyNotRun => "newly not run".to_owned(),
-                    Outcome::StatusChanged => "status changed".to_owned(),
-                    Outcome::Unchanged if s.slower => "slower".to_owned(),
-                    Outcome::Unchanged => "rows changed".to_owned(),
+                    StageChange::StillFailing => "still failing, a different error".to_owned(),
+                    StageChange::NewlyNotRun => "newly not run".to_owned(),
+                    StageChange::StatusChanged => "status changed".to_owned(),
+                    StageChange::Unchanged if s.slower => "slower".to_owned(),
+                    StageChange::Unchanged => "rows changed".to_owned(),
                 };
                 let time = match (s.baseline_ms, s.current_ms) {
                     (Some(b), Some(c)) => format!("{} → {}", human_duration(b), human_duration(c)),

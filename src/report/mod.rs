@@ -2,7 +2,7 @@
 //!
 //! # Design
 //!
-//! Each report — [`Why`], [`Summary`], [`CriticalPath`], [`Order`] and
+//! Each report — [`Why`], [`Summary`], [`CriticalPath`], [`StageOrder`] and
 //! [`Trace`] (`why --stage`) — is a plain struct built once from an
 //! [`Analysis`] and holding every fact the report shows: the renderers in
 //! [`text`] (for people), [`markdown`] (for chat, issues and pull requests)
@@ -323,7 +323,8 @@ impl DataRef {
 /// node, whatever its status (the stages it *blocked* are listed apart).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct BlastRadius {
+#[cfg_attr(feature = "schema", schemars(rename = "BlastRadius"))]
+pub struct BlastRadiusList {
     /// Descendant stage ids, in topological order (capped, see `stages_count`).
     pub stages: Vec<String>,
     /// How many descendant stages there are.
@@ -385,7 +386,7 @@ pub struct RootCause {
     pub exports_downstream_count: usize,
     /// Everything downstream; `blast_radius_count` counts its stages and
     /// data nodes together.
-    pub blast_radius: BlastRadius,
+    pub blast_radius: BlastRadiusList,
     /// How many stages and data nodes are downstream.
     pub blast_radius_count: usize,
 }
@@ -434,7 +435,7 @@ impl RootCause {
                 .map(|&d| DataRef::of(g, d))
                 .collect(),
             exports_downstream_count: radius_exports.count,
-            blast_radius: BlastRadius {
+            blast_radius: BlastRadiusList {
                 stages: radius_stages
                     .items
                     .iter()
@@ -798,13 +799,14 @@ pub struct WhyReport<R> {
     pub errors_count: usize,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
-    pub outcome: Outcome,
+    pub outcome: RunOutcome,
 }
 
 /// What `why` and `summary` both say after the root causes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Outcome {
+#[cfg_attr(feature = "schema", schemars(rename = "Outcome"))]
+pub struct RunOutcome {
     /// Run-level causes.
     pub run_causes: Vec<RunCause>,
     /// The critical path and the observed chain.
@@ -815,10 +817,10 @@ pub struct Outcome {
     pub diagnostic_counts: Vec<KindCount>,
 }
 
-impl Outcome {
+impl RunOutcome {
     fn of(a: &Analysis<'_, '_>, limits: Limits) -> Self {
         let (diagnostics, diagnostic_counts) = diagnostics(a.graph, limits);
-        Outcome {
+        RunOutcome {
             run_causes: a.run_causes.clone(),
             critical_path: PathSummary::of(a),
             diagnostics,
@@ -844,7 +846,7 @@ impl Why {
             root_causes_count: a.root_causes().len(),
             errors,
             errors_count,
-            outcome: Outcome::of(a, limits),
+            outcome: RunOutcome::of(a, limits),
         }
     }
 
@@ -868,7 +870,7 @@ impl Why {
             root_causes_count: a.root_causes().len(),
             errors,
             errors_count,
-            outcome: Outcome::of(a, limits),
+            outcome: RunOutcome::of(a, limits),
         }
     }
 }
@@ -999,7 +1001,7 @@ pub struct Summary {
     pub errors_count: usize,
     /// Run-level causes, the critical path and the diagnostics.
     #[serde(flatten)]
-    pub outcome: Outcome,
+    pub outcome: RunOutcome,
 }
 
 impl Summary {
@@ -1040,7 +1042,7 @@ impl Summary {
             root_causes_count: a.root_causes().len(),
             errors,
             errors_count,
-            outcome: Outcome::of(a, limits),
+            outcome: RunOutcome::of(a, limits),
         }
     }
 }
@@ -1152,7 +1154,8 @@ pub struct OrderedStage {
 /// `order`: the stages in the order they can run, with their levels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Order {
+#[cfg_attr(feature = "schema", schemars(rename = "Order"))]
+pub struct StageOrder {
     /// The version of this JSON's shape: 1.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
@@ -1164,7 +1167,7 @@ pub struct Order {
     pub stages: Vec<OrderedStage>,
 }
 
-impl Order {
+impl StageOrder {
     /// The `order` report of an analysis.
     pub fn new(a: &Analysis<'_, '_>) -> Self {
         let g = a.graph;
@@ -1177,7 +1180,7 @@ impl Order {
                 level: a.order.level(s),
             })
             .collect();
-        Order {
+        StageOrder {
             schema_version: SCHEMA_VERSION,
             order: stages.iter().map(|s| s.stage.id.clone()).collect(),
             levels: Levels(
@@ -1397,9 +1400,11 @@ macro_rules! to_strings {
 to_strings!(Why, text::why, markdown::why);
 to_strings!(Summary, text::summary, markdown::summary);
 to_strings!(CriticalPath, text::critical_path, markdown::critical_path);
-to_strings!(Order, text::order, |w, r, _: &markdown::MarkdownOptions| {
-    markdown::order(w, r)
-});
+to_strings!(
+    StageOrder,
+    text::order,
+    |w, r, _: &markdown::MarkdownOptions| { markdown::order(w, r) }
+);
 to_strings!(Trace, text::trace, markdown::trace);
 
 /// A `Display` written by a closure: how the escapers hand out their text

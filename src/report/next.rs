@@ -1,7 +1,7 @@
 //! What to run next: one or two real commands for the input at hand, at
 //! the end of every text and Markdown report.
 
-use super::{CriticalPath, Order, RunInfo, Summary, Trace, Why};
+use super::{CriticalPath, RunInfo, StageOrder, Summary, Trace, Why};
 use crate::limits::DIAGRAM_MAX_STAGES as MAX_STAGES;
 
 /// `text` quoted for a POSIX shell when it needs it.
@@ -102,7 +102,7 @@ impl CriticalPath {
     }
 }
 
-impl Order {
+impl StageOrder {
     /// What to run after `order`: why the run ended as it did.
     pub fn next(&self, file: &str) -> Vec<String> {
         vec![format!("dataprep-lineage why {}", shell_quote(file))]

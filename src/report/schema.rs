@@ -28,7 +28,7 @@ pub fn for_subcommand(subcommand: &str) -> Option<Value> {
         "why" => schema_for!(super::Why),
         "why-stage" => schema_for!(super::Trace),
         "summary" => schema_for!(super::Summary),
-        "order" => schema_for!(super::Order),
+        "order" => schema_for!(super::StageOrder),
         "critical-path" => schema_for!(super::CriticalPath),
         "diff" => schema_for!(crate::diff::RunDiff),
         "history" => schema_for!(crate::history::History),

@@ -14,9 +14,9 @@ use std::fmt;
 use std::io::{self, Write};
 
 use super::{
-    condensed, human_duration, plural, CriticalPath, DataRef, ErrorGroup, Order, PathSummary,
-    RunInfo, StageRef, Summary, Trace, Why, CONDENSED_HEAVIEST, CONDENSED_WAITS, ITS_OWN_CULPRIT,
-    NOTHING_HELD_BACK,
+    condensed, human_duration, plural, CriticalPath, DataRef, ErrorGroup, PathSummary, RunInfo,
+    StageOrder, StageRef, Summary, Trace, Why, CONDENSED_HEAVIEST, CONDENSED_WAITS,
+    ITS_OWN_CULPRIT, NOTHING_HELD_BACK,
 };
 use crate::cause::RunCause;
 use crate::model::Timestamp;
@@ -670,7 +670,7 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
 /// # Errors
 ///
 /// What writing to `out` returns.
-pub fn order(out: &mut dyn Write, r: &Order, opts: TextOptions) -> io::Result<()> {
+pub fn order(out: &mut dyn Write, r: &StageOrder, opts: TextOptions) -> io::Result<()> {
     let p = Paint { color: opts.color };
     let n = r.stages.len();
     writeln!(
@@ -1038,7 +1038,7 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
 ///
 /// What writing to `out` returns.
 pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) -> io::Result<()> {
-    use crate::diff::Outcome;
+    use crate::diff::StageChange;
     let p = Paint { color: opts.color };
     let cap = opts.list_cap;
     let verdict_code = match d.verdict {
@@ -1150,7 +1150,7 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
             }
         }
     };
-    let stages_with = |o: Outcome| -> Vec<String> {
+    let stages_with = |o: StageChange| -> Vec<String> {
         d.stages
             .iter()
             .filter(|s| s.outcome == o)
@@ -1177,12 +1177,16 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     writeln!(out)?;
     writeln!(out, "{}", p.bold("Stages and root causes:"))?;
     writeln!(out, "  {} stages matched by key", d.stages.len())?;
-    line(out, "newly failing", &stages_with(Outcome::NewlyFailing))?;
-    line(out, "newly fixed", &stages_with(Outcome::NewlyFixed))?;
+    line(
+        out,
+        "newly failing",
+        &stages_with(StageChange::NewlyFailing),
+    )?;
+    line(out, "newly fixed", &stages_with(StageChange::NewlyFixed))?;
     let still: Vec<String> = d
         .stages
         .iter()
-        .filter(|s| s.outcome == Outcome::StillFailing)
+        .filter(|s| s.outcome == StageChange::StillFailing)
         .map(|s| {
             let what = if s.same_error == Some(true) {
                 "same error"
@@ -1196,9 +1200,13 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     line(
         out,
         "newly not run, held back or never started",
-        &stages_with(Outcome::NewlyNotRun),
+        &stages_with(StageChange::NewlyNotRun),
     )?;
-    line(out, "status changed", &stages_with(Outcome::StatusChanged))?;
+    line(
+        out,
+        "status changed",
+        &stages_with(StageChange::StatusChanged),
+    )?;
     line(out, "new root causes", &roots(&d.new_root_causes, false))?;
     line(
         out,

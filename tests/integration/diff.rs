@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use dataprep_lineage::diff::{self, DiffOptions, Outcome, RunDiff, Verdict};
+use dataprep_lineage::diff::{self, DiffOptions, RunDiff, StageChange, Verdict};
 use dataprep_lineage::{Analysis, JobSummary, LineageGraph};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -27,7 +27,7 @@ fn compare_with(baseline: &Value, current: &Value, options: DiffOptions) -> RunD
     diff::compare(&Analysis::new(&bg), &Analysis::new(&cg), options)
 }
 
-fn outcome(d: &RunDiff, key: &str) -> Outcome {
+fn outcome(d: &RunDiff, key: &str) -> StageChange {
     d.stages
         .iter()
         .find(|s| s.key == key)
@@ -61,22 +61,22 @@ fn each_verdict_and_outcome() {
     // Unchanged: the same run.
     let d = compare(&chain(1, 1, 1), &chain(1, 1, 1));
     assert_eq!(d.verdict, Verdict::Unchanged);
-    assert_eq!(outcome(&d, "91"), Outcome::Unchanged);
+    assert_eq!(outcome(&d, "91"), StageChange::Unchanged);
     assert_eq!(d.first_divergence, None);
 
     // Regressed: a stage newly fails (and a new root cause).
     let d = compare(&chain(1, 1, 1), &chain(1, -1, 2));
     assert_eq!(d.verdict, Verdict::Regressed);
-    assert_eq!(outcome(&d, "92"), Outcome::NewlyFailing);
+    assert_eq!(outcome(&d, "92"), StageChange::NewlyFailing);
     // Success -> created in a finished run: held back this time.
-    assert_eq!(outcome(&d, "93"), Outcome::NewlyNotRun);
+    assert_eq!(outcome(&d, "93"), StageChange::NewlyNotRun);
     assert_eq!(d.first_divergence.as_deref(), Some("92"));
     assert_eq!(d.new_root_causes[0].key, "92");
 
     // Improved: fixed.
     let d = compare(&chain(1, -1, 2), &chain(1, 1, 1));
     assert_eq!(d.verdict, Verdict::Improved);
-    assert_eq!(outcome(&d, "92"), Outcome::NewlyFixed);
+    assert_eq!(outcome(&d, "92"), StageChange::NewlyFixed);
     assert_eq!(d.resolved_root_causes[0].key, "92");
 
     // Still failing: the same error with other numbers, or another error.
@@ -84,7 +84,7 @@ fn each_verdict_and_outcome() {
     let same = with_message(chain(1, -1, 2), 1, "timed out  after 45000 ms");
     let other = with_message(chain(1, -1, 2), 1, "permission denied");
     let d = compare(&before, &same);
-    assert_eq!(outcome(&d, "92"), Outcome::StillFailing);
+    assert_eq!(outcome(&d, "92"), StageChange::StillFailing);
     assert_eq!(d.stages[1].same_error, Some(true));
     assert_eq!(d.first_divergence, None);
     assert_eq!(d.verdict, Verdict::Unchanged);
@@ -121,20 +121,20 @@ fn each_verdict_and_outcome() {
     let mut held = chain(1, 1, 2);
     held["pipelinerun"]["execution_status"] = json!(1);
     let d = compare(&chain(1, 1, 1), &held);
-    assert_eq!(outcome(&d, "93"), Outcome::NewlyNotRun);
+    assert_eq!(outcome(&d, "93"), StageChange::NewlyNotRun);
     assert_eq!(d.verdict, Verdict::Regressed);
     assert!(d.reason.contains("did not run"), "{}", d.reason);
     // It regresses even when another stage was fixed at the same time
     // (93 ran after 92 failed before: an ALL_DONE rule, say).
     let d = compare(&chain(1, -1, 1), &held);
-    assert_eq!(outcome(&d, "92"), Outcome::NewlyFixed);
+    assert_eq!(outcome(&d, "92"), StageChange::NewlyFixed);
     assert_eq!(d.verdict, Verdict::Regressed);
     // A current run still going has not held anything back yet: said
     // about the pair, first.
     let mut going = chain(1, 0, 2);
     going["pipelinerun"]["execution_status"] = json!(0);
     let d = compare(&chain(1, 1, 1), &going);
-    assert_eq!(outcome(&d, "93"), Outcome::StatusChanged);
+    assert_eq!(outcome(&d, "93"), StageChange::StatusChanged);
     assert_eq!(d.diagnostics[0].kind, "running");
     assert!(
         d.diagnostics[0]
@@ -298,13 +298,13 @@ proptest! {
     ) {
         let ab = compare(&a, &b);
         let ba = compare(&b, &a);
-        let keys = |d: &RunDiff, o: Outcome| -> Vec<String> {
+        let keys = |d: &RunDiff, o: StageChange| -> Vec<String> {
             let mut k: Vec<String> = d.stages.iter().filter(|s| s.outcome == o).map(|s| s.key.clone()).collect();
             k.sort();
             k
         };
-        prop_assert_eq!(keys(&ab, Outcome::NewlyFailing), keys(&ba, Outcome::NewlyFixed));
-        prop_assert_eq!(keys(&ab, Outcome::NewlyFixed), keys(&ba, Outcome::NewlyFailing));
+        prop_assert_eq!(keys(&ab, StageChange::NewlyFailing), keys(&ba, StageChange::NewlyFixed));
+        prop_assert_eq!(keys(&ab, StageChange::NewlyFixed), keys(&ba, StageChange::NewlyFailing));
         let set = |v: &[dataprep_lineage::diff::KeyedStage]| -> Vec<String> {
             let mut k: Vec<String> = v.iter().map(|s| s.key.clone()).collect();
             k.sort();
@@ -425,13 +425,19 @@ fn each_pair_tells_its_story() {
     assert!(fixed
         .stages
         .iter()
-        .any(|s| s.outcome == Outcome::NewlyFixed && s.delta_ms > Some(60_000)));
+        .any(|s| s.outcome == StageChange::NewlyFixed && s.delta_ms > Some(60_000)));
     assert_eq!(other.verdict, Verdict::Changed);
     let held = verdict("quality_fixed_archive_not_run");
     assert_eq!(held.verdict, Verdict::Regressed, "{}", held.reason);
-    assert!(held.stages.iter().any(|s| s.outcome == Outcome::NewlyNotRun
-        && s.name.as_deref() == Some("Archive to S3 data lake")));
-    assert!(held.stages.iter().any(|s| s.outcome == Outcome::NewlyFixed));
+    assert!(held
+        .stages
+        .iter()
+        .any(|s| s.outcome == StageChange::NewlyNotRun
+            && s.name.as_deref() == Some("Archive to S3 data lake")));
+    assert!(held
+        .stages
+        .iter()
+        .any(|s| s.outcome == StageChange::NewlyFixed));
 }
 
 #[test]

@@ -8,8 +8,8 @@ use std::process::{Command, Output};
 
 use dataprep_lineage::graph::compare_ids;
 use dataprep_lineage::history::{
-    nearest_rank, History, LatestCause, LatestRun, Outcome, PipelineHistory, RecurringCause,
-    RunFacts, RunRef, StageFacts, StageHistory,
+    nearest_rank, History, LatestCause, LatestRun, PipelineHistory, RecurringCause, RunFacts,
+    RunRef, StageFacts, StageHistory, StageOutcome,
 };
 use dataprep_lineage::{Fingerprint, Status};
 use proptest::prelude::*;
@@ -21,7 +21,7 @@ use crate::support::{run, s, T0};
 // ---------------------------------------------------------------------------
 // Facts written by hand
 
-fn stage(key: &str, status: Status, outcome: Outcome, ms: Option<i64>) -> StageFacts {
+fn stage(key: &str, status: Status, outcome: StageOutcome, ms: Option<i64>) -> StageFacts {
     StageFacts {
         key: key.to_owned(),
         stage_id: format!("i{key}"),
@@ -39,23 +39,23 @@ fn stage(key: &str, status: Status, outcome: Outcome, ms: Option<i64>) -> StageF
 }
 
 fn ok(key: &str, ms: i64) -> StageFacts {
-    stage(key, Status::Success, Outcome::Success, Some(ms))
+    stage(key, Status::Success, StageOutcome::Success, Some(ms))
 }
 
 fn root(key: &str, fingerprint: u64, text: &str) -> StageFacts {
     StageFacts {
         fingerprint: Some(Fingerprint(fingerprint)),
         error: Some(text.to_owned()),
-        ..stage(key, Status::Failed, Outcome::RootCause, Some(10))
+        ..stage(key, Status::Failed, StageOutcome::RootCause, Some(10))
     }
 }
 
 fn blocked(key: &str) -> StageFacts {
-    stage(key, Status::Created, Outcome::Blocked, None)
+    stage(key, Status::Created, StageOutcome::Blocked, None)
 }
 
 fn facts(run_id: &str, created: Option<i64>, stages: Vec<StageFacts>) -> RunFacts {
-    let failed = stages.iter().any(|s| s.outcome == Outcome::RootCause);
+    let failed = stages.iter().any(|s| s.outcome == StageOutcome::RootCause);
     RunFacts {
         pipeline_id: "7".to_owned(),
         pipeline_name: Some("Nightly".to_owned()),
@@ -215,9 +215,9 @@ fn slower_needs_half_again_the_p50_and_thirty_seconds_more() {
 
 #[test]
 fn flips_count_success_and_failure_next_to_each_other() {
-    use Outcome as O;
+    use StageOutcome as O;
     use Status as S;
-    let st = |key: &str, status: Status, outcome: Outcome| stage(key, status, outcome, None);
+    let st = |key: &str, status: Status, outcome: StageOutcome| stage(key, status, outcome, None);
     // f: S F (running) Stopped S (created) S Killed → S F F S S F: 3 flips.
     let f_plan = [
         (S::Success, O::Success),
@@ -971,7 +971,7 @@ fn random_runs() -> impl Strategy<Value = Vec<RandomRun>> {
                     0.8,
                     (
                         0usize..Status::ALL.len(),
-                        0usize..Outcome::ALL.len(),
+                        0usize..StageOutcome::ALL.len(),
                         prop::option::weighted(0.7, 0i64..50_000),
                         prop::option::of(0u8..3),
                     ),
@@ -998,7 +998,7 @@ fn to_facts(runs: &[RandomRun]) -> Vec<(String, RunFacts)> {
                     ..stage(
                         &format!("{}", k * 7 % 5),
                         Status::ALL[status],
-                        Outcome::ALL[outcome],
+                        StageOutcome::ALL[outcome],
                         ms,
                     )
                 })
@@ -1060,7 +1060,7 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                         .iter()
                         .filter_map(|f| f.stages.iter().find(|s| s.key == *key))
                         .collect();
-                    let count = |o: Outcome| seen.iter().filter(|s| s.outcome == o).count();
+                    let count = |o: StageOutcome| seen.iter().filter(|s| s.outcome == o).count();
                     let durations: Vec<i64> = seen.iter().filter_map(|s| s.duration_ms).collect();
                     let p50 = naive_percentile(&durations, 50);
                     let latest = last
@@ -1082,12 +1082,12 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                         key: key.to_string(),
                         name: seen.iter().rev().find_map(|s| s.name.clone()),
                         runs: seen.len(),
-                        success: count(Outcome::Success),
-                        root_cause: count(Outcome::RootCause),
-                        blocked: count(Outcome::Blocked),
-                        not_run: count(Outcome::NotRun),
-                        running: count(Outcome::Running),
-                        unknown: count(Outcome::Unknown),
+                        success: count(StageOutcome::Success),
+                        root_cause: count(StageOutcome::RootCause),
+                        blocked: count(StageOutcome::Blocked),
+                        not_run: count(StageOutcome::NotRun),
+                        running: count(StageOutcome::Running),
+                        unknown: count(StageOutcome::Unknown),
                         ran: durations.len(),
                         p50_ms: p50,
                         p95_ms: naive_percentile(&durations, 95),
@@ -1110,7 +1110,7 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                 .flat_map(|(r, f)| {
                     f.stages
                         .iter()
-                        .filter(|s| s.outcome == Outcome::RootCause)
+                        .filter(|s| s.outcome == StageOutcome::RootCause)
                         .map(move |s| (r, s))
                 })
                 .collect();
@@ -1157,7 +1157,7 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
             let root_causes = last
                 .stages
                 .iter()
-                .filter(|s| s.outcome == Outcome::RootCause)
+                .filter(|s| s.outcome == StageOutcome::RootCause)
                 .map(|s| {
                     let before: Vec<usize> = occurrences
                         .iter()

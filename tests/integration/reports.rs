@@ -157,9 +157,9 @@ fn json_reads_back_into_the_report_types() {
                 .to_json(),
             s.to_json()
         );
-        let o = report::Order::new(&a);
+        let o = report::StageOrder::new(&a);
         assert_eq!(
-            serde_json::from_str::<report::Order>(&o.to_json()).unwrap(),
+            serde_json::from_str::<report::StageOrder>(&o.to_json()).unwrap(),
             o
         );
         let c = report::CriticalPath::new(&a);
