@@ -289,11 +289,37 @@ pub struct QualityChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DiffNote {
-    /// `different_pipelines`, `running` (a run is still going: its
-    /// stages may yet change), `duplicate_key` or `no_key`.
-    pub kind: String,
+    /// What kind of note.
+    pub kind: DiffNoteKind,
     /// What, in a sentence.
     pub detail: String,
+}
+
+/// What a [`DiffNote`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DiffNoteKind {
+    /// The two runs are of different pipelines.
+    DifferentPipelines,
+    /// A run is still going: its stages may yet change.
+    Running,
+    /// Two stages of one run share a key; the later is not matched.
+    DuplicateKey,
+    /// Stages with neither a task id nor a name and type: not matched.
+    NoKey,
+}
+
+impl DiffNoteKind {
+    /// Whether the note qualifies the whole comparison (printed before the
+    /// verdict) rather than some stages.
+    pub fn is_about_the_pair(self) -> bool {
+        matches!(
+            self,
+            DiffNoteKind::DifferentPipelines | DiffNoteKind::Running
+        )
+    }
 }
 
 /// The comparison of two runs: `diff BASELINE CURRENT`.
@@ -402,7 +428,7 @@ impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
         }
         if duplicates > 0 {
             notes.push(DiffNote {
-                kind: "duplicate_key".into(),
+                kind: DiffNoteKind::DuplicateKey,
                 detail: format!(
                     "{duplicates} stage{} of the {side} run share{} a key with an earlier stage and {} left out",
                     report::plural(duplicates),
@@ -413,7 +439,7 @@ impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
         }
         if keyless > 0 {
             notes.push(DiffNote {
-                kind: "no_key".into(),
+                kind: DiffNoteKind::NoKey,
                 detail: format!(
                     "{keyless} stage{} of the {side} run {} no task definition id, name or type and {} left out",
                     report::plural(keyless),
@@ -531,7 +557,7 @@ pub fn compare(
         notes.insert(
             0,
             DiffNote {
-                kind: "different_pipelines".into(),
+                kind: DiffNoteKind::DifferentPipelines,
                 detail: format!(
                     "the runs are of different pipelines ({} and {}): stages match only where their keys do",
                     bs.pipeline.as_deref().or(bs.pipeline_id.as_deref()).unwrap_or("unnamed"),
@@ -550,12 +576,12 @@ pub fn compare(
     if !running.is_empty() {
         let at = notes
             .iter()
-            .take_while(|n| n.kind == "different_pipelines")
+            .take_while(|n| n.kind == DiffNoteKind::DifferentPipelines)
             .count();
         notes.insert(
             at,
             DiffNote {
-                kind: "running".into(),
+                kind: DiffNoteKind::Running,
                 detail: format!(
                     "the {} run{} still running: {} statuses and times may yet change",
                     running.join(" and the "),

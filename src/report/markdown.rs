@@ -887,8 +887,7 @@ pub fn diff(
 ) -> io::Result<()> {
     use crate::diff::StageChange;
     // What is said about the pair itself comes before the verdict (as in text).
-    let about_pair =
-        |n: &&crate::diff::DiffNote| n.kind == "different_pipelines" || n.kind == "running";
+    let about_pair = |n: &&crate::diff::DiffNote| n.kind.is_about_the_pair();
     for note in d.diagnostics.iter().filter(about_pair) {
         writeln!(out, "> **Note:** {}", escape(&note.detail))?;
         writeln!(out)?;

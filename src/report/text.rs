@@ -1050,8 +1050,7 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     // What is said about the pair itself comes before the verdict: the
     // verdict reads differently when the runs are of two pipelines or one
     // is still going.
-    let about_pair =
-        |n: &&crate::diff::DiffNote| n.kind == "different_pipelines" || n.kind == "running";
+    let about_pair = |n: &&crate::diff::DiffNote| n.kind.is_about_the_pair();
     for n in d.diagnostics.iter().filter(about_pair) {
         writeln!(out, "{} {}", p.bold("Note:"), one_line(&n.detail))?;
     }

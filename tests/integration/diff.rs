@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use dataprep_lineage::diff::{self, DiffOptions, RunDiff, StageChange, Verdict};
+use dataprep_lineage::diff::{self, DiffNoteKind, DiffOptions, RunDiff, StageChange, Verdict};
 use dataprep_lineage::{Analysis, JobSummary, LineageGraph};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -135,7 +135,7 @@ fn each_verdict_and_outcome() {
     going["pipelinerun"]["execution_status"] = json!(0);
     let d = compare(&chain(1, 1, 1), &going);
     assert_eq!(outcome(&d, "93"), StageChange::StatusChanged);
-    assert_eq!(d.diagnostics[0].kind, "running");
+    assert_eq!(d.diagnostics[0].kind, DiffNoteKind::Running);
     assert!(
         d.diagnostics[0]
             .detail
@@ -209,7 +209,7 @@ fn keys_fall_back_to_name_and_type_and_duplicates_are_left_out() {
     assert!(d
         .diagnostics
         .iter()
-        .any(|n| n.kind == "duplicate_key" && n.detail.contains("baseline")));
+        .any(|n| n.kind == DiffNoteKind::DuplicateKey && n.detail.contains("baseline")));
     assert!(d.stages.iter().any(|s| s.key == "shop.orders@5"));
     assert!(d.added.iter().any(|s| s.key == "other@10"));
     // A missing part is empty.
@@ -217,7 +217,7 @@ fn keys_fall_back_to_name_and_type_and_duplicates_are_left_out() {
     assert!(d.stages.iter().any(|s| s.key == "x@"));
     // Neither: no key, left out, said.
     let d = compare(&doc(json!({})), &doc(json!({})));
-    assert!(d.diagnostics.iter().any(|n| n.kind == "no_key"));
+    assert!(d.diagnostics.iter().any(|n| n.kind == DiffNoteKind::NoKey));
 }
 
 #[test]
@@ -243,7 +243,7 @@ fn two_pipelines_are_said_to_be_two() {
     let mut base = chain(1, 1, 1);
     base["pipelinerun"]["pipeline"] = json!({"id": "66", "name": "Daily sales sync"});
     let d = compare(&base, &other);
-    assert_eq!(d.diagnostics[0].kind, "different_pipelines");
+    assert_eq!(d.diagnostics[0].kind, DiffNoteKind::DifferentPipelines);
 }
 
 /// A random run: `n` stages in a chain-ish DAG with random statuses, names
@@ -417,7 +417,7 @@ fn each_pair_tells_its_story() {
         .iter()
         .any(|s| s.rows_flagged && s.current_rows == Some(0)));
     let two = verdict("two_pipelines");
-    assert_eq!(two.diagnostics[0].kind, "different_pipelines");
+    assert_eq!(two.diagnostics[0].kind, DiffNoteKind::DifferentPipelines);
     // Issue 23, as a new user hit them.
     let fixed = verdict("fixed_but_slower");
     assert_eq!(fixed.verdict, Verdict::Improved, "{}", fixed.reason);
