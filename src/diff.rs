@@ -27,26 +27,33 @@ use crate::cause::RunCauseKind;
 use crate::fingerprint::Fingerprint;
 use crate::graph::{LineageGraph, Stage, StageIx};
 use crate::limits::short;
-use crate::report::{self, SCHEMA_VERSION};
 use crate::status::Status;
+use crate::words;
+use crate::SCHEMA_VERSION;
 
-/// The thresholds of the comparison.
+/// When a stage is *slower*: one threshold for run comparison (a stage
+/// against its baseline) and history (its latest run against its p50), so
+/// that "slower" means one thing.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DiffOptions {
+pub struct Slower {
     /// A stage is slower when it took at least this many times as long…
     pub slower_ratio: f64,
     /// …and at least this many milliseconds more.
     pub slower_min_ms: i64,
 }
 
-impl Default for DiffOptions {
+impl Default for Slower {
+    /// 1.5 times as long, and at least 30 s more.
     fn default() -> Self {
-        DiffOptions {
+        Slower {
             slower_ratio: 1.5,
             slower_min_ms: 30_000,
         }
     }
 }
+
+/// The thresholds of the comparison: [`Slower`].
+pub type DiffOptions = Slower;
 
 /// The comparison's judgement, from best to worst news (for `--fail-on`:
 /// `changed` < `slower` < `regressed`; `improved` and `unchanged` never fail).
@@ -431,7 +438,7 @@ impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
                 kind: DiffNoteKind::DuplicateKey,
                 detail: format!(
                     "{duplicates} stage{} of the {side} run share{} a key with an earlier stage and {} left out",
-                    report::plural(duplicates),
+                    words::plural(duplicates),
                     if duplicates == 1 { "s" } else { "" },
                     if duplicates == 1 { "is" } else { "are" }
                 ),
@@ -442,7 +449,7 @@ impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
                 kind: DiffNoteKind::NoKey,
                 detail: format!(
                     "{keyless} stage{} of the {side} run {} no task definition id, name or type and {} left out",
-                    report::plural(keyless),
+                    words::plural(keyless),
                     if keyless == 1 { "has" } else { "have" },
                     if keyless == 1 { "is" } else { "are" }
                 ),
@@ -860,7 +867,7 @@ pub fn compare(
             Verdict::Regressed,
             format!(
                 "new root cause{}: {}",
-                report::plural(new_root_causes.len()),
+                words::plural(new_root_causes.len()),
                 list_names(
                     new_root_causes
                         .iter()
@@ -906,8 +913,8 @@ pub fn compare(
             Verdict::Slower,
             format!(
                 "the run's work took {} instead of {}",
-                report::human_duration(makespan_ms.current.unwrap_or(0)),
-                report::human_duration(makespan_ms.baseline.unwrap_or(0))
+                words::human_duration(makespan_ms.current.unwrap_or(0)),
+                words::human_duration(makespan_ms.baseline.unwrap_or(0))
             ),
         )
     } else if fixed > 0 || !resolved_root_causes.is_empty() {
@@ -921,7 +928,7 @@ pub fn compare(
             if names.is_empty() {
                 format!(
                     "root cause{} resolved: {}",
-                    report::plural(resolved_root_causes.len()),
+                    words::plural(resolved_root_causes.len()),
                     list_names(
                         resolved_root_causes
                             .iter()
@@ -953,7 +960,7 @@ pub fn compare(
             what.push(format!(
                 "{} stage{} added, {} removed",
                 added.len(),
-                report::plural(added.len()),
+                words::plural(added.len()),
                 removed.len()
             ));
         }

@@ -89,11 +89,16 @@ pub mod order;
 pub mod report;
 pub mod status;
 pub mod timing;
+pub mod words;
+
+/// The version of the JSON outputs' shape. It changes when a key is removed
+/// or changes meaning; new keys may appear within a version.
+pub const SCHEMA_VERSION: u32 = 1;
 
 pub use analysis::Analysis;
 pub use cause::Causes;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
-pub use diff::{compare, DiffOptions, RunDiff};
+pub use diff::{compare, DiffOptions, RunDiff, Slower};
 pub use error::{Error, Result};
 pub use fingerprint::Fingerprint;
 pub use graph::LineageGraph;

@@ -37,11 +37,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diff::DiffOptions;
 use crate::fingerprint::Fingerprint;
 use crate::graph::compare_ids;
-use crate::report::SCHEMA_VERSION;
 use crate::status::Status;
+use crate::SCHEMA_VERSION;
 
 /// Where a run sits in its pipeline's history: by `created_time` (a run
 /// without one first), then run id compared as ids, then the source it was
@@ -225,27 +224,9 @@ pub struct HistoryBuilder {
     options: HistoryOptions,
 }
 
-/// The thresholds of the history.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HistoryOptions {
-    /// A stage is *slower than usual* when its latest duration is at least
-    /// this many times its p50…
-    pub slower_ratio: f64,
-    /// …and at least this many milliseconds more.
-    pub slower_min_ms: i64,
-}
-
-impl Default for HistoryOptions {
-    /// The thresholds of run comparison (1.5x and 30 s), so that "slower"
-    /// means one thing.
-    fn default() -> Self {
-        let d = DiffOptions::default();
-        HistoryOptions {
-            slower_ratio: d.slower_ratio,
-            slower_min_ms: d.slower_min_ms,
-        }
-    }
-}
+/// The thresholds of the history: the same [`Slower`](crate::diff::Slower)
+/// as run comparison's, against the stage's p50.
+pub type HistoryOptions = crate::diff::Slower;
 
 impl HistoryBuilder {
     /// An empty history with the default thresholds.
