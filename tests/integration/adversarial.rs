@@ -3,7 +3,7 @@
 //! never a panic (exit 101), never a hang.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 struct Outcome {
@@ -14,7 +14,7 @@ struct Outcome {
 
 fn run(input: &[u8], args: &[&str]) -> Outcome {
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    let mut child = crate::support::bin()
         .args(args)
         .arg("-")
         .stdin(Stdio::piped())

@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 use crate::support::fixture;
 
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"));
+    let mut c = crate::support::bin();
     c.env_remove("NO_COLOR");
     c
 }
@@ -254,7 +254,7 @@ fn the_readme_example_is_the_real_output() {
     let block = &readme[start..];
     let block = &block[block.find("```text\n").unwrap() + 8..];
     let block = &block[..block.find("```").unwrap()];
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    let o = crate::support::bin()
         .current_dir(root)
         .args([
             "why",

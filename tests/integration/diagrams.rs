@@ -13,7 +13,7 @@ use dataprep_lineage::{Analysis, JobSummary, LineageGraph};
 use crate::generator::{generate, Shape};
 
 fn bin(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    crate::support::bin()
         .args(args)
         .args(["--color", "never"])
         .output()

@@ -3,7 +3,6 @@
 //! properties of the comparison, and the CLI's exit codes.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use dataprep_lineage::diff::{self, DiffNoteKind, DiffOptions, RunDiff, StageChange, Verdict};
 use dataprep_lineage::{Analysis, JobSummary, LineageGraph};
@@ -343,7 +342,7 @@ fn pairs() -> Vec<PathBuf> {
 }
 
 fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    crate::support::bin()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
         .args(["--quiet", "--color", "never"])

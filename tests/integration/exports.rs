@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use dataprep_lineage::export::openlineage::{
     self, OpenLineageOptions, NOT_RUN_FACET, NOT_RUN_SCHEMA_URL,
@@ -182,7 +181,7 @@ impl Schemas {
 }
 
 fn bin(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    crate::support::bin()
         .args(args)
         .output()
         .expect("binary runs")

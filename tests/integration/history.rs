@@ -491,7 +491,7 @@ fn a_cause_seen_only_after_the_latest_is_still_new() {
 // The binary over a generated folder
 
 fn bin(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    crate::support::bin()
         .current_dir(dir)
         .args(args)
         .args(["--color", "never"])

@@ -11,7 +11,7 @@
 //! measured in `benches/hostile.sh` (BENCHMARKS.md), not asserted here.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::shapes::*;
 
@@ -39,7 +39,7 @@ pub(crate) struct Ran {
 
 /// The binary on `input` through standard input, with `args` before `-`.
 pub(crate) fn run(input: &[u8], args: &[&str]) -> Ran {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    let mut child = crate::support::bin()
         .args(args)
         .args(["-", "--color", "never"])
         .stdin(Stdio::piped())
@@ -163,7 +163,7 @@ fn input_over_max_bytes_is_refused_before_it_is_read() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("run.json");
     std::fs::write(&file, &input).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    let o = crate::support::bin()
         .args(["why", "--max-bytes", "100"])
         .arg(&file)
         .output()

@@ -35,7 +35,7 @@ fn output(args: &[&str], file: &std::path::Path) -> String {
     // reader would: the `Next:` lines quote it.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = file.strip_prefix(root).unwrap_or(file);
-    let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    let o = crate::support::bin()
         .current_dir(root)
         .args(args)
         .arg(relative)

@@ -3,7 +3,6 @@
 //! Markdown that renders, and JSON paths that resolve in the input.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use dataprep_lineage::report::{self, schema};
 use dataprep_lineage::{Analysis, JobSummary, JsonPath, LineageGraph};
@@ -41,7 +40,7 @@ fn published_schemas_are_current() {
 
 /// The binary's standard output; it must exit 0.
 pub(crate) fn run(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+    let o = crate::support::bin()
         .args(args)
         .args(["--quiet", "--color", "never"])
         .output()

@@ -7,6 +7,12 @@ use std::path::PathBuf;
 use dataprep_lineage::JobSummary;
 use serde_json::{json, Value};
 
+/// The binary under test, ready for its arguments: the one way every test
+/// spawns it (`bin().args([...]).output()`).
+pub fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+}
+
 /// A real tool a test needs (a renderer, an engine, a schema set) is not
 /// here: under CI (`CI` set to anything but `false` or `0`, as CI services
 /// and `.ci/run` set it) that fails the test, because CI installs every
