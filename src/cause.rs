@@ -273,11 +273,11 @@ impl Causes {
         let mut tail_start: Vec<Option<StageIx>> = vec![None; n];
         let mut walked = Vec::new();
         let mut paths = Vec::new();
+        let keep = keep.unwrap_or(usize::MAX);
         for culprit in all.into_iter().take(culprits.unwrap_or(usize::MAX)) {
             // A culprit reaches `stage` (that is what makes it one); a
             // missing step ends the path where it is, all the same.
             let len = dist[culprit.index()].saturating_add(1).min(n);
-            let keep = keep.unwrap_or(usize::MAX);
             let mut path = Vec::with_capacity(len.min(keep));
             let head = if len <= keep { len } else { keep - keep / 2 };
             let mut at = Some(culprit);
@@ -694,14 +694,27 @@ pub fn headline(texts: &[EvidenceText], instance_depth: usize) -> Option<&Eviden
     texts
         .iter()
         .enumerate()
-        .min_by_key(|(i, t)| {
-            (
-                rank(&t.path, t.kind, instance_depth),
-                std::cmp::Reverse(t.shown().chars().count()),
-                *i,
-            )
-        })
+        .min_by_key(|(i, t)| headline_key(&t.path, &t.text, t.kind, instance_depth, *i))
         .map(|(_, t)| t)
+}
+
+/// How a candidate headline sorts: rank, longer shown text, document order.
+type HeadlineKey = (u8, std::cmp::Reverse<usize>, usize);
+
+/// The sort key of the text at position `at`: the one ranking of
+/// [`headline`] and of evidence gathered one text at a time.
+fn headline_key(
+    path: &JsonPath,
+    text: &str,
+    kind: EvidenceKind,
+    instance_depth: usize,
+    at: usize,
+) -> HeadlineKey {
+    (
+        rank(path, kind, instance_depth),
+        std::cmp::Reverse(shown(text, kind, path).chars().count()),
+        at,
+    )
 }
 
 /// What the response says about a failed stage.
@@ -731,9 +744,6 @@ pub struct Evidence {
     pub writes: Vec<DataIx>,
 }
 
-/// How a candidate headline sorts: rank, longer shown text, document order.
-type HeadlineKey = (u8, std::cmp::Reverse<usize>, usize);
-
 /// Gathers a stage's failure texts one at a time: keeps the first `cap`,
 /// counts them all, keeps the best headline and the fingerprint's texts. So
 /// a stage with 200,000 failed streams costs memory for the ones shown, not
@@ -755,18 +765,22 @@ impl Gather {
         if kind == EvidenceKind::Message {
             self.fingerprint.add(text);
         }
-        let key = (
-            rank(path, kind, self.depth),
-            std::cmp::Reverse(shown(text, kind, path).chars().count()),
-            at,
-        );
         let make = || EvidenceText {
             path: path.clone(),
             text: text.to_owned(),
             kind,
         };
-        if self.best.as_ref().is_none_or(|(best, _)| key < *best) {
-            self.best = Some((key, make()));
+        // A text of a worse rank cannot win: its shown text (a JSON parse
+        // for a stream entry) is not needed.
+        let may_win = self
+            .best
+            .as_ref()
+            .is_none_or(|(best, _)| rank(path, kind, self.depth) <= best.0);
+        if may_win {
+            let key = headline_key(path, text, kind, self.depth, at);
+            if self.best.as_ref().is_none_or(|(best, _)| key < *best) {
+                self.best = Some((key, make()));
+            }
         }
         if self.texts.len() < self.cap {
             self.texts.push(make());

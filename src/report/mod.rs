@@ -618,11 +618,9 @@ fn error_groups(a: &Analysis<'_, '_>, limits: Limits) -> (Vec<ErrorGroup>, usize
     let mut groups: Vec<ErrorGroup> = Vec::new();
     let shown = limits.root_causes(a.root_causes().len());
     let inner = limits.nested(shown, WHY_NESTED_LISTS);
-    let mut count = 0;
     for &s in a.root_causes() {
         let fp = a.fingerprint(s);
         let at = *index.entry(fp).or_insert_with(|| {
-            count += 1;
             if groups.len() == shown {
                 return NOT_SHOWN;
             }
@@ -653,7 +651,7 @@ fn error_groups(a: &Analysis<'_, '_>, limits: Limits) -> (Vec<ErrorGroup>, usize
             group.first_stages.push(StageRef::of(g, s));
         }
     }
-    (groups, count)
+    (groups, index.len())
 }
 
 /// How many capped lists each root cause of `why` holds, for the budget:

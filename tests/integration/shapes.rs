@@ -68,15 +68,19 @@ pub fn messages_under_a_long_key(n: usize) -> String {
     run_doc(&[st], &[("1".into(), vec![])])
 }
 
+/// `n` failed roots, each with its (empty) mapper entry: the ids, stage
+/// texts and mapper entries the shapes that start from them extend.
+#[allow(clippy::type_complexity)]
+fn failed_roots(n: usize) -> (Vec<String>, Vec<String>, Vec<(String, Vec<String>)>) {
+    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
+    let stages = roots.iter().map(|r| stage(r, -1, "root")).collect();
+    let mappers = roots.iter().map(|r| (r.clone(), vec![])).collect();
+    (roots, stages, mappers)
+}
+
 /// `n` failed roots all feeding the first of an `n`-stage chain.
 pub fn roots_into_a_chain(n: usize) -> String {
-    let mut stages = Vec::new();
-    let mut mappers = Vec::new();
-    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
-    for r in &roots {
-        stages.push(stage(r, -1, "root"));
-        mappers.push((r.clone(), vec![]));
-    }
+    let (roots, mut stages, mut mappers) = failed_roots(n);
     for j in 0..n {
         let id = chain_id(j, n);
         stages.push(stage(&id, 2, "chain"));
@@ -122,13 +126,7 @@ pub fn ladder(n: usize) -> String {
 
 /// `n` roots feeding one stage with a 100 KB name, and one more 100 KB name.
 pub fn long_names(n: usize) -> String {
-    let mut stages = Vec::new();
-    let mut mappers = Vec::new();
-    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
-    for r in &roots {
-        stages.push(stage(r, -1, "root"));
-        mappers.push((r.clone(), vec![]));
-    }
+    let (roots, mut stages, mut mappers) = failed_roots(n);
     stages.push(stage("9", 2, &"N".repeat(100_000)));
     mappers.push(("9".into(), roots));
     stages.push(stage("8", 1, &"M".repeat(100_000)));
@@ -138,13 +136,7 @@ pub fn long_names(n: usize) -> String {
 
 /// `n` roots feeding one export that writes `n` export targets.
 pub fn roots_into_many_targets(n: usize) -> String {
-    let mut stages = Vec::new();
-    let mut mappers = Vec::new();
-    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
-    for r in &roots {
-        stages.push(stage(r, -1, "root"));
-        mappers.push((r.clone(), vec![]));
-    }
+    let (roots, mut stages, mut mappers) = failed_roots(n);
     let audits: Vec<String> = (0..n)
         .map(|t| {
             format!(
@@ -186,13 +178,7 @@ pub fn long_message(n: usize) -> String {
 /// its own target: every root cause blocks `n` stages and reaches `2n`
 /// stages and data nodes (the caps multiply unless one budget holds them).
 pub fn roots_into_an_export_chain(n: usize) -> String {
-    let mut stages = Vec::new();
-    let mut mappers = Vec::new();
-    let roots: Vec<String> = (0..n).map(|i| format!("{}", 1_000_000 + i)).collect();
-    for r in &roots {
-        stages.push(stage(r, -1, "root"));
-        mappers.push((r.clone(), vec![]));
-    }
+    let (roots, mut stages, mut mappers) = failed_roots(n);
     for j in 0..n {
         let id = chain_id(j, n);
         stages.push(format!(
