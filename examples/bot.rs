@@ -21,7 +21,7 @@ fn message_for(bytes: &[u8]) -> Result<Option<String>, dataprep_lineage::Error> 
     let graph = LineageGraph::build(&summary)?;
     let analysis = Analysis::new(&graph);
     let why = report::Why::new(&analysis);
-    if why.run.status == Status::Success && why.outcome.run_causes.is_empty() {
+    if why.run.run.status == Status::Success && why.outcome.run_causes.is_empty() {
         return Ok(None);
     }
     // The headline: the first root cause and the most specific thing the

@@ -27,6 +27,7 @@ use crate::cause::RunCauseKind;
 use crate::fingerprint::Fingerprint;
 use crate::graph::{LineageGraph, Stage, StageIx};
 use crate::limits::short;
+use crate::run_ref::RunRef;
 use crate::status::Status;
 use crate::words;
 use crate::SCHEMA_VERSION;
@@ -137,22 +138,6 @@ pub enum StageChange {
     StatusChanged,
     /// The same status.
     Unchanged,
-}
-
-/// One side of the comparison: a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct RunSide {
-    /// Run id.
-    pub run_id: Option<String>,
-    /// The run's outcome.
-    pub status: Status,
-    /// Pipeline id.
-    pub pipeline_id: Option<String>,
-    /// Pipeline name.
-    pub pipeline: Option<String>,
-    /// When the run was created, epoch ms.
-    pub created_ms: Option<i64>,
 }
 
 /// A matched stage: the same key in both runs.
@@ -333,16 +318,16 @@ impl DiffNoteKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RunDiff {
-    /// The version of this JSON's shape: 1.
+    /// The version of this JSON's shape: 2.
     pub schema_version: u32,
     /// The judgement.
     pub verdict: Verdict,
     /// Why, in one line.
     pub reason: String,
     /// The baseline run.
-    pub baseline: RunSide,
+    pub baseline: RunRef,
     /// The current run.
-    pub current: RunSide,
+    pub current: RunRef,
     /// The first matched stage, in the current run's order, whose status
     /// changed or that failed in both with different errors; null if none.
     pub first_divergence: Option<String>,
@@ -534,18 +519,8 @@ impl<'r, 'g, 'a> Keyed<'r, 'g, 'a> {
         out
     }
 
-    fn side(&self) -> RunSide {
-        let run = self.graph().summary().run();
-        let pipeline = run.pipeline();
-        RunSide {
-            run_id: run.id.get().map(|i| short(i.as_str())),
-            status: Status::of(run.execution_status.value()),
-            pipeline_id: pipeline.and_then(|p| p.id.get()).map(|i| short(i.as_str())),
-            pipeline: pipeline
-                .and_then(|p| p.name.get())
-                .map(|n| short(n.as_str())),
-            created_ms: run.created_time.value().map(|t| t.0),
-        }
+    fn side(&self) -> RunRef {
+        RunRef::of(self.a)
     }
 }
 
@@ -559,7 +534,8 @@ pub fn compare(
     let base = Keyed::of(baseline, "baseline", &mut notes);
     let cur = Keyed::of(current, "current", &mut notes);
     let (bs, cs) = (base.side(), cur.side());
-    if bs.pipeline_id != cs.pipeline_id || (bs.pipeline_id.is_none() && bs.pipeline != cs.pipeline)
+    if bs.pipeline_id != cs.pipeline_id
+        || (bs.pipeline_id.is_none() && bs.pipeline_name != cs.pipeline_name)
     {
         notes.insert(
             0,
@@ -567,8 +543,8 @@ pub fn compare(
                 kind: DiffNoteKind::DifferentPipelines,
                 detail: format!(
                     "the runs are of different pipelines ({} and {}): stages match only where their keys do",
-                    bs.pipeline.as_deref().or(bs.pipeline_id.as_deref()).unwrap_or("unnamed"),
-                    cs.pipeline.as_deref().or(cs.pipeline_id.as_deref()).unwrap_or("unnamed"),
+                    bs.pipeline_name.as_deref().or(bs.pipeline_id.as_deref()).unwrap_or("unnamed"),
+                    cs.pipeline_name.as_deref().or(cs.pipeline_id.as_deref()).unwrap_or("unnamed"),
                 ),
             },
         );

@@ -87,13 +87,16 @@ pub mod mermaid;
 pub mod model;
 pub mod order;
 pub mod report;
+pub mod run_ref;
 pub mod status;
 pub mod timing;
 pub mod words;
 
-/// The version of the JSON outputs' shape. It changes when a key is removed
-/// or changes meaning; new keys may appear within a version.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the JSON outputs' shape. It changes when a key is removed,
+/// renamed or changes meaning; new keys may appear within a version. Version
+/// 2 names every run with one shape, [`RunRef`] (`CHANGELOG.md` lists what
+/// moved).
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub use analysis::Analysis;
 pub use cause::Causes;
@@ -107,5 +110,6 @@ pub use json_path::JsonPath;
 pub use model::JobSummary;
 pub use order::Order;
 pub use report::{CriticalPath, Limits, Summary, Why};
+pub use run_ref::RunRef;
 pub use status::Status;
 pub use timing::Timing;

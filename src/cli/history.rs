@@ -132,9 +132,9 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
     // by its own pipeline id and name; the reports match a pipeline by its
     // id or latest name once every run is in.
     let wanted = |f: &RunFacts| {
-        args.pipeline
-            .as_deref()
-            .is_none_or(|want| f.pipeline_id == want || f.pipeline_name.as_deref() == Some(want))
+        args.pipeline.as_deref().is_none_or(|want| {
+            f.pipeline_id == want || f.run.pipeline_name.as_deref() == Some(want)
+        })
     };
 
     if args.format == HistoryFormat::Ndjson {
@@ -154,7 +154,7 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
                         if !wanted(&facts) {
                             let mut seen = others.lock().unwrap_or_else(|e| e.into_inner());
                             seen.entry(facts.pipeline_id.clone())
-                                .or_insert_with(|| facts.pipeline_name.clone());
+                                .or_insert_with(|| facts.run.pipeline_name.clone());
                         }
                         wanted(&facts).then(|| {
                             let mut rows = Vec::new();
@@ -430,7 +430,7 @@ fn is_summary_name(path: &Path) -> bool {
 fn facts_of(path: &Path, max: u64) -> Result<RunFacts, String> {
     let bytes = read_run(path, max)?;
     let mut facts = RunFacts::from_slice(&bytes).map_err(|e| e.to_string())?;
-    facts.file = Some(path.display().to_string());
+    facts.run.file = Some(path.display().to_string());
     Ok(facts)
 }
 

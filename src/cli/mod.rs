@@ -494,11 +494,14 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         color: use_color(cli.color),
         list_cap,
         // Standard input cannot be read twice: no `Next:` commands for it.
-        file: (file.as_os_str() != "-").then(|| file.display().to_string()),
+        file: file_name(file),
     };
+    // Every report names the file it read (null for standard input).
+    let run = report::RunInfo::of(&analysis).with_file_opt(file_name(file));
     match &cli.command {
         Command::Summary(i) => {
-            let r = report::Summary::with_limits(&analysis, limits(i.format));
+            let mut r = report::Summary::with_limits(&analysis, limits(i.format));
+            r.run = run;
             let md = markdown_options(&analysis, i, list_cap);
             write_stdout(|out| match i.format {
                 Format::Text => text::summary(out, &r, opts),
@@ -511,11 +514,12 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             if let Format::Json = input.format {
                 // Root causes built as they are written: memory does not
                 // grow with their number times the cap.
-                return write_stdout(|out| {
-                    json::write(out, &report::Why::streamed(&analysis, limits))
-                });
+                let mut r = report::Why::streamed(&analysis, limits);
+                r.run = run;
+                return write_stdout(|out| json::write(out, &r));
             }
-            let r = report::Why::with_limits(&analysis, limits);
+            let mut r = report::Why::with_limits(&analysis, limits);
+            r.run = run;
             let md = markdown_options(&analysis, input, list_cap);
             write_stdout(|out| match input.format {
                 Format::Text => text::why(out, &r, opts),
@@ -528,7 +532,8 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             stage: Some(wanted),
         } => {
             let s = resolve_stage(&graph, wanted, file)?;
-            let r = report::Trace::with_limits(&analysis, s, limits(input.format));
+            let mut r = report::Trace::with_limits(&analysis, s, limits(input.format));
+            r.run = run;
             let md = markdown_options(&analysis, input, list_cap);
             write_stdout(|out| match input.format {
                 Format::Text => text::trace(out, &r, opts),
@@ -537,7 +542,8 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             })
         }
         Command::Order(i) => {
-            let r = report::StageOrder::new(&analysis);
+            let mut r = report::StageOrder::new(&analysis);
+            r.run = run;
             write_stdout(|out| match i.format {
                 Format::Text => text::order(out, &r, opts),
                 Format::Json => json::write(out, &r),
@@ -545,7 +551,8 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             })
         }
         Command::CriticalPath(i) => {
-            let r = report::CriticalPath::new(&analysis);
+            let mut r = report::CriticalPath::new(&analysis);
+            r.run = run;
             let md = markdown_options(&analysis, i, list_cap);
             write_stdout(|out| match i.format {
                 Format::Text => text::critical_path(out, &r, opts),
@@ -599,6 +606,11 @@ fn is_uri(text: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         && !rest.is_empty()
         && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The path as given, for a report to name (`None` for standard input).
+fn file_name(path: &Path) -> Option<String> {
+    (path.as_os_str() != "-").then(|| path.display().to_string())
 }
 
 /// The comparison was printed and its verdict reached `--fail-on`.
@@ -655,7 +667,7 @@ fn execute_diff(cli: &Cli, args: &DiffArgs) -> Result<u8, CliError> {
         );
     }
     let (base, cur) = (Analysis::new(&base_graph), Analysis::new(&cur_graph));
-    let d = diff::compare(
+    let mut d = diff::compare(
         &base,
         &cur,
         diff::DiffOptions {
@@ -663,8 +675,10 @@ fn execute_diff(cli: &Cli, args: &DiffArgs) -> Result<u8, CliError> {
             slower_min_ms: args.slower_min_ms,
         },
     );
+    d.baseline.file = file_name(&args.baseline);
+    d.current.file = file_name(&args.current);
     let list_cap = (!cli.all).then_some(text::LIST_CAP);
-    let file = (args.current.as_os_str() != "-").then(|| args.current.display().to_string());
+    let file = d.current.file.clone();
     let opts = TextOptions {
         color: use_color(cli.color),
         list_cap,

@@ -11,6 +11,7 @@ use crate::fingerprint::Fingerprint;
 use crate::graph::LineageGraph;
 use crate::limits::short;
 use crate::model::JobSummary;
+use crate::run_ref::RunRef;
 use crate::status::Status;
 
 /// What became of a stage in one run, for counting across runs
@@ -96,22 +97,12 @@ pub struct StageFacts {
 pub struct RunFacts {
     /// `pipeline.id`, else the pipeline's name, else empty.
     pub pipeline_id: String,
-    /// The pipeline's name.
-    pub pipeline_name: Option<String>,
-    /// The run id (empty when the response has none).
-    pub run_id: String,
-    /// The run's `created_time`, epoch ms.
-    pub created_ms: Option<i64>,
-    /// The run's status.
-    pub status: Status,
+    /// The run: its id, status, pipeline, created time and file.
+    pub run: RunRef,
     /// Every stage with a key, the first of each key in topological order.
     pub stages: Vec<StageFacts>,
     /// Stages left out: no key, or a key an earlier stage already has.
     pub left_out: usize,
-    /// The file it was read from (the path as given or found), so that a
-    /// report can say which file to open next; `None` when not from a file.
-    #[serde(default)]
-    pub file: Option<String>,
 }
 
 impl RunFacts {
@@ -172,13 +163,9 @@ impl RunFacts {
         }
         RunFacts {
             pipeline_id,
-            pipeline_name: pipeline_name.map(short),
-            run_id: run.id.get().map_or_else(String::new, |i| short(i.as_str())),
-            created_ms: run.created_time.value().map(|t| t.0),
-            status: Status::of(run.execution_status.value()),
+            run: RunRef::of(a),
             stages,
             left_out,
-            file: None,
         }
     }
 
@@ -193,11 +180,11 @@ impl RunFacts {
     /// its run's fields.
     pub fn rows(&self) -> impl Iterator<Item = FactRow<'_>> + '_ {
         self.stages.iter().map(move |s| FactRow {
-            file: self.file.as_deref(),
+            file: self.run.file.as_deref(),
             pipeline_id: &self.pipeline_id,
-            run_id: &self.run_id,
-            run_created_ms: self.created_ms,
-            run_status: self.status,
+            run_id: self.run.run_id.as_deref().unwrap_or(""),
+            run_created_ms: self.run.created_ms,
+            run_status: self.run.status,
             key: &s.key,
             stage_id: &s.stage_id,
             name: s.name.as_deref(),

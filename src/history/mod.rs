@@ -39,6 +39,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::Fingerprint;
 use crate::graph::compare_ids;
+use crate::run_ref::RunRef;
 use crate::status::Status;
 use crate::SCHEMA_VERSION;
 
@@ -106,9 +107,8 @@ fn succeeded(flags: u8) -> Option<bool> {
 #[derive(Debug)]
 struct RunEntry {
     order: RunOrder,
-    status: Status,
-    /// The file it was read from.
-    file: Option<Box<str>>,
+    /// The run as the reports name it.
+    run: RunRef,
     /// Index into [`PipelineStore::layouts`]: the run's stage keys.
     layout: u32,
     /// Where its stages start in [`PipelineStore::durations`] and
@@ -254,12 +254,12 @@ impl HistoryBuilder {
             .entry(facts.pipeline_id.as_str().into())
             .or_default();
         let order = RunOrder {
-            created_ms: facts.created_ms,
-            run_id: facts.run_id.into(),
+            created_ms: facts.run.created_ms,
+            run_id: facts.run.run_id.as_deref().unwrap_or("").into(),
             source,
         };
-        if let Some(name) = facts.pipeline_name {
-            Latest::offer(&mut store.name, &order, name.into_boxed_str());
+        if let Some(name) = &facts.run.pipeline_name {
+            Latest::offer(&mut store.name, &order, name.as_str().into());
         }
         let stages_at = store.durations.len();
         let causes_at = store.causes.len();
@@ -305,8 +305,7 @@ impl HistoryBuilder {
         let layout = store.layout(keys);
         store.runs.push(RunEntry {
             order,
-            status: facts.status,
-            file: facts.file.map(String::into_boxed_str),
+            run: facts.run,
             layout,
             stages_at,
             causes_at,
@@ -483,8 +482,8 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             count: g.count,
             first_run_id: store.runs[g.first].order.run_id.to_string(),
             last_run_id: store.runs[g.last].order.run_id.to_string(),
-            first_file: store.runs[g.first].file.as_deref().map(str::to_owned),
-            last_file: store.runs[g.last].file.as_deref().map(str::to_owned),
+            first_file: store.runs[g.first].run.file.as_deref().map(str::to_owned),
+            last_file: store.runs[g.last].run.file.as_deref().map(str::to_owned),
             text: cause_text(&store, key, fingerprint),
         })
         .collect();
@@ -521,11 +520,8 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
         latest_created_ms: latest_run.and_then(|r| r.order.created_ms),
         stages,
         recurring_root_causes: recurring,
-        latest_run: latest_run.map(|run| LatestRun {
-            run_id: run.order.run_id.to_string(),
-            status: run.status,
-            created_ms: run.order.created_ms,
-            file: run.file.as_deref().map(str::to_owned),
+        latest_run: latest_run.map(|entry| LatestRun {
+            run: entry.run.clone(),
             root_causes: latest_causes,
         }),
         // The latest run before the latest that succeeded: what to compare
@@ -535,11 +531,8 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             .iter()
             .rev()
             .skip(1)
-            .find(|r| r.status == Status::Success)
-            .map(|r| RunRef {
-                run_id: r.order.run_id.to_string(),
-                file: r.file.as_deref().map(str::to_owned),
-            }),
+            .find(|r| r.run.status == Status::Success)
+            .map(|r| r.run.clone()),
     }
 }
 
@@ -569,7 +562,7 @@ fn cause_text(store: &PipelineStore, key: u32, fp: Option<Fingerprint>) -> Optio
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct History {
-    /// The version of this JSON shape (`1`).
+    /// The version of this JSON shape (`2`).
     pub schema_version: u32,
     /// How many runs were analysed (with a pipeline filter, also those of
     /// other pipelines).
@@ -676,28 +669,14 @@ pub struct RecurringCause {
     pub text: Option<String>,
 }
 
-/// A run named by its id and the file it was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct RunRef {
-    /// Run id.
-    pub run_id: String,
-    /// The file it was read from (the path as given or found).
-    pub file: Option<String>,
-}
-
 /// The latest run of a pipeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LatestRun {
-    /// Run id.
-    pub run_id: String,
-    /// The run's status.
-    pub status: Status,
-    /// Its `created_time`, epoch ms.
-    pub created_ms: Option<i64>,
-    /// The file it was read from (the path as given or found).
-    pub file: Option<String>,
+    /// The run: `run_id`, `status`, `pipeline_id`, `pipeline_name`,
+    /// `created_ms`, `file`.
+    #[serde(flatten)]
+    pub run: RunRef,
     /// Its root causes in topological order, each new or seen before.
     pub root_causes: Vec<LatestCause>,
 }
@@ -740,7 +719,7 @@ impl History {
         let mut runs: Vec<(String, RunFacts)> = runs.into_iter().collect();
         runs.sort_by(|a, b| a.0.cmp(&b.0));
         for (ix, (source, mut facts)) in runs.into_iter().enumerate() {
-            facts.file.get_or_insert(source);
+            facts.run.file.get_or_insert(source);
             b.add(ix as u64, facts);
         }
         b.finish()
@@ -786,10 +765,14 @@ mod tests {
     fn facts(run_id: &str, keys: &[&str]) -> RunFacts {
         RunFacts {
             pipeline_id: "p".into(),
-            pipeline_name: None,
-            run_id: run_id.into(),
-            created_ms: Some(1),
-            status: Status::Success,
+            run: RunRef {
+                run_id: Some(run_id.into()),
+                status: Status::Success,
+                pipeline_id: Some("p".into()),
+                pipeline_name: None,
+                created_ms: Some(1),
+                file: None,
+            },
             stages: keys
                 .iter()
                 .map(|k| StageFacts {
@@ -808,7 +791,6 @@ mod tests {
                 })
                 .collect(),
             left_out: 0,
-            file: None,
         }
     }
 

@@ -212,22 +212,22 @@ fn run_title(out: &mut dyn Write, run: &RunInfo, verdict: &str) -> io::Result<()
         "### Run {}",
         code(run.id.as_deref().unwrap_or("(no id)"))
     )?;
-    if let Some(p) = &run.pipeline {
+    if let Some(p) = &run.run.pipeline_name {
         write!(out, " of {}", escape(p))?;
     }
     writeln!(out, ": {verdict}")?;
     writeln!(out)?;
-    let mut facts = vec![format!("**{}**", run.status)];
+    let mut facts = vec![format!("**{}**", run.run.status)];
     if let Some(w) = &run.workspace {
         facts.push(format!("workspace {}", escape(w)));
     }
     if let Some(t) = &run.run_type {
         facts.push(format!("{} run", escape(t)));
     }
-    if let Some(t) = run.created_ms {
+    if let Some(t) = run.run.created_ms {
         facts.push(format!("started {}", Timestamp(t)));
     }
-    match (run.wall_ms, run.status) {
+    match (run.wall_ms, run.run.status) {
         (Some(w), Status::Running) => {
             facts.push(format!("running for {} so far", human_duration(w)))
         }
@@ -239,11 +239,11 @@ fn run_title(out: &mut dyn Write, run: &RunInfo, verdict: &str) -> io::Result<()
 }
 
 fn verdict(run: &RunInfo, root_causes: usize, errors: usize) -> String {
-    match (run.status, root_causes) {
+    match (run.run.status, root_causes) {
         (Status::Running, n) if n > 0 => {
             format!("still running — {} so far", causes_and_errors(n, errors))
         }
-        (_, n) if n > 0 => format!("{} — {}", run.status, causes_and_errors(n, errors)),
+        (_, n) if n > 0 => format!("{} — {}", run.run.status, causes_and_errors(n, errors)),
         (Status::Success, _) => "succeeded".to_owned(),
         (Status::Running, _) => "still running, nothing failed so far".to_owned(),
         (s, _) => format!("{s}, no stage failed"),
@@ -899,10 +899,10 @@ pub fn diff(
         escape(&cut(&d.reason, HEADING_CHARS))
     )?;
     writeln!(out)?;
-    let side = |s: &crate::diff::RunSide| {
+    let side = |s: &crate::run_ref::RunRef| {
         format!(
             "run {} (**{}**{})",
-            code(s.run_id.as_deref().unwrap_or("(no id)")),
+            code(s.shown_id()),
             s.status,
             s.created_ms
                 .map_or_else(String::new, |c| format!(", {}", Timestamp(c)))
@@ -1076,34 +1076,27 @@ pub fn history(
             writeln!(
                 out,
                 "**Latest run** {} ({}**{}**): {}",
-                code(if l.run_id.is_empty() {
-                    "(no id)"
-                } else {
-                    &l.run_id
-                }),
-                l.created_ms
+                code(l.run.shown_id()),
+                l.run
+                    .created_ms
                     .map_or_else(String::new, |c| format!("{}, ", Timestamp(c))),
-                l.status,
+                l.run.status,
                 match l.root_causes.len() {
-                    0 if l.status.is_failed_like() => "no stage failed on its own.".to_owned(),
+                    0 if l.run.status.is_failed_like() => "no stage failed on its own.".to_owned(),
                     0 => "no root cause.".to_owned(),
                     n => format!("{n} root cause{}.", plural(n)),
                 }
             )?;
             writeln!(out)?;
             let mut files = Vec::new();
-            if let Some(f) = &l.file {
+            if let Some(f) = &l.run.file {
                 files.push(format!("file {}", code(f)));
             }
-            if l.status != Status::Success {
+            if l.run.status != Status::Success {
                 files.push(match &pipe.last_good_run {
                     Some(g) => format!(
                         "last good run {}{}",
-                        code(if g.run_id.is_empty() {
-                            "(no id)"
-                        } else {
-                            &g.run_id
-                        }),
+                        code(g.shown_id()),
                         g.file
                             .as_deref()
                             .map_or_else(String::new, |f| format!(", file {}", code(f)))

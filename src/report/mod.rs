@@ -36,6 +36,7 @@ use crate::fingerprint::Fingerprint;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
 use crate::json_path::JsonPath;
 use crate::limits::short;
+use crate::run_ref::RunRef;
 use crate::status::Status;
 
 pub(crate) use crate::words::{human_duration, plural};
@@ -187,22 +188,21 @@ fn schema_version() -> u32 {
     SCHEMA_VERSION
 }
 
-/// The run, as every report names it.
+/// The run, as every single-run report names it: the [`RunRef`] every
+/// output shares, plus what only a one-run report needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RunInfo {
-    /// Run id.
+    /// Run id: SPEC's `run.id`, the same value as `run_id`.
     pub id: Option<String>,
-    /// The run's outcome.
-    pub status: Status,
-    /// Pipeline name.
-    pub pipeline: Option<String>,
+    /// The run: `run_id`, `status`, `pipeline_id`, `pipeline_name`,
+    /// `created_ms`, `file`.
+    #[serde(flatten)]
+    pub run: RunRef,
     /// Workspace name.
     pub workspace: Option<String>,
     /// How the run was started (`manual`, `schedule`, …).
     pub run_type: Option<Label>,
-    /// Start, epoch ms.
-    pub created_ms: Option<i64>,
     /// Completion, epoch ms.
     pub completed_ms: Option<i64>,
     /// Wall time in ms (for a run still going: so far).
@@ -216,24 +216,38 @@ pub struct RunInfo {
 impl RunInfo {
     /// The run of an analysis.
     pub fn of(a: &Analysis<'_, '_>) -> Self {
-        let run = a.graph.summary().run();
-        let pipeline = run.pipeline();
+        let summary_run = a.graph.summary().run();
+        let run = RunRef::of(a);
         RunInfo {
-            id: run.id.get().map(|i| short(i.as_str())),
-            status: Status::of(run.execution_status.value()),
-            pipeline: pipeline
-                .and_then(|p| p.name.get())
-                .map(|t| short(t.as_str())),
-            workspace: pipeline
+            id: run.run_id.clone(),
+            run,
+            workspace: summary_run
+                .pipeline()
                 .and_then(|p| p.project.get())
                 .and_then(|p| p.name.get())
                 .map(|t| short(t.as_str())),
-            run_type: run.run_type.value().map(|t| Cow::Borrowed(t.label())),
-            created_ms: run.created_time.value().map(|t| t.0),
-            completed_ms: run.completion_time.value().map(|t| t.0),
+            run_type: summary_run
+                .run_type
+                .value()
+                .map(|t| Cow::Borrowed(t.label())),
+            completed_ms: summary_run.completion_time.value().map(|t| t.0),
             wall_ms: a.wall_time(),
             stage_count: a.graph.stage_count(),
         }
+    }
+
+    /// The same run, read from `file`.
+    #[must_use]
+    pub fn with_file(self, file: impl Into<String>) -> Self {
+        self.with_file_opt(Some(file.into()))
+    }
+
+    /// The same run, read from `file` when there is one (`None`: standard
+    /// input, or bytes from no file).
+    #[must_use]
+    pub fn with_file_opt(mut self, file: Option<String>) -> Self {
+        self.run.file = file;
+        self
     }
 }
 
@@ -779,7 +793,7 @@ pub type Why = WhyReport<Vec<RootCause>>;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "Why"))]
 pub struct WhyReport<R> {
-    /// The version of this JSON's shape: 1.
+    /// The version of this JSON's shape: 2.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// The run.
@@ -979,7 +993,7 @@ pub struct RootCauseBrief {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
-    /// The version of this JSON's shape: 1.
+    /// The version of this JSON's shape: 2.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// The run.
@@ -1072,7 +1086,7 @@ pub struct StageTiming {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CriticalPath {
-    /// The version of this JSON's shape: 1.
+    /// The version of this JSON's shape: 2.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
     /// The run.
@@ -1153,9 +1167,11 @@ pub struct OrderedStage {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "Order"))]
 pub struct StageOrder {
-    /// The version of this JSON's shape: 1.
+    /// The version of this JSON's shape: 2.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
+    /// The run.
+    pub run: RunInfo,
     /// Stage ids in topological order.
     pub order: Vec<String>,
     /// Level of each stage, keyed by id, in topological order.
@@ -1179,6 +1195,7 @@ impl StageOrder {
             .collect();
         StageOrder {
             schema_version: SCHEMA_VERSION,
+            run: RunInfo::of(a),
             order: stages.iter().map(|s| s.stage.id.clone()).collect(),
             levels: Levels(
                 stages
@@ -1293,9 +1310,11 @@ pub(crate) const ITS_OWN_CULPRIT: &str = "is a root cause itself: it failed on i
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Trace {
-    /// The version of this JSON's shape: 1.
+    /// The version of this JSON's shape: 2.
     #[serde(default = "schema_version")]
     pub schema_version: u32,
+    /// The run.
+    pub run: RunInfo,
     /// The traced stage's id.
     pub stage: String,
     /// Its name.
@@ -1335,6 +1354,7 @@ impl Trace {
         let root_cause = matches!(traces.as_slice(), [t] if t.culprit == s);
         Trace {
             schema_version: SCHEMA_VERSION,
+            run: RunInfo::of(a),
             stage: me.id,
             name: me.name,
             status: me.status,

@@ -128,12 +128,12 @@ impl crate::history::History {
         const PIPELINES: usize = 3;
         let mut steps = Vec::new();
         let failing = self.pipelines.iter().filter(|p| {
-            p.latest_run
-                .as_ref()
-                .is_some_and(|l| l.status != crate::status::Status::Success && l.file.is_some())
+            p.latest_run.as_ref().is_some_and(|l| {
+                l.run.status != crate::status::Status::Success && l.run.file.is_some()
+            })
         });
         for p in failing.take(PIPELINES) {
-            let Some(latest) = p.latest_run.as_ref().and_then(|l| l.file.as_deref()) else {
+            let Some(latest) = p.latest_run.as_ref().and_then(|l| l.run.file.as_deref()) else {
                 continue;
             };
             let latest = shell_quote(latest);
@@ -151,7 +151,7 @@ impl crate::history::History {
             if let Some(latest) = self
                 .pipelines
                 .iter()
-                .find_map(|p| p.latest_run.as_ref().and_then(|l| l.file.as_deref()))
+                .find_map(|p| p.latest_run.as_ref().and_then(|l| l.run.file.as_deref()))
             {
                 steps.push(format!(
                     "dataprep-lineage critical-path {}   # where the time went in the latest run",

@@ -46,7 +46,7 @@ pub fn for_subcommand(subcommand: &str) -> Option<Value> {
 ///   `Option` fields out, but the reports write them as `null`); only the
 ///   properties written conditionally (`skip_serializing_if`, which carry a
 ///   `default`) stay optional;
-/// - `schema_version` is required and `const: 1`;
+/// - `schema_version` is required and `const` ([`crate::SCHEMA_VERSION`]);
 /// - `format` values that are not JSON Schema formats (`uint32`, `int64`,
 ///   …: schemars' own) are dropped, since strict validators refuse them;
 /// - rustdoc links (`` [`Why`] ``) in descriptions become plain code.
@@ -67,7 +67,7 @@ fn tidy(value: &mut Value) {
                     if let Some(version) = props.get_mut("schema_version") {
                         *version = serde_json::json!({
                             "description": "The version of this JSON's shape.",
-                            "const": 1
+                            "const": crate::SCHEMA_VERSION
                         });
                     }
                     let always: Vec<Value> = props

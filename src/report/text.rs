@@ -278,7 +278,7 @@ impl fmt::Display for RunTitle<'_> {
             "Run {}",
             one_line(run.id.as_deref().unwrap_or("(no id)"))
         )?;
-        if let Some(p) = &run.pipeline {
+        if let Some(p) = &run.run.pipeline_name {
             write!(f, " of pipeline \"{}\"", one_line(p))?;
         }
         if let Some(w) = &run.workspace {
@@ -290,14 +290,14 @@ impl fmt::Display for RunTitle<'_> {
 
 fn headline(out: &mut dyn Write, run: &RunInfo, p: &Paint) -> io::Result<()> {
     writeln!(out, "{}", p.bold(RunTitle(run)))?;
-    write!(out, "  {}", p.status(run.status))?;
+    write!(out, "  {}", p.status(run.run.status))?;
     if let Some(t) = &run.run_type {
         write!(out, " · {t} run")?;
     }
-    if let Some(t) = run.created_ms {
+    if let Some(t) = run.run.created_ms {
         write!(out, " · started {}", time(t))?;
     }
-    match (run.wall_ms, run.status) {
+    match (run.wall_ms, run.run.status) {
         (Some(w), Status::Running) => write!(out, " · running for {} so far", human_duration(w))?,
         (Some(w), _) => write!(out, " · wall time {}", human_duration(w))?,
         _ => {}
@@ -338,7 +338,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
     writeln!(out)?;
 
     if r.root_causes.is_empty() {
-        let line = match r.run.status {
+        let line = match r.run.run.status {
             Status::Success => "No stage failed: the run succeeded.",
             Status::Running => "No stage has failed so far: the run is still going.",
             _ => "No stage failed, stopped or was killed.",
@@ -351,7 +351,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
             "{}",
             p.bold(format_args!(
                 "{}: {}",
-                why_heading(r.run.status),
+                why_heading(r.run.run.status),
                 causes_and_errors(n, r.errors_count)
             ))
         )?;
@@ -1060,8 +1060,8 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
         p.wrap(verdict_code, d.verdict.label().to_uppercase()),
         one_line(&d.reason)
     )?;
-    let side = |s: &crate::diff::RunSide| {
-        let mut t = format!("run {}", s.run_id.as_deref().unwrap_or("(no id)"));
+    let side = |s: &crate::run_ref::RunRef| {
+        let mut t = format!("run {}", s.shown_id());
         if let Some(c) = s.created_ms {
             t.push_str(&format!(" of {}", time(c)));
         }
@@ -1073,7 +1073,7 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
         one_line(&side(&d.baseline)),
         one_line(&side(&d.current))
     )?;
-    if let Some(p) = d.current.pipeline.as_deref() {
+    if let Some(p) = d.current.pipeline_name.as_deref() {
         writeln!(out, "  pipeline \"{}\"", one_line(p))?;
     }
 
@@ -1397,28 +1397,21 @@ pub fn history(
             writeln!(
                 out,
                 "  Latest run {}{}: {}",
-                one_line(if l.run_id.is_empty() {
-                    "(no id)"
-                } else {
-                    &l.run_id
-                }),
-                l.created_ms
+                one_line(l.run.shown_id()),
+                l.run
+                    .created_ms
                     .map_or_else(String::new, |c| format!(" of {}", time(c))),
-                p.status(l.status)
+                p.status(l.run.status)
             )?;
-            if let Some(f) = &l.file {
+            if let Some(f) = &l.run.file {
                 writeln!(out, "    file {}", one_line(f))?;
             }
-            if l.status != Status::Success {
+            if l.run.status != Status::Success {
                 match &pipe.last_good_run {
                     Some(g) => writeln!(
                         out,
                         "    last good run {}{}",
-                        one_line(if g.run_id.is_empty() {
-                            "(no id)"
-                        } else {
-                            &g.run_id
-                        }),
+                        one_line(g.shown_id()),
                         g.file
                             .as_deref()
                             .map_or_else(String::new, |f| format!(", file {}", one_line(f)))
@@ -1427,7 +1420,7 @@ pub fn history(
                 }
             }
             if l.root_causes.is_empty() {
-                let said = if l.status.is_failed_like() {
+                let said = if l.run.status.is_failed_like() {
                     "    no stage failed on its own (why on the run says what stopped it)"
                 } else {
                     "    no root cause"

@@ -9,9 +9,9 @@ use std::process::{Command, Output};
 use dataprep_lineage::graph::compare_ids;
 use dataprep_lineage::history::{
     nearest_rank, History, LatestCause, LatestRun, PipelineHistory, RecurringCause, RunFacts,
-    RunRef, StageFacts, StageHistory, StageOutcome,
+    StageFacts, StageHistory, StageOutcome,
 };
-use dataprep_lineage::{Fingerprint, Status};
+use dataprep_lineage::{Fingerprint, RunRef, Status};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -58,17 +58,20 @@ fn facts(run_id: &str, created: Option<i64>, stages: Vec<StageFacts>) -> RunFact
     let failed = stages.iter().any(|s| s.outcome == StageOutcome::RootCause);
     RunFacts {
         pipeline_id: "7".to_owned(),
-        pipeline_name: Some("Nightly".to_owned()),
-        run_id: run_id.to_owned(),
-        created_ms: created,
-        status: if failed {
-            Status::Failed
-        } else {
-            Status::Success
+        run: RunRef {
+            run_id: Some(run_id.to_owned()),
+            status: if failed {
+                Status::Failed
+            } else {
+                Status::Success
+            },
+            pipeline_id: Some("7".to_owned()),
+            pipeline_name: Some("Nightly".to_owned()),
+            created_ms: created,
+            file: None,
         },
         stages,
         left_out: 0,
-        file: None,
     }
 }
 
@@ -285,8 +288,8 @@ fn runs_are_ordered_by_time_then_id_as_a_number_then_file() {
     ]);
     let p = &h.pipelines[0];
     let latest = p.latest_run.as_ref().expect("a latest run");
-    assert_eq!(latest.run_id, "10");
-    assert_eq!(latest.status, Status::Success);
+    assert_eq!(latest.run.run_id.as_deref(), Some("10"));
+    assert_eq!(latest.run.status, Status::Success);
     assert_eq!((p.first_created_ms, p.latest_created_ms), (None, day(1)));
     // 99 S, 2 S, 9 F, 10 S: two flips (with "10" before "9", one).
     assert_eq!(stage_of(p, "a").flips, 2);
@@ -294,18 +297,18 @@ fn runs_are_ordered_by_time_then_id_as_a_number_then_file() {
     // Same time, same id: the file name decides, whatever order they come.
     let a = || {
         let mut f = facts("5", day(0), vec![ok("a", 5)]);
-        f.pipeline_name = Some("from a.json".into());
+        f.run.pipeline_name = Some("from a.json".into());
         ("a.json".to_owned(), f)
     };
     let b = || {
         let mut f = facts("5", day(0), vec![root("a", 1, "boom")]);
-        f.pipeline_name = Some("from b.json".into());
+        f.run.pipeline_name = Some("from b.json".into());
         ("b.json".to_owned(), f)
     };
     for h in [History::of([a(), b()]), History::of([b(), a()])] {
         let p = &h.pipelines[0];
         assert_eq!(
-            p.latest_run.as_ref().map(|l| l.status),
+            p.latest_run.as_ref().map(|l| l.run.status),
             Some(Status::Failed)
         );
         assert_eq!(p.name.as_deref(), Some("from b.json"));
@@ -318,7 +321,7 @@ fn pipelines_are_kept_apart_and_sorted_as_ids() {
     other.pipeline_id = "10".into();
     let mut unnamed = facts("1", day(0), vec![ok("a", 5)]);
     unnamed.pipeline_id = String::new();
-    unnamed.pipeline_name = None;
+    unnamed.run.pipeline_name = None;
     let h = history_of(vec![other, facts("1", day(0), vec![ok("a", 5)]), unnamed]);
     let ids: Vec<&str> = h.pipelines.iter().map(|p| p.pipeline_id.as_str()).collect();
     assert_eq!(ids, ["7", "10", ""]);
@@ -448,7 +451,7 @@ fn recurring_causes_group_the_same_error_with_other_numbers() {
     // The latest run: the timeout was seen twice before, last in 103; the
     // missing column is new.
     let latest = p.latest_run.as_ref().expect("latest run");
-    assert_eq!(latest.run_id, "104");
+    assert_eq!(latest.run.run_id.as_deref(), Some("104"));
     let seen: Vec<(&str, usize, Option<&str>)> = latest
         .root_causes
         .iter()
@@ -1005,17 +1008,25 @@ fn to_facts(runs: &[RandomRun]) -> Vec<(String, RunFacts)> {
                 .collect();
             let facts = RunFacts {
                 pipeline_id: ["1", "02", "x"][*p].to_owned(),
-                pipeline_name: (i % 2 == 0).then(|| format!("pipeline as named in run {i}")),
-                run_id: id.to_string(),
-                created_ms: created.map(|c| T0 + c),
-                status: Status::ALL[i % Status::ALL.len()],
+                run: RunRef {
+                    run_id: Some(id.to_string()),
+                    status: Status::ALL[i % Status::ALL.len()],
+                    pipeline_id: None,
+                    pipeline_name: (i % 2 == 0).then(|| format!("pipeline as named in run {i}")),
+                    created_ms: created.map(|c| T0 + c),
+                    file: None,
+                },
                 stages,
                 left_out: 0,
-                file: None,
             };
             (format!("f{:03}.json", (i * 37) % 101), facts)
         })
         .collect()
+}
+
+/// A run's id as the reference model compares it (empty when none).
+fn run_id(f: &RunFacts) -> String {
+    f.run.run_id.clone().unwrap_or_default()
 }
 
 /// The spec's definition of a percentile, read literally: the smallest
@@ -1039,9 +1050,9 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                 runs.iter().filter(|(_, f)| f.pipeline_id == id).collect();
             mine.sort_by(|(sa, a), (sb, b)| {
                 let key = |c: Option<i64>| (c.is_some(), c.unwrap_or(0));
-                key(a.created_ms)
-                    .cmp(&key(b.created_ms))
-                    .then_with(|| compare_ids(&a.run_id, &b.run_id))
+                key(a.run.created_ms)
+                    .cmp(&key(b.run.created_ms))
+                    .then_with(|| compare_ids(&run_id(a), &run_id(b)))
                     .then_with(|| sa.cmp(sb))
             });
             let files: Vec<String> = mine.iter().map(|(file, _)| file.clone()).collect();
@@ -1139,8 +1150,8 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                         name: name_of(key),
                         fingerprint: fp,
                         count: of.len(),
-                        first_run_id: mine[*first].run_id.clone(),
-                        last_run_id: mine[*last_run].run_id.clone(),
+                        first_run_id: run_id(mine[*first]),
+                        last_run_id: run_id(mine[*last_run]),
                         first_file: Some(files[*first].clone()),
                         last_file: Some(files[*last_run].clone()),
                         text: last_stage.error.clone(),
@@ -1171,40 +1182,40 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                         name: name_of(&s.key),
                         fingerprint: s.fingerprint,
                         seen_before: before.len(),
-                        last_seen_run_id: before.last().map(|r| mine[*r].run_id.clone()),
+                        last_seen_run_id: before.last().map(|r| run_id(mine[*r])),
                         text: s.error.clone(),
                     }
                 })
                 .collect();
             PipelineHistory {
                 pipeline_id: id.to_owned(),
-                name: mine.iter().rev().find_map(|f| f.pipeline_name.clone()),
+                name: mine.iter().rev().find_map(|f| f.run.pipeline_name.clone()),
                 runs: mine.len(),
-                first_created_ms: mine[0].created_ms,
-                latest_created_ms: last.created_ms,
+                first_created_ms: mine[0].run.created_ms,
+                latest_created_ms: last.run.created_ms,
                 stages,
                 recurring_root_causes: recurring,
                 latest_run: Some(LatestRun {
-                    run_id: last.run_id.clone(),
-                    status: last.status,
-                    created_ms: last.created_ms,
-                    file: files.last().cloned(),
+                    run: RunRef {
+                        file: files.last().cloned(),
+                        ..last.run.clone()
+                    },
                     root_causes,
                 }),
                 // The spec, literally: the latest run before it that succeeded.
                 last_good_run: (0..mine.len() - 1)
                     .rev()
-                    .find(|&r| mine[r].status == Status::Success)
+                    .find(|&r| mine[r].run.status == Status::Success)
                     .map(|r| RunRef {
-                        run_id: mine[r].run_id.clone(),
                         file: Some(files[r].clone()),
+                        ..mine[r].run.clone()
                     }),
                 duplicate_run_ids: {
                     let mut ids: Vec<String> = Vec::new();
                     for f in &mine {
-                        let n = mine.iter().filter(|g| g.run_id == f.run_id).count();
-                        if !f.run_id.is_empty() && n > 1 && !ids.contains(&f.run_id) {
-                            ids.push(f.run_id.clone());
+                        let n = mine.iter().filter(|g| g.run.run_id == f.run.run_id).count();
+                        if !run_id(f).is_empty() && n > 1 && !ids.contains(&run_id(f)) {
+                            ids.push(run_id(f));
                         }
                     }
                     ids.sort_by(|a, b| compare_ids(a, b).then_with(|| a.cmp(b)));
@@ -1214,7 +1225,7 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
         })
         .collect();
     History {
-        schema_version: 1,
+        schema_version: dataprep_lineage::SCHEMA_VERSION,
         analysed: runs.len(),
         pipelines,
         skipped: Vec::new(),

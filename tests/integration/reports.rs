@@ -70,7 +70,11 @@ pub(crate) fn assert_valid(v: &jsonschema::Validator, out: &str, what: &str) -> 
         errors.is_empty(),
         "{what} does not match its schema: {errors:#?}"
     );
-    assert_eq!(doc["schema_version"], 1, "{what}");
+    assert_eq!(
+        doc["schema_version"],
+        dataprep_lineage::SCHEMA_VERSION,
+        "{what}"
+    );
     doc
 }
 
@@ -179,7 +183,7 @@ fn why_of(bytes: Vec<u8>) -> report::Why {
 #[test]
 fn a_report_can_be_kept() {
     let why = why_of(std::fs::read(fixture("run_killed_by_system.json")).unwrap());
-    assert_eq!(why.run.status, dataprep_lineage::Status::Killed);
+    assert_eq!(why.run.run.status, dataprep_lineage::Status::Killed);
 }
 
 pub(crate) fn html(markdown: &str) -> String {
