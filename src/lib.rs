@@ -61,8 +61,8 @@
 //! ```
 //!
 //! Constructors follow one convention: `T::new(&analysis)` builds a report
-//! with the default caps and `T::with_limits(&analysis, limits)` with
-//! others ([`Limits`]: `--all` is [`Limits::ALL`]); `X::of(&…)` derives a
+//! with the default caps and `T::with_caps(&analysis, limits)` with
+//! others ([`Caps`]: `--all` is [`Caps::ALL`]); `X::of(&…)` derives a
 //! small value from a bigger one; `build` and `from_slice` are fallible.
 //!
 //! Nothing here panics on input: any byte sequence gives a summary or an
@@ -71,6 +71,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod caps;
 pub mod cause;
 pub mod diagnostic;
 pub mod diagram;
@@ -99,6 +100,7 @@ pub mod words;
 pub const SCHEMA_VERSION: u32 = 2;
 
 pub use analysis::Analysis;
+pub use caps::Caps;
 pub use cause::Causes;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use diff::{compare, DiffOptions, RunDiff, Slower};
@@ -109,7 +111,7 @@ pub use history::{History, HistoryBuilder};
 pub use json_path::JsonPath;
 pub use model::JobSummary;
 pub use order::Order;
-pub use report::{CriticalPath, Limits, Summary, Why};
+pub use report::{CriticalPath, Summary, Why};
 pub use run_ref::RunRef;
 pub use status::Status;
 pub use timing::Timing;

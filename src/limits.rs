@@ -3,7 +3,7 @@
 //! The response is untrusted: a 1 MB stage id, a key of a million
 //! characters, 100,000 failed roots above one chain. Every subcommand runs
 //! in time O(n log n) and memory O(n) of the input's size, and prints output
-//! that cannot multiply it: lists are capped (see [`crate::report::Limits`]),
+//! that cannot multiply it: lists are capped (see [`crate::report::Caps`]),
 //! and every id, name and JSON path key longer than [`LONG`] characters is
 //! shortened here, once, by the same rule in every format
 //! (`docs/semantics.md#bounded-output`).

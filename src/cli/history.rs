@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use dataprep_lineage::history::{HistoryBuilder, RunFacts, Skipped};
 use dataprep_lineage::report::markdown::MarkdownOptions;
 use dataprep_lineage::report::text::{self, one_line, TextOptions};
-use dataprep_lineage::report::{json, markdown};
+use dataprep_lineage::report::{json, markdown, Caps};
 
 use super::{use_color, write_stdout, Cli, CliError};
 
@@ -271,26 +271,27 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
             return Err(no_such_pipeline(want, h.analysed, &found));
         }
     }
-    let list_cap = (!cli.all).then_some(text::LIST_CAP);
+    let caps = if cli.all {
+        Caps::ALL
+    } else {
+        Caps {
+            top: Some(usize::try_from(args.top).unwrap_or(usize::MAX)),
+            ..Caps::DEFAULT
+        }
+    };
     let opts = TextOptions {
         color: use_color(cli.color),
-        list_cap,
-        file: None,
+        caps,
+        ..TextOptions::default()
     };
     let md = MarkdownOptions {
-        diagram: None,
-        list_cap,
-        file: None,
-    };
-    let top = if cli.all {
-        usize::MAX
-    } else {
-        usize::try_from(args.top).unwrap_or(usize::MAX)
+        caps,
+        ..MarkdownOptions::default()
     };
     write_stdout(|out| match args.format {
-        HistoryFormat::Text => text::history(out, &h, opts, top),
+        HistoryFormat::Text => text::history(out, &h, opts),
         HistoryFormat::Json => json::write(out, &h),
-        HistoryFormat::Markdown => markdown::history(out, &h, &md, top),
+        HistoryFormat::Markdown => markdown::history(out, &h, &md),
         HistoryFormat::Ndjson => Ok(()),
     })?;
     Ok(super::EXIT_OK)

@@ -128,6 +128,18 @@ struct Cli {
     color: ColorChoice,
 }
 
+impl Cli {
+    /// The caps every report and renderer of this invocation uses:
+    /// [`report::Caps::DEFAULT`], or none with `--all`.
+    fn caps(&self) -> report::Caps {
+        if self.all {
+            report::Caps::ALL
+        } else {
+            report::Caps::DEFAULT
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// One screen: the run, its stages, root causes, and critical path.
@@ -482,27 +494,27 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
     }
 
     let analysis = Analysis::new(&graph);
-    let list_cap = (!cli.all).then_some(text::LIST_CAP);
+    let caps = cli.caps();
     // JSON keeps 1,000 entries a list; text and Markdown show 20, so their
     // reports keep no more (the counts are exact either way).
-    let limits = |format: Format| match (cli.all, format) {
-        (true, _) => report::Limits::ALL,
-        (false, Format::Json) => report::Limits::DEFAULT,
-        (false, Format::Text | Format::Markdown) => report::Limits::screen(text::LIST_CAP),
+    let limits = |format: Format| match format {
+        Format::Json => caps,
+        Format::Text | Format::Markdown => caps.on_screen(),
     };
     let opts = TextOptions {
         color: use_color(cli.color),
-        list_cap,
+        caps,
         // Standard input cannot be read twice: no `Next:` commands for it.
         file: file_name(file),
+        advice: report::Advice::CLI,
     };
     // Every report names the file it read (null for standard input).
     let run = report::RunInfo::of(&analysis).with_file_opt(file_name(file));
     match &cli.command {
         Command::Summary(i) => {
-            let mut r = report::Summary::with_limits(&analysis, limits(i.format));
+            let mut r = report::Summary::with_caps(&analysis, limits(i.format));
             r.run = run;
-            let md = markdown_options(&analysis, i, list_cap);
+            let md = markdown_options(&analysis, i, caps);
             write_stdout(|out| match i.format {
                 Format::Text => text::summary(out, &r, opts),
                 Format::Json => json::write(out, &r),
@@ -518,9 +530,9 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
                 r.run = run;
                 return write_stdout(|out| json::write(out, &r));
             }
-            let mut r = report::Why::with_limits(&analysis, limits);
+            let mut r = report::Why::with_caps(&analysis, limits);
             r.run = run;
-            let md = markdown_options(&analysis, input, list_cap);
+            let md = markdown_options(&analysis, input, caps);
             write_stdout(|out| match input.format {
                 Format::Text => text::why(out, &r, opts),
                 Format::Json => json::write(out, &r),
@@ -532,9 +544,9 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             stage: Some(wanted),
         } => {
             let s = resolve_stage(&graph, wanted, file)?;
-            let mut r = report::Trace::with_limits(&analysis, s, limits(input.format));
+            let mut r = report::Trace::with_caps(&analysis, s, limits(input.format));
             r.run = run;
-            let md = markdown_options(&analysis, input, list_cap);
+            let md = markdown_options(&analysis, input, caps);
             write_stdout(|out| match input.format {
                 Format::Text => text::trace(out, &r, opts),
                 Format::Json => json::write(out, &r),
@@ -553,7 +565,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         Command::CriticalPath(i) => {
             let mut r = report::CriticalPath::new(&analysis);
             r.run = run;
-            let md = markdown_options(&analysis, i, list_cap);
+            let md = markdown_options(&analysis, i, caps);
             write_stdout(|out| match i.format {
                 Format::Text => text::critical_path(out, &r, opts),
                 Format::Json => json::write(out, &r),
@@ -677,17 +689,17 @@ fn execute_diff(cli: &Cli, args: &DiffArgs) -> Result<u8, CliError> {
     );
     d.baseline.file = file_name(&args.baseline);
     d.current.file = file_name(&args.current);
-    let list_cap = (!cli.all).then_some(text::LIST_CAP);
     let file = d.current.file.clone();
     let opts = TextOptions {
         color: use_color(cli.color),
-        list_cap,
+        caps: cli.caps(),
         file: file.clone(),
+        advice: report::Advice::CLI,
     };
     let md = MarkdownOptions {
-        diagram: None,
-        list_cap,
+        caps: cli.caps(),
         file,
+        ..MarkdownOptions::default()
     };
     write_stdout(|out| match args.format {
         Format::Text => text::diff(out, &d, opts),
@@ -748,18 +760,15 @@ fn embedded_diagram(a: &Analysis<'_, '_>, v: ViewArg, all: bool) -> String {
     String::from_utf8_lossy(&chart).into_owned()
 }
 
-fn markdown_options(
-    a: &Analysis<'_, '_>,
-    input: &Input,
-    list_cap: Option<usize>,
-) -> MarkdownOptions {
+fn markdown_options(a: &Analysis<'_, '_>, input: &Input, caps: report::Caps) -> MarkdownOptions {
     MarkdownOptions {
         diagram: input
             .diagram
-            .map(|v| embedded_diagram(a, v, list_cap.is_none())),
-        list_cap,
+            .map(|v| embedded_diagram(a, v, caps.screen.is_none())),
+        caps,
         // Standard input cannot be read twice: no `Next:` commands for it.
-        file: (input.file.as_os_str() != "-").then(|| input.file.display().to_string()),
+        file: file_name(&input.file),
+        advice: report::Advice::CLI_MARKDOWN,
     }
 }
 
@@ -812,7 +821,7 @@ fn resolve_stage(
         Err(many) => {
             let mut ids: Vec<String> = many
                 .iter()
-                .take(text::LIST_CAP)
+                .take(dataprep_lineage::caps::SCREEN)
                 .map(|&s| dataprep_lineage::limits::short(graph.stage(s).id))
                 .collect();
             if many.len() > ids.len() {
@@ -891,7 +900,7 @@ fn warn(graph: &LineageGraph<'_>, name: &str, all: bool) {
     for d in graph.diagnostics() {
         let n = &mut shown[d.kind as usize];
         *n += 1;
-        if all || *n <= text::LIST_CAP {
+        if all || *n <= dataprep_lineage::caps::SCREEN {
             let _ = writeln!(err, "warning: {}", one_line(&format!("{name}: {d}")));
         }
     }
@@ -900,7 +909,7 @@ fn warn(graph: &LineageGraph<'_>, name: &str, all: bool) {
         let printed = if all {
             shown[kind as usize]
         } else {
-            shown[kind as usize].min(text::LIST_CAP)
+            shown[kind as usize].min(dataprep_lineage::caps::SCREEN)
         };
         if total > printed {
             let _ = writeln!(

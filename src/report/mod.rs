@@ -19,6 +19,8 @@
 
 pub mod json;
 pub mod markdown;
+mod phrases;
+pub use phrases::Advice;
 pub mod next;
 #[cfg(feature = "schema")]
 pub mod schema;
@@ -39,6 +41,7 @@ use crate::limits::short;
 use crate::run_ref::RunRef;
 use crate::status::Status;
 
+pub use crate::caps::{Caps, MIN_NESTED};
 pub(crate) use crate::words::{human_duration, plural};
 pub use crate::SCHEMA_VERSION;
 
@@ -46,107 +49,8 @@ pub use crate::SCHEMA_VERSION;
 /// from a `'static` label when built, owned when read back from JSON.
 pub type Label = Cow<'static, str>;
 
-/// How long the lists of a report may grow.
-///
-/// A list whose length can grow with the product of two sizes of the input
-/// (the stages a root cause blocked, its blast radius and evidence, the
-/// culprits of a stage with their paths, the diagnostics of one kind) keeps
-/// its first `max_entries` entries in the spec's order, and the report
-/// gives its exact length beside it (`blocked_count`, …). The default is
-/// 1,000; [`Limits::ALL`] keeps every entry (the CLI's `--all`).
-///
-/// # One budget per report
-///
-/// Caps must not multiply: 1,000 root causes each with 1,000 blocked
-/// stages would be a million entries. So a report holds at most `budget`
-/// entries of capped lists in all (100,000 by default): the lists nested in
-/// each of many entries at the top (root causes, culprits) are cut evenly
-/// ([`Limits::nested`]), never below [`MIN_NESTED`] entries each, every
-/// list keeping its exact count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// The most entries a list keeps; `None` keeps all.
-    pub max_entries: Option<usize>,
-    /// The most root causes `why` and `summary` detail, and the most
-    /// distinct errors they list (the rest are counted in
-    /// `root_causes_count` and `errors_count`); `None` details all.
-    pub max_root_causes: Option<usize>,
-    /// The most entries of capped lists one report holds in all; `None`
-    /// for no budget.
-    pub budget: Option<usize>,
-}
-
-/// The fewest entries the budget cuts a nested list to.
-pub const MIN_NESTED: usize = 10;
-
-impl Limits {
-    /// No cap.
-    pub const ALL: Limits = Limits {
-        max_entries: None,
-        max_root_causes: None,
-        budget: None,
-    };
-
-    /// The default cap: 1,000 entries per list, 1,000 root causes, 100,000
-    /// entries in all.
-    pub const DEFAULT: Limits = Limits {
-        max_entries: Some(1000),
-        max_root_causes: Some(1000),
-        budget: Some(100_000),
-    };
-
-    /// What one screen of text or Markdown shows: `n` entries per list and
-    /// `n` root causes.
-    pub const fn screen(n: usize) -> Limits {
-        Limits {
-            max_entries: Some(n),
-            max_root_causes: Some(n),
-            budget: Some(100_000),
-        }
-    }
-
-    /// How many entries of a list are also given with their names: as many
-    /// as a screen shows ([`text::LIST_CAP`]), or all without a cap.
-    pub fn named(self) -> usize {
-        match self.max_entries {
-            Some(m) => m.min(text::LIST_CAP),
-            None => usize::MAX,
-        }
-    }
-
-    /// How many of `len` entries a list keeps.
-    pub fn keep(self, len: usize) -> usize {
-        self.max_entries.map_or(len, |m| len.min(m))
-    }
-
-    /// The limits of the lists nested in each of `top` entries, each entry
-    /// holding `lists` capped lists: the budget shared evenly among them,
-    /// never below [`MIN_NESTED`] entries a list (nor above `max_entries`).
-    pub fn nested(self, top: usize, lists: usize) -> Limits {
-        let Some(budget) = self.budget else {
-            return self;
-        };
-        let share = (budget / top.max(1).saturating_mul(lists.max(1))).max(MIN_NESTED);
-        Limits {
-            max_entries: Some(self.max_entries.map_or(share, |m| m.min(share))),
-            ..self
-        }
-    }
-
-    /// How many of `len` root causes (or distinct errors) are detailed.
-    pub fn root_causes(self, len: usize) -> usize {
-        self.max_root_causes.map_or(len, |m| len.min(m))
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits::DEFAULT
-    }
-}
-
 /// How many diagnostics of one kind the input gave (the list keeps at most
-/// [`Limits::max_entries`] of each kind).
+/// [`Caps::max_entries`] of each kind).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct KindCount {
@@ -159,13 +63,13 @@ pub struct KindCount {
 /// The diagnostics a report keeps (at most `limits` of each kind, in input
 /// order), and the count of each kind (counted when they were found, kept or
 /// not).
-fn diagnostics(graph: &LineageGraph<'_>, limits: Limits) -> (Vec<Diagnostic>, Vec<KindCount>) {
+fn diagnostics(graph: &LineageGraph<'_>, caps: Caps) -> (Vec<Diagnostic>, Vec<KindCount>) {
     let mut shown = [0usize; DiagnosticKind::ALL.len()];
     let mut kept = Vec::new();
     for d in graph.diagnostics() {
         let n = &mut shown[d.kind as usize];
         *n += 1;
-        if limits.max_entries.is_none_or(|m| *n <= m) {
+        if caps.max_entries.is_none_or(|m| *n <= m) {
             kept.push(d.clone());
         }
     }
@@ -405,10 +309,10 @@ pub struct RootCause {
 }
 
 impl RootCause {
-    fn of(a: &Analysis<'_, '_>, s: StageIx, lists: RootCauseLists, limits: Limits) -> Self {
+    fn of(a: &Analysis<'_, '_>, s: StageIx, lists: RootCauseLists, caps: Caps) -> Self {
         let g = a.graph;
         let st = g.stage(s);
-        let ev = a.evidence_within(s, limits.max_entries);
+        let ev = a.evidence_within(s, caps.max_entries);
         let (fingerprint, evidence_count, headline) = (ev.fingerprint, ev.count, ev.headline);
         let RootCauseLists {
             blocked,
@@ -438,13 +342,13 @@ impl RootCause {
             blocked_stages: blocked
                 .items
                 .iter()
-                .take(limits.named())
+                .take(caps.named())
                 .map(|&b| StageRef::of(g, b))
                 .collect(),
             exports_downstream: radius_exports
                 .items
                 .iter()
-                .take(limits.named())
+                .take(caps.named())
                 .map(|&d| DataRef::of(g, d))
                 .collect(),
             exports_downstream_count: radius_exports.count,
@@ -505,8 +409,8 @@ pub struct StageError {
 }
 
 impl StageError {
-    fn of(a: &Analysis<'_, '_>, s: StageIx, limits: Limits) -> Self {
-        let ev = a.evidence_within(s, limits.max_entries);
+    fn of(a: &Analysis<'_, '_>, s: StageIx, caps: Caps) -> Self {
+        let ev = a.evidence_within(s, caps.max_entries);
         StageError {
             evidence: ev.texts,
             evidence_count: ev.count,
@@ -620,18 +524,18 @@ pub(crate) fn condensed(
 
 /// Every root cause grouped by its error fingerprint, the groups in the
 /// order of their first root cause (topological): the first
-/// [`Limits::root_causes`] groups, each group's stages cut by the budget
+/// [`Caps::root_causes`] groups, each group's stages cut by the budget
 /// shared among them, and how many groups there are. One fingerprint per
 /// root cause, and a headline per group shown: O(the root causes' messages).
-fn error_groups(a: &Analysis<'_, '_>, limits: Limits) -> (Vec<ErrorGroup>, usize) {
+fn error_groups(a: &Analysis<'_, '_>, caps: Caps) -> (Vec<ErrorGroup>, usize) {
     /// The index of a group not shown.
     const NOT_SHOWN: usize = usize::MAX;
     let g = a.graph;
     let mut index: std::collections::HashMap<Option<Fingerprint>, usize> =
         std::collections::HashMap::new();
     let mut groups: Vec<ErrorGroup> = Vec::new();
-    let shown = limits.root_causes(a.root_causes().len());
-    let inner = limits.nested(shown, WHY_NESTED_LISTS);
+    let shown = caps.root_causes(a.root_causes().len());
+    let inner = caps.nested(shown, WHY_NESTED_LISTS);
     for &s in a.root_causes() {
         let fp = a.fingerprint(s);
         let at = *index.entry(fp).or_insert_with(|| {
@@ -829,8 +733,8 @@ pub struct RunOutcome {
 }
 
 impl RunOutcome {
-    fn of(a: &Analysis<'_, '_>, limits: Limits) -> Self {
-        let (diagnostics, diagnostic_counts) = diagnostics(a.graph, limits);
+    fn of(a: &Analysis<'_, '_>, caps: Caps) -> Self {
+        let (diagnostics, diagnostic_counts) = diagnostics(a.graph, caps);
         RunOutcome {
             run_causes: a.run_causes.clone(),
             critical_path: PathSummary::of(a),
@@ -841,59 +745,53 @@ impl RunOutcome {
 }
 
 impl Why {
-    /// The `why` report of an analysis, lists capped at [`Limits::DEFAULT`].
+    /// The `why` report of an analysis, lists capped at [`Caps::DEFAULT`].
     pub fn new(a: &Analysis<'_, '_>) -> Self {
-        Why::with_limits(a, Limits::DEFAULT)
+        Why::with_caps(a, Caps::DEFAULT)
     }
 
     /// The `why` report with lists capped at `limits` (the budget shared
-    /// among the root causes shown, see [`Limits::nested`]).
-    pub fn with_limits(a: &Analysis<'_, '_>, limits: Limits) -> Self {
-        let (errors, errors_count) = error_groups(a, limits);
+    /// among the root causes shown, see [`Caps::nested`]).
+    pub fn with_caps(a: &Analysis<'_, '_>, caps: Caps) -> Self {
+        let (errors, errors_count) = error_groups(a, caps);
         Why {
             schema_version: SCHEMA_VERSION,
             run: RunInfo::of(a),
-            root_causes: root_causes(a, limits).collect(),
+            root_causes: root_causes(a, caps).collect(),
             root_causes_count: a.root_causes().len(),
             errors,
             errors_count,
-            outcome: RunOutcome::of(a, limits),
+            outcome: RunOutcome::of(a, caps),
         }
     }
 
     /// The `why` report whose root causes are built one at a time as they
     /// are serialised, 64 root causes' lists in memory at a time: the same
-    /// JSON as [`Why::with_limits`] gives, in memory that does not grow with
+    /// JSON as [`Why::with_caps`] gives, in memory that does not grow with
     /// the number of root causes times the cap. (The CLI writes `why
     /// --format json` this way.)
     pub fn streamed<'r, 'g, 'a>(
         a: &'r Analysis<'g, 'a>,
-        limits: Limits,
+        caps: Caps,
     ) -> WhyReport<StreamedRootCauses<'r, 'g, 'a>> {
-        let (errors, errors_count) = error_groups(a, limits);
+        let (errors, errors_count) = error_groups(a, caps);
         WhyReport {
             schema_version: SCHEMA_VERSION,
             run: RunInfo::of(a),
-            root_causes: StreamedRootCauses {
-                analysis: a,
-                limits,
-            },
+            root_causes: StreamedRootCauses { analysis: a, caps },
             root_causes_count: a.root_causes().len(),
             errors,
             errors_count,
-            outcome: RunOutcome::of(a, limits),
+            outcome: RunOutcome::of(a, caps),
         }
     }
 }
 
 /// The root causes `why` details, built one at a time (their lists 64 at a
 /// time), each with its share of the budget.
-fn root_causes<'r>(
-    a: &'r Analysis<'_, '_>,
-    limits: Limits,
-) -> impl Iterator<Item = RootCause> + 'r {
-    let shown = limits.root_causes(a.root_causes().len());
-    let inner = limits.nested(shown, WHY_NESTED_LISTS);
+fn root_causes<'r>(a: &'r Analysis<'_, '_>, caps: Caps) -> impl Iterator<Item = RootCause> + 'r {
+    let shown = caps.root_causes(a.root_causes().len());
+    let inner = caps.nested(shown, WHY_NESTED_LISTS);
     a.root_causes()[..shown]
         .iter()
         .zip(a.causes.lists_iter(a.graph, inner.max_entries))
@@ -904,12 +802,12 @@ fn root_causes<'r>(
 #[derive(Debug, Clone, Copy)]
 pub struct StreamedRootCauses<'r, 'g, 'a> {
     analysis: &'r Analysis<'g, 'a>,
-    limits: Limits,
+    caps: Caps,
 }
 
 impl Serialize for StreamedRootCauses<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(root_causes(self.analysis, self.limits))
+        serializer.collect_seq(root_causes(self.analysis, self.caps))
     }
 }
 
@@ -1016,20 +914,20 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// The `summary` report of an analysis, lists capped at [`Limits::DEFAULT`].
+    /// The `summary` report of an analysis, lists capped at [`Caps::DEFAULT`].
     pub fn new(a: &Analysis<'_, '_>) -> Self {
-        Summary::with_limits(a, Limits::DEFAULT)
+        Summary::with_caps(a, Caps::DEFAULT)
     }
 
     /// The `summary` report with lists capped at `limits`.
-    pub fn with_limits(a: &Analysis<'_, '_>, limits: Limits) -> Self {
+    pub fn with_caps(a: &Analysis<'_, '_>, caps: Caps) -> Self {
         let g = a.graph;
         let mut counts = StatusCounts::default();
         for s in g.stage_indices() {
             *counts.slot(g.stage(s).status()) += 1;
         }
         // Counts only: nothing of the lists is kept.
-        let shown = limits.root_causes(a.root_causes().len());
+        let shown = caps.root_causes(a.root_causes().len());
         let root_causes = a.root_causes()[..shown]
             .iter()
             .zip(a.causes.lists_iter(a.graph, Some(0)))
@@ -1044,7 +942,7 @@ impl Summary {
                 }
             })
             .collect();
-        let (errors, errors_count) = error_groups(a, limits);
+        let (errors, errors_count) = error_groups(a, caps);
         Summary {
             schema_version: SCHEMA_VERSION,
             run: RunInfo::of(a),
@@ -1053,7 +951,7 @@ impl Summary {
             root_causes_count: a.root_causes().len(),
             errors,
             errors_count,
-            outcome: RunOutcome::of(a, limits),
+            outcome: RunOutcome::of(a, caps),
         }
     }
 }
@@ -1288,7 +1186,7 @@ impl Culprit {
         // `path_stages` is the path's first ⌈k/2⌉ and last ⌊k/2⌋ stages:
         // fewer from each end are still the path's ends.
         let len = self.path_stages.len();
-        let keep = text::shown(cap, len);
+        let keep = phrases::shown(cap, len);
         let head = keep - keep / 2;
         let tail = keep / 2;
         (
@@ -1339,17 +1237,17 @@ impl Trace {
     /// The trace of stage `s` (resolve an id or a name with
     /// [`LineageGraph::stage_by_id`] first).
     pub fn new(a: &Analysis<'_, '_>, s: StageIx) -> Self {
-        Trace::with_limits(a, s, Limits::DEFAULT)
+        Trace::with_caps(a, s, Caps::DEFAULT)
     }
 
     /// The trace of stage `s` with lists capped at `limits`.
-    pub fn with_limits(a: &Analysis<'_, '_>, s: StageIx, limits: Limits) -> Self {
+    pub fn with_caps(a: &Analysis<'_, '_>, s: StageIx, caps: Caps) -> Self {
         let g = a.graph;
         let me = StageRef::of(g, s);
         // Each culprit holds its path twice (ids and named stages): the
         // budget is shared among the culprits shown.
-        let shown = limits.keep(a.culprits(s).len());
-        let inner = limits.nested(shown, 2);
+        let shown = caps.keep(a.culprits(s).len());
+        let inner = caps.nested(shown, 2);
         let (traces, culprits_count) = a.trace_within(s, Some(shown), inner.max_entries);
         let root_cause = matches!(traces.as_slice(), [t] if t.culprit == s);
         Trace {
@@ -1360,7 +1258,7 @@ impl Trace {
             status: me.status,
             stage_type: me.stage_type,
             root_cause,
-            error: root_cause.then(|| StageError::of(a, s, limits)),
+            error: root_cause.then(|| StageError::of(a, s, caps)),
             culprits: traces
                 .iter()
                 .map(|t| Culprit {

@@ -440,8 +440,8 @@ proptest! {
             .flat_map(|r| r["evidence"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap().to_owned()))
             .collect();
         // Every root cause, every text: `--all`.
-        let text = dataprep_lineage::report::Why::with_limits(&a, dataprep_lineage::report::Limits::ALL)
-            .to_text(dataprep_lineage::report::text::TextOptions { list_cap: None, ..Default::default() });
+        let text = dataprep_lineage::report::Why::with_caps(&a, dataprep_lineage::report::Caps::ALL)
+            .to_text(dataprep_lineage::report::text::TextOptions { caps: dataprep_lineage::Caps::ALL, ..Default::default() });
         for s in &sentinels {
             prop_assert!(texts.contains(s), "{s:?} missing from JSON evidence {texts:?}");
             prop_assert!(text.contains(s.as_str()), "{s:?} missing from the text report");

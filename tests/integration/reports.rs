@@ -421,8 +421,15 @@ fn streamed_why_is_the_owned_why() {
             continue;
         };
         let a = Analysis::new(&graph);
-        for limits in [report::Limits::DEFAULT, report::Limits::screen(3)] {
-            let owned = report::json::to_string(&report::Why::with_limits(&a, limits));
+        for limits in [
+            report::Caps::DEFAULT,
+            report::Caps {
+                screen: Some(3),
+                ..report::Caps::DEFAULT
+            }
+            .on_screen(),
+        ] {
+            let owned = report::json::to_string(&report::Why::with_caps(&a, limits));
             let streamed = report::json::to_string(&report::Why::streamed(&a, limits));
             assert!(owned == streamed, "streamed and owned why differ");
         }
