@@ -293,133 +293,194 @@ fn edges_among(a: &Analysis<'_, '_>, keep: &[bool], view: View) -> usize {
 /// by bisection, O((V + E) log budget)), and what was left out is counted
 /// exactly from what was drawn.
 fn select(a: &Analysis<'_, '_>, focus: Focus, view: View, budget: Option<usize>) -> Selection {
-    let g = a.graph;
-    let n = g.stage_count();
-    let mut keep = vec![false; n];
-    let mut collapsed = Vec::new();
     let Some(cap) = budget else {
         // Everything the focus touches, nothing collapsed.
-        match focus {
-            Focus::All => keep.iter_mut().for_each(|k| *k = true),
-            Focus::Failure => {
-                for s in g.stage_indices() {
-                    if a.causes.has_culprits(s) {
-                        keep[s.index()] = true;
-                    }
-                    if a.causes.is_root_cause(s) {
-                        for p in g.parents(s) {
-                            keep[p.index()] = true;
-                        }
-                    }
-                }
-            }
-            Focus::Stage(stage) => {
-                keep[stage.index()] = true;
-                for s in reached(a, stage, true)
-                    .into_iter()
-                    .chain(reached(a, stage, false))
-                {
-                    keep[s.index()] = true;
-                }
-            }
-        }
-        return Selection { keep, collapsed };
+        return Selection {
+            keep: touched(a, focus),
+            collapsed: Vec::new(),
+        };
     };
 
     // The stages wanted, most wanted first (no stage twice).
-    let mut wanted: Vec<StageIx> = Vec::new();
-    let want = |s: StageIx, keep: &mut [bool], wanted: &mut Vec<StageIx>| {
-        if wanted.len() < cap && !keep[s.index()] {
-            keep[s.index()] = true;
-            wanted.push(s);
-        }
+    let mut wanted = Wanted {
+        keep: vec![false; a.graph.stage_count()],
+        list: Vec::new(),
+        cap,
     };
     let mut up = Vec::new();
     let mut down = Vec::new();
-    let roots = a.causes.root_causes();
     match focus {
         Focus::All => {
             for &s in a.order.stages().iter().take(cap) {
-                want(s, &mut keep, &mut wanted);
+                wanted.want(s);
             }
         }
+        Focus::Failure => wanted.failure(a),
+        Focus::Stage(stage) => (up, down) = wanted.around(a, stage),
+    }
+    wanted.fit_edges(a, view);
+    let collapsed = left_out(a, focus, &wanted.keep, &up, &down);
+    Selection {
+        keep: wanted.keep,
+        collapsed,
+    }
+}
+
+/// Every stage `focus` touches, for a diagram without a budget: the
+/// unbudgeted case of [`select`], which needs no ranking.
+fn touched(a: &Analysis<'_, '_>, focus: Focus) -> Vec<bool> {
+    let g = a.graph;
+    let mut keep = vec![false; g.stage_count()];
+    match focus {
+        Focus::All => keep.iter_mut().for_each(|k| *k = true),
         Focus::Failure => {
-            // At most half the budget for the root causes themselves, so
-            // that their collapsed nodes' edges (one each) and the drawn
-            // edges stay under Mermaid's 500.
-            for &r in roots.iter().take(cap.div_ceil(2)) {
-                want(r, &mut keep, &mut wanted);
-            }
-            let drawn_roots = wanted.len();
-            // What fed them.
-            for &r in &roots[..drawn_roots] {
-                for p in g.parents(r) {
-                    want(p, &mut keep, &mut wanted);
+            for s in g.stage_indices() {
+                if a.causes.has_culprits(s) {
+                    keep[s.index()] = true;
                 }
-            }
-            // Each root cause's first blocked stages, round-robin.
-            let left = cap - wanted.len();
-            let lists = blocked_by(a, &roots[..drawn_roots], left, None);
-            let mut next = vec![0usize; lists.len()];
-            let mut progressed = true;
-            while wanted.len() < cap && progressed {
-                progressed = false;
-                for (i, b) in lists.iter().enumerate() {
-                    while next[i] < b.first.len() && keep[b.first[next[i]].index()] {
-                        next[i] += 1;
-                    }
-                    if wanted.len() < cap && next[i] < b.first.len() {
-                        want(b.first[next[i]], &mut keep, &mut wanted);
-                        next[i] += 1;
-                        progressed = true;
+                if a.causes.is_root_cause(s) {
+                    for p in g.parents(s) {
+                        keep[p.index()] = true;
                     }
                 }
             }
         }
         Focus::Stage(stage) => {
-            want(stage, &mut keep, &mut wanted);
-            up = reached(a, stage, true);
-            down = reached(a, stage, false);
-            // Nearest first, alternating sides, so that each side gets half
-            // the budget and what one side does not need goes to the other.
-            let (mut u, mut d) = (up.iter(), down.iter());
-            loop {
-                let (x, y) = (u.next(), d.next());
-                if x.is_none() && y.is_none() || wanted.len() >= cap {
-                    break;
+            keep[stage.index()] = true;
+            for s in reached(a, stage, true)
+                .into_iter()
+                .chain(reached(a, stage, false))
+            {
+                keep[s.index()] = true;
+            }
+        }
+    }
+    keep
+}
+
+/// The stages a budgeted focus wants, most wanted first, and which of them
+/// are kept: the state [`select`] builds before it counts what is left out.
+struct Wanted {
+    /// Per stage: kept.
+    keep: Vec<bool>,
+    /// The kept stages, most wanted first (no stage twice).
+    list: Vec<StageIx>,
+    /// The stage budget.
+    cap: usize,
+}
+
+impl Wanted {
+    /// Keeps `s` unless the budget is spent or it is kept already.
+    fn want(&mut self, s: StageIx) {
+        if self.list.len() < self.cap && !self.keep[s.index()] {
+            self.keep[s.index()] = true;
+            self.list.push(s);
+        }
+    }
+
+    /// `Focus::Failure`'s wishes: root causes, what fed them, then their
+    /// blocked stages round-robin; separate as the longest of the foci.
+    fn failure(&mut self, a: &Analysis<'_, '_>) {
+        let g = a.graph;
+        let cap = self.cap;
+        let roots = a.causes.root_causes();
+        // At most half the budget for the root causes themselves, so
+        // that their collapsed nodes' edges (one each) and the drawn
+        // edges stay under Mermaid's 500.
+        for &r in roots.iter().take(cap.div_ceil(2)) {
+            self.want(r);
+        }
+        let drawn_roots = self.list.len();
+        // What fed them.
+        for &r in &roots[..drawn_roots] {
+            for p in g.parents(r) {
+                self.want(p);
+            }
+        }
+        // Each root cause's first blocked stages, round-robin.
+        let left = cap - self.list.len();
+        let lists = blocked_by(a, &roots[..drawn_roots], left, None);
+        let mut next = vec![0usize; lists.len()];
+        let mut progressed = true;
+        while self.list.len() < cap && progressed {
+            progressed = false;
+            for (i, b) in lists.iter().enumerate() {
+                while next[i] < b.first.len() && self.keep[b.first[next[i]].index()] {
+                    next[i] += 1;
                 }
-                for &s in x.into_iter().chain(y) {
-                    want(s, &mut keep, &mut wanted);
+                if self.list.len() < cap && next[i] < b.first.len() {
+                    self.want(b.first[next[i]]);
+                    next[i] += 1;
+                    progressed = true;
                 }
             }
         }
     }
 
-    // The longest prefix within the edge budget (collapsed edges: at most
-    // one per root cause drawn, or two around a stage, on top).
-    if edges_among(a, &keep, view) > MAX_EDGES {
-        let (mut lo, mut hi) = (1usize, wanted.len());
+    /// `Focus::Stage`'s wishes: the stage, then its nearest ancestors and
+    /// descendants; returns both sides whole, for counting what is left out.
+    fn around(&mut self, a: &Analysis<'_, '_>, stage: StageIx) -> (Vec<StageIx>, Vec<StageIx>) {
+        self.want(stage);
+        let up = reached(a, stage, true);
+        let down = reached(a, stage, false);
+        // Nearest first, alternating sides, so that each side gets half
+        // the budget and what one side does not need goes to the other.
+        let (mut u, mut d) = (up.iter(), down.iter());
+        loop {
+            let (x, y) = (u.next(), d.next());
+            if x.is_none() && y.is_none() || self.list.len() >= self.cap {
+                break;
+            }
+            for &s in x.into_iter().chain(y) {
+                self.want(s);
+            }
+        }
+        (up, down)
+    }
+
+    /// Keeps the longest prefix of the wanted stages within the edge budget
+    /// (collapsed edges: at most one per root cause drawn, or two around a
+    /// stage, on top); separate because it is the same for every focus.
+    fn fit_edges(&mut self, a: &Analysis<'_, '_>, view: View) {
+        if edges_among(a, &self.keep, view) <= MAX_EDGES {
+            return;
+        }
+        let (mut lo, mut hi) = (1usize, self.list.len());
         while lo < hi {
             let mid = (lo + hi).div_ceil(2);
-            keep.iter_mut().for_each(|k| *k = false);
-            for s in &wanted[..mid] {
-                keep[s.index()] = true;
-            }
-            if edges_among(a, &keep, view) <= MAX_EDGES {
+            self.keep_prefix(mid);
+            if edges_among(a, &self.keep, view) <= MAX_EDGES {
                 lo = mid;
             } else {
                 hi = mid - 1;
             }
         }
-        keep.iter_mut().for_each(|k| *k = false);
-        for s in &wanted[..lo] {
-            keep[s.index()] = true;
-        }
+        self.keep_prefix(lo);
     }
 
-    // What was left out, counted exactly from what is drawn.
+    /// Keeps exactly the first `len` wanted stages: one step of the bisection.
+    fn keep_prefix(&mut self, len: usize) {
+        self.keep.iter_mut().for_each(|k| *k = false);
+        for s in &self.list[..len] {
+            self.keep[s.index()] = true;
+        }
+    }
+}
+
+/// What a budgeted focus left out, counted exactly from what `keep` draws
+/// (`up` and `down`: a focused stage's ancestors and descendants); separate
+/// from choosing, since it counts from the final choice.
+fn left_out(
+    a: &Analysis<'_, '_>,
+    focus: Focus,
+    keep: &[bool],
+    up: &[StageIx],
+    down: &[StageIx],
+) -> Vec<Collapsed> {
+    let mut collapsed = Vec::new();
     match focus {
         Focus::All => {
+            let n = a.graph.stage_count();
             let drawn = keep.iter().filter(|&&k| k).count();
             if drawn < n {
                 collapsed.push(Collapsed {
@@ -431,6 +492,7 @@ fn select(a: &Analysis<'_, '_>, focus: Focus, view: View, budget: Option<usize>)
             }
         }
         Focus::Failure => {
+            let roots = a.causes.root_causes();
             let drawn_roots: Vec<StageIx> =
                 roots.iter().copied().filter(|r| keep[r.index()]).collect();
             if drawn_roots.len() < roots.len() {
@@ -445,7 +507,7 @@ fn select(a: &Analysis<'_, '_>, focus: Focus, view: View, budget: Option<usize>)
             // collapsed node hangs off the last of its blocked stages that
             // is drawn (the root cause itself when none is), so that a chain
             // reads as a chain that goes on, not as N children of the root.
-            let counted = blocked_by(a, &drawn_roots, 0, Some(&keep));
+            let counted = blocked_by(a, &drawn_roots, 0, Some(keep));
             for (&r, b) in drawn_roots.iter().zip(&counted) {
                 if b.count > b.drawn {
                     collapsed.push(Collapsed {
@@ -459,8 +521,8 @@ fn select(a: &Analysis<'_, '_>, focus: Focus, view: View, budget: Option<usize>)
         }
         Focus::Stage(stage) => {
             for (list, what, upstream) in [
-                (&up, "upstream stages", true),
-                (&down, "downstream stages", false),
+                (up, "upstream stages", true),
+                (down, "downstream stages", false),
             ] {
                 let drawn = list.iter().filter(|s| keep[s.index()]).count();
                 if list.len() > drawn {
@@ -474,7 +536,7 @@ fn select(a: &Analysis<'_, '_>, focus: Focus, view: View, budget: Option<usize>)
             }
         }
     }
-    Selection { keep, collapsed }
+    collapsed
 }
 
 /// Lays out the diagram of an analysed run, every stage.
@@ -504,7 +566,44 @@ pub fn layout_with(a: &Analysis<'_, '_>, options: DiagramOptions) -> Diagram {
         _ => None,
     };
     let mut node_of_stage = vec![usize::MAX; g.stage_count()];
+    let mut nodes = stage_nodes(a, &keep, focused, &mut node_of_stage);
+    let drawn_stages = nodes.len();
 
+    let mut node_of_data = vec![usize::MAX; g.data_nodes().len()];
+    let more_data = if view == View::Lineage {
+        push_data_nodes(g, &keep, max_stages, &mut nodes, &mut node_of_data)
+    } else {
+        0
+    };
+
+    let mut edges = drawn_edges(a, &node_of_stage, &node_of_data);
+    push_collapsed(
+        &collapsed,
+        more_data,
+        &node_of_stage,
+        &mut nodes,
+        &mut edges,
+    );
+    edges.sort_by_key(|e| (e.from, e.to));
+
+    Diagram {
+        title: title_of(g),
+        nodes,
+        edges,
+        run_stages: g.stage_count(),
+        drawn_stages,
+    }
+}
+
+/// The nodes of the stages `keep` marks, in topological order, noting each
+/// one's position in `node_of_stage`; separate as the first part of a layout.
+fn stage_nodes(
+    a: &Analysis<'_, '_>,
+    keep: &[bool],
+    focused: Option<StageIx>,
+    node_of_stage: &mut [usize],
+) -> Vec<DiagramNode> {
+    let g = a.graph;
     let mut nodes = Vec::new();
     for &s in a.order.stages() {
         if !keep[s.index()] {
@@ -548,56 +647,73 @@ pub fn layout_with(a: &Analysis<'_, '_>, options: DiagramOptions) -> Diagram {
             critical: a.timing.is_critical(s),
         });
     }
-    let drawn_stages = nodes.len();
+    nodes
+}
 
-    let mut node_of_data = vec![usize::MAX; g.data_nodes().len()];
+/// Appends the data nodes the kept stages touch (lineage view), at most
+/// `max_stages` of them, noting positions in `node_of_data`; returns how many
+/// were left out. Separate because only the lineage view has data nodes.
+fn push_data_nodes(
+    g: &LineageGraph<'_>,
+    keep: &[bool],
+    max_stages: Option<usize>,
+    nodes: &mut Vec<DiagramNode>,
+    node_of_data: &mut [usize],
+) -> usize {
     let mut more_data = 0;
-    if view == View::Lineage {
-        // The data nodes the kept stages touch.
-        let mut touched = vec![false; g.data_nodes().len()];
-        for (from, to, _) in g.edges() {
-            match (from, to) {
-                (Node::Data(d), Node::Stage(s)) | (Node::Stage(s), Node::Data(d))
-                    if keep[s.index()] =>
-                {
-                    touched[d.index()] = true
-                }
-                _ => {}
+    // The data nodes the kept stages touch.
+    let mut touched = vec![false; g.data_nodes().len()];
+    for (from, to, _) in g.edges() {
+        match (from, to) {
+            (Node::Data(d), Node::Stage(s)) | (Node::Stage(s), Node::Data(d))
+                if keep[s.index()] =>
+            {
+                touched[d.index()] = true
             }
-        }
-        let mut data: Vec<usize> = (0..g.data_nodes().len()).filter(|&d| touched[d]).collect();
-        data.sort_by_key(|&d| (g.data_nodes()[d].kind, d));
-        // As many data nodes as stages at most; the rest said in one node.
-        let data_cap = max_stages.unwrap_or(usize::MAX);
-        if data.len() > data_cap {
-            more_data = data.len() - data_cap;
-            data.truncate(data_cap);
-        }
-        for (i, d) in data.into_iter().enumerate() {
-            let node = &g.data_nodes()[d];
-            node_of_data[d] = nodes.len();
-            let mut lines = vec![node.shown_name().unwrap_or(node.shown_id()).to_owned()];
-            let mut facts = node.kind.label().to_owned();
-            if let Some(t) = node.connection_type() {
-                facts.push_str(&format!(" · {}", t.label()));
-            }
-            lines.push(facts);
-            nodes.push(DiagramNode {
-                name: format!("d{i}"),
-                lines,
-                status: Status::of(node.status),
-                shape: Shape::Data(node.kind),
-                collapsed: 0,
-                focused: false,
-                root_cause: false,
-                blocked: false,
-                placeholder: false,
-                critical: false,
-            });
+            _ => {}
         }
     }
+    let mut data: Vec<usize> = (0..g.data_nodes().len()).filter(|&d| touched[d]).collect();
+    data.sort_by_key(|&d| (g.data_nodes()[d].kind, d));
+    // As many data nodes as stages at most; the rest said in one node.
+    let data_cap = max_stages.unwrap_or(usize::MAX);
+    if data.len() > data_cap {
+        more_data = data.len() - data_cap;
+        data.truncate(data_cap);
+    }
+    for (i, d) in data.into_iter().enumerate() {
+        let node = &g.data_nodes()[d];
+        node_of_data[d] = nodes.len();
+        let mut lines = vec![node.shown_name().unwrap_or(node.shown_id()).to_owned()];
+        let mut facts = node.kind.label().to_owned();
+        if let Some(t) = node.connection_type() {
+            facts.push_str(&format!(" · {}", t.label()));
+        }
+        lines.push(facts);
+        nodes.push(DiagramNode {
+            name: format!("d{i}"),
+            lines,
+            status: Status::of(node.status),
+            shape: Shape::Data(node.kind),
+            collapsed: 0,
+            focused: false,
+            root_cause: false,
+            blocked: false,
+            placeholder: false,
+            critical: false,
+        });
+    }
+    more_data
+}
 
-    let mut edges: Vec<DiagramEdge> = g
+/// The graph's edges between drawn nodes, in graph order (unsorted);
+/// separate from the collapsed nodes' edges, which are made, not found.
+fn drawn_edges(
+    a: &Analysis<'_, '_>,
+    node_of_stage: &[usize],
+    node_of_data: &[usize],
+) -> Vec<DiagramEdge> {
+    a.graph
         .edges()
         .filter_map(|(from, to, kind)| {
             let pos = |n: Node| {
@@ -619,9 +735,18 @@ pub fn layout_with(a: &Analysis<'_, '_>, options: DiagramOptions) -> Diagram {
                 collapsed: false,
             })
         })
-        .collect();
+        .collect()
+}
 
-    // What the budget left out, one node each, beside what it belongs to.
+/// What the budget left out, one node each, beside what it belongs to (with
+/// `more_data` data nodes left out, one more); separate as the last nodes of a layout.
+fn push_collapsed(
+    collapsed: &[Collapsed],
+    more_data: usize,
+    node_of_stage: &[usize],
+    nodes: &mut Vec<DiagramNode>,
+    edges: &mut Vec<DiagramEdge>,
+) {
     let data_more = (more_data > 0).then_some(Collapsed {
         anchor: None,
         count: more_data,
@@ -657,8 +782,11 @@ pub fn layout_with(a: &Analysis<'_, '_>, options: DiagramOptions) -> Diagram {
             });
         }
     }
-    edges.sort_by_key(|e| (e.from, e.to));
+}
 
+/// The diagram's title: the pipeline, the run and its outcome; separate
+/// because it reads the summary, not the analysis.
+fn title_of(g: &LineageGraph<'_>) -> String {
     let run = g.summary().run();
     let pipeline = run
         .pipeline()
@@ -668,19 +796,12 @@ pub fn layout_with(a: &Analysis<'_, '_>, options: DiagramOptions) -> Diagram {
         .id
         .get()
         .map_or_else(|| "(no id)".to_owned(), |i| short(i.as_str()));
-    let title = match pipeline {
+    match pipeline {
         Some(p) => format!(
             "{p} — run {id} — {}",
             Status::of(run.execution_status.value())
         ),
         None => format!("run {id} — {}", Status::of(run.execution_status.value())),
-    };
-    Diagram {
-        title,
-        nodes,
-        edges,
-        run_stages: g.stage_count(),
-        drawn_stages,
     }
 }
 

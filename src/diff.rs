@@ -530,73 +530,201 @@ pub fn compare(
     current: &Analysis<'_, '_>,
     options: DiffOptions,
 ) -> RunDiff {
-    let mut notes = Vec::new();
-    let base = Keyed::of(baseline, "baseline", &mut notes);
-    let cur = Keyed::of(current, "current", &mut notes);
-    let (bs, cs) = (base.side(), cur.side());
-    if bs.pipeline_id != cs.pipeline_id
-        || (bs.pipeline_id.is_none() && bs.pipeline_name != cs.pipeline_name)
-    {
-        notes.insert(
-            0,
-            DiffNote {
-                kind: DiffNoteKind::DifferentPipelines,
-                detail: format!(
-                    "the runs are of different pipelines ({} and {}): stages match only where their keys do",
-                    bs.pipeline_name.as_deref().or(bs.pipeline_id.as_deref()).unwrap_or("unnamed"),
-                    cs.pipeline_name.as_deref().or(cs.pipeline_id.as_deref()).unwrap_or("unnamed"),
-                ),
-            },
-        );
-    }
-    // A run still going may yet change: said about the pair, before the
-    // verdict, like the pipelines above.
-    let running: Vec<&str> = [("baseline", &bs), ("current", &cs)]
-        .iter()
-        .filter(|(_, side)| side.status == Status::Running)
-        .map(|(name, _)| *name)
-        .collect();
-    if !running.is_empty() {
-        let at = notes
-            .iter()
-            .take_while(|n| n.kind == DiffNoteKind::DifferentPipelines)
-            .count();
-        notes.insert(
-            at,
-            DiffNote {
-                kind: DiffNoteKind::Running,
-                detail: format!(
-                    "the {} run{} still running: {} statuses and times may yet change",
-                    running.join(" and the "),
-                    if running.len() == 1 { " is" } else { "s are" },
-                    if running.len() == 1 { "its" } else { "their" }
-                ),
-            },
-        );
-    }
-    let slower = |b: i64, c: i64| {
-        c as f64 >= b as f64 * options.slower_ratio && c.saturating_sub(b) >= options.slower_min_ms
-    };
+    DiffBuilder::new(baseline, current, options).build()
+}
 
-    // Matched stages, in the current run's order.
-    let mut stages = Vec::new();
-    let mut first_divergence = None;
-    let (mut rule_changes, mut name_changes, mut data_changes, mut quality) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (key, c) in &cur.order {
-        let Some(&b) = base.by_key.get(key) else {
-            continue;
+impl Slower {
+    /// Whether `current` ms is slower than `baseline` ms by these thresholds.
+    fn is_slower(self, baseline: i64, current: i64) -> bool {
+        current as f64 >= baseline as f64 * self.slower_ratio
+            && current.saturating_sub(baseline) >= self.slower_min_ms
+    }
+}
+
+/// The state of one comparison while it is built, in the style of guppy's
+/// builders: both runs by key, the thresholds, and the notes so far.
+struct DiffBuilder<'r, 'g, 'a> {
+    base: Keyed<'r, 'g, 'a>,
+    cur: Keyed<'r, 'g, 'a>,
+    options: DiffOptions,
+    notes: Vec<DiffNote>,
+}
+
+/// What the walk over the matched stages finds.
+#[derive(Default)]
+struct Matched {
+    /// Every matched stage, in the current run's order.
+    stages: Vec<StageDiff>,
+    /// The key of the first stage whose status or error changed.
+    first_divergence: Option<String>,
+    rule_changes: Vec<ValueChange>,
+    name_changes: Vec<ValueChange>,
+    data_changes: Vec<DataChange>,
+    quality: Vec<QualityChange>,
+}
+
+impl<'r, 'g, 'a> DiffBuilder<'r, 'g, 'a> {
+    /// Indexes both runs by key (noting duplicate and missing keys).
+    fn new(
+        baseline: &'r Analysis<'g, 'a>,
+        current: &'r Analysis<'g, 'a>,
+        options: DiffOptions,
+    ) -> Self {
+        let mut notes = Vec::new();
+        let base = Keyed::of(baseline, "baseline", &mut notes);
+        let cur = Keyed::of(current, "current", &mut notes);
+        DiffBuilder {
+            base,
+            cur,
+            options,
+            notes,
+        }
+    }
+
+    /// Every part of the comparison, then the verdict on them; each part is
+    /// its own method so that this reads as the list of sections.
+    fn build(mut self) -> RunDiff {
+        let (bs, cs) = (self.base.side(), self.cur.side());
+        self.note_pair(&bs, &cs);
+        let matched = self.matched(cs.status == Status::Running);
+
+        // Stages of one run only.
+        let added = Self::only_in(&self.cur, &self.base);
+        let removed = Self::only_in(&self.base, &self.cur);
+
+        let (edges_added, edges_removed) = self.edge_changes();
+        let (new_root_causes, persisting_root_causes, resolved_root_causes) = self.root_causes();
+
+        // Timing.
+        let makespan_ms = Delta::of(
+            Some(self.base.a.timing.makespan()),
+            Some(self.cur.a.timing.makespan()),
+        );
+        let wall_ms = Delta::of(self.base.a.wall_time(), self.cur.a.wall_time());
+        let critical_path = self.critical_path();
+
+        let new_run_causes = self.new_run_causes();
+        let Matched {
+            stages,
+            first_divergence,
+            rule_changes,
+            name_changes,
+            data_changes,
+            quality,
+        } = matched;
+
+        let mut diff = RunDiff {
+            schema_version: SCHEMA_VERSION,
+            verdict: Verdict::Unchanged,
+            reason: String::new(),
+            baseline: bs,
+            current: cs,
+            first_divergence_detail: first_divergence.as_deref().map(|k| self.root_change(k)),
+            first_divergence: first_divergence.map(|k| short(&k)),
+            stages,
+            new_root_causes,
+            resolved_root_causes,
+            persisting_root_causes,
+            added,
+            removed,
+            edges_added,
+            edges_removed,
+            rule_changes,
+            name_changes,
+            data_changes,
+            makespan_ms,
+            wall_ms,
+            critical_path,
+            quality,
+            new_run_causes,
+            diagnostics: self.notes,
         };
-        let (bst, cst) = (base.graph().stage(b), cur.graph().stage(*c));
+        (diff.verdict, diff.reason) = judge(&diff, self.options);
+        diff
+    }
+
+    /// Notes about the pair as a whole (different pipelines, a run still
+    /// going), put before the notes about stages: read before the verdict.
+    fn note_pair(&mut self, bs: &RunRef, cs: &RunRef) {
+        let notes = &mut self.notes;
+        if bs.pipeline_id != cs.pipeline_id
+            || (bs.pipeline_id.is_none() && bs.pipeline_name != cs.pipeline_name)
+        {
+            notes.insert(
+                0,
+                DiffNote {
+                    kind: DiffNoteKind::DifferentPipelines,
+                    detail: format!(
+                        "the runs are of different pipelines ({} and {}): stages match only where their keys do",
+                        bs.pipeline_name.as_deref().or(bs.pipeline_id.as_deref()).unwrap_or("unnamed"),
+                        cs.pipeline_name.as_deref().or(cs.pipeline_id.as_deref()).unwrap_or("unnamed"),
+                    ),
+                },
+            );
+        }
+        // A run still going may yet change: said about the pair, before the
+        // verdict, like the pipelines above.
+        let running: Vec<&str> = [("baseline", bs), ("current", cs)]
+            .iter()
+            .filter(|(_, side)| side.status == Status::Running)
+            .map(|(name, _)| *name)
+            .collect();
+        if !running.is_empty() {
+            let at = notes
+                .iter()
+                .take_while(|n| n.kind == DiffNoteKind::DifferentPipelines)
+                .count();
+            notes.insert(
+                at,
+                DiffNote {
+                    kind: DiffNoteKind::Running,
+                    detail: format!(
+                        "the {} run{} still running: {} statuses and times may yet change",
+                        running.join(" and the "),
+                        if running.len() == 1 { " is" } else { "s are" },
+                        if running.len() == 1 { "its" } else { "their" }
+                    ),
+                },
+            );
+        }
+    }
+
+    /// Matched stages, in the current run's order, with what changed about
+    /// each; `current_running`: the current run is still going.
+    fn matched(&self, current_running: bool) -> Matched {
+        let mut m = Matched::default();
+        for (key, c) in &self.cur.order {
+            let Some(&b) = self.base.by_key.get(key) else {
+                continue;
+            };
+            let (stage, diverges) = self.stage_diff(key, b, *c, current_running);
+            if m.first_divergence.is_none() && diverges {
+                m.first_divergence = Some(key.clone());
+            }
+            m.stages.push(stage);
+            self.value_changes(key, b, *c, &mut m);
+        }
+        m
+    }
+
+    /// One matched stage's outcome, times and rows, and whether the runs
+    /// diverge at it; separate from the lists of changed values.
+    fn stage_diff(
+        &self,
+        key: &str,
+        b: StageIx,
+        c: StageIx,
+        current_running: bool,
+    ) -> (StageDiff, bool) {
+        let (base, cur) = (&self.base, &self.cur);
+        let (bst, cst) = (base.graph().stage(b), cur.graph().stage(c));
         let (bstat, cstat) = (bst.status(), cst.status());
-        let (bfp, cfp) = (base.a.fingerprint(b), cur.a.fingerprint(*c));
+        let (bfp, cfp) = (base.a.fingerprint(b), cur.a.fingerprint(c));
         let outcome = match (bstat, cstat) {
             (Status::Success, c) if c.is_failed_like() => StageChange::NewlyFailing,
             (b, Status::Success) if b.is_failed_like() => StageChange::NewlyFixed,
             (b, c) if b.is_failed_like() && c.is_failed_like() => StageChange::StillFailing,
-            (Status::Success, Status::Created) if cs.status != Status::Running => {
-                StageChange::NewlyNotRun
-            }
+            (Status::Success, Status::Created) if !current_running => StageChange::NewlyNotRun,
             (b, c) if b != c => StageChange::StatusChanged,
             _ => StageChange::Unchanged,
         };
@@ -605,15 +733,13 @@ pub fn compare(
         // Failed in both with different fingerprints (two missing ones are
         // not different), or a different status.
         let both_failed = bstat.is_failed_like() && cstat.is_failed_like();
-        if first_divergence.is_none() && (bstat != cstat || (both_failed && bfp != cfp)) {
-            first_divergence = Some(key.clone());
-        }
-        let (bms, cms) = (base.ran_ms(b), cur.ran_ms(*c));
+        let diverges = bstat != cstat || (both_failed && bfp != cfp);
+        let (bms, cms) = (base.ran_ms(b), cur.ran_ms(c));
         let delta = bms.zip(cms).map(|(b, c)| c.saturating_sub(b));
-        let (brows, crows) = (base.rows(b), cur.rows(*c));
+        let (brows, crows) = (base.rows(b), cur.rows(c));
         let rows_flagged = matches!((brows, crows), (Some(b), Some(c))
             if b > 0 && (c == 0 || c.abs_diff(b).saturating_mul(2) >= b.unsigned_abs()));
-        stages.push(StageDiff {
+        let stage = StageDiff {
             key: short(key),
             name: cst.shown_name().map(str::to_owned),
             baseline_status: bstat,
@@ -629,27 +755,37 @@ pub fn compare(
             // one's: only a stage that succeeded in both runs is slower.
             slower: bstat == Status::Success
                 && cstat == Status::Success
-                && bms.zip(cms).is_some_and(|(b, c)| slower(b, c)),
+                && bms
+                    .zip(cms)
+                    .is_some_and(|(b, c)| self.options.is_slower(b, c)),
             baseline_rows: brows,
             current_rows: crows,
             rows_flagged,
-        });
-        let (brule, crule) = (base.rule(b), cur.rule(*c));
+        };
+        (stage, diverges)
+    }
+
+    /// A matched stage's changed trigger rule, name, data and quality,
+    /// pushed onto their lists in `m`.
+    fn value_changes(&self, key: &str, b: StageIx, c: StageIx, m: &mut Matched) {
+        let (base, cur) = (&self.base, &self.cur);
+        let (bst, cst) = (base.graph().stage(b), cur.graph().stage(c));
+        let (brule, crule) = (base.rule(b), cur.rule(c));
         if brule != crule {
-            rule_changes.push(ValueChange {
+            m.rule_changes.push(ValueChange {
                 key: short(key),
                 baseline: Some(short(&brule)),
                 current: Some(short(&crule)),
             });
         }
         if bst.name() != cst.name() {
-            name_changes.push(ValueChange {
+            m.name_changes.push(ValueChange {
                 key: short(key),
                 baseline: bst.shown_name().map(str::to_owned),
                 current: cst.shown_name().map(str::to_owned),
             });
         }
-        let (bdata, cdata) = (base.data(b), cur.data(*c));
+        let (bdata, cdata) = (base.data(b), cur.data(c));
         let (bset, cset): (HashSet<&String>, HashSet<&String>) =
             (bdata.iter().collect(), cdata.iter().collect());
         let added: Vec<String> = cdata
@@ -663,15 +799,15 @@ pub fn compare(
             .cloned()
             .collect();
         if !added.is_empty() || !removed.is_empty() {
-            data_changes.push(DataChange {
+            m.data_changes.push(DataChange {
                 key: short(key),
                 added,
                 removed,
             });
         }
-        let (bq, cq) = (base.quality(b), cur.quality(*c));
+        let (bq, cq) = (base.quality(b), cur.quality(c));
         if bq.is_some() || cq.is_some() {
-            quality.push(QualityChange {
+            m.quality.push(QualityChange {
                 key: short(key),
                 baseline: bq,
                 current: cq,
@@ -679,8 +815,8 @@ pub fn compare(
         }
     }
 
-    // Stages of one run only.
-    let keyed = |side: &Keyed<'_, '_, '_>, other: &Keyed<'_, '_, '_>| -> Vec<KeyedStage> {
+    /// The stages of `side` whose key `other` does not have, in `side`'s order.
+    fn only_in(side: &Keyed<'_, '_, '_>, other: &Keyed<'_, '_, '_>) -> Vec<KeyedStage> {
         side.order
             .iter()
             .filter(|(k, _)| !other.by_key.contains_key(k))
@@ -690,38 +826,70 @@ pub fn compare(
                 status: side.graph().stage(*s).status(),
             })
             .collect()
-    };
-    let added = keyed(&cur, &base);
-    let removed = keyed(&base, &cur);
+    }
 
-    // Dependencies.
-    let (bedges, cedges) = (base.edges(), cur.edges());
-    let (bset, cset): (HashSet<&[String; 2]>, HashSet<&[String; 2]>) =
-        (bedges.iter().collect(), cedges.iter().collect());
-    let shorten_edge = |e: &[String; 2]| [short(&e[0]), short(&e[1])];
-    let edges_added: Vec<[String; 2]> = cedges
-        .iter()
-        .filter(|e| !bset.contains(e))
-        .map(shorten_edge)
-        .collect();
-    let edges_removed: Vec<[String; 2]> = bedges
-        .iter()
-        .filter(|e| !cset.contains(e))
-        .map(shorten_edge)
-        .collect();
-
-    // Root causes by key.
-    let roots = |side: &Keyed<'_, '_, '_>| -> Vec<(String, StageIx)> {
-        side.a
-            .root_causes()
+    /// Dependencies of the current run only, and of the baseline only.
+    fn edge_changes(&self) -> (Vec<[String; 2]>, Vec<[String; 2]>) {
+        let (bedges, cedges) = (self.base.edges(), self.cur.edges());
+        let (bset, cset): (HashSet<&[String; 2]>, HashSet<&[String; 2]>) =
+            (bedges.iter().collect(), cedges.iter().collect());
+        let shorten_edge = |e: &[String; 2]| [short(&e[0]), short(&e[1])];
+        let edges_added: Vec<[String; 2]> = cedges
             .iter()
-            .filter_map(|&s| side.key(s).map(|k| (k.to_owned(), s)))
-            .collect()
-    };
-    let (broots, croots) = (roots(&base), roots(&cur));
-    let broot_keys: HashSet<&str> = broots.iter().map(|(k, _)| k.as_str()).collect();
-    let croot_keys: HashSet<&str> = croots.iter().map(|(k, _)| k.as_str()).collect();
-    let change = |key: &str| {
+            .filter(|e| !bset.contains(e))
+            .map(shorten_edge)
+            .collect();
+        let edges_removed: Vec<[String; 2]> = bedges
+            .iter()
+            .filter(|e| !cset.contains(e))
+            .map(shorten_edge)
+            .collect();
+        (edges_added, edges_removed)
+    }
+
+    /// Root causes by key: new, persisting and resolved (in that order).
+    fn root_causes(
+        &self,
+    ) -> (
+        Vec<RootCauseChange>,
+        Vec<RootCauseChange>,
+        Vec<RootCauseChange>,
+    ) {
+        let roots = |side: &Keyed<'_, '_, '_>| -> Vec<(String, StageIx)> {
+            side.a
+                .root_causes()
+                .iter()
+                .filter_map(|&s| side.key(s).map(|k| (k.to_owned(), s)))
+                .collect()
+        };
+        let (broots, croots) = (roots(&self.base), roots(&self.cur));
+        let broot_keys: HashSet<&str> = broots.iter().map(|(k, _)| k.as_str()).collect();
+        let croot_keys: HashSet<&str> = croots.iter().map(|(k, _)| k.as_str()).collect();
+        let new_root_causes: Vec<RootCauseChange> = croots
+            .iter()
+            .filter(|(k, _)| !broot_keys.contains(k.as_str()))
+            .map(|(k, _)| self.root_change(k))
+            .collect();
+        let persisting_root_causes: Vec<RootCauseChange> = croots
+            .iter()
+            .filter(|(k, _)| broot_keys.contains(k.as_str()))
+            .map(|(k, _)| self.root_change(k))
+            .collect();
+        let resolved_root_causes: Vec<RootCauseChange> = broots
+            .iter()
+            .filter(|(k, _)| !croot_keys.contains(k.as_str()))
+            .map(|(k, _)| self.root_change(k))
+            .collect();
+        (
+            new_root_causes,
+            persisting_root_causes,
+            resolved_root_causes,
+        )
+    }
+
+    /// The stage with `key` in either run, with its errors in both.
+    fn root_change(&self, key: &str) -> RootCauseChange {
+        let (base, cur) = (&self.base, &self.cur);
         let b = base.by_key.get(key).copied();
         let c = cur.by_key.get(key).copied();
         RootCauseChange {
@@ -735,254 +903,217 @@ pub fn compare(
             baseline_error: b.and_then(|b| base.error(b)),
             current_error: c.and_then(|c| cur.error(c)),
         }
-    };
-    let new_root_causes: Vec<RootCauseChange> = croots
-        .iter()
-        .filter(|(k, _)| !broot_keys.contains(k.as_str()))
-        .map(|(k, _)| change(k))
-        .collect();
-    let persisting_root_causes: Vec<RootCauseChange> = croots
-        .iter()
-        .filter(|(k, _)| broot_keys.contains(k.as_str()))
-        .map(|(k, _)| change(k))
-        .collect();
-    let resolved_root_causes: Vec<RootCauseChange> = broots
-        .iter()
-        .filter(|(k, _)| !croot_keys.contains(k.as_str()))
-        .map(|(k, _)| change(k))
-        .collect();
+    }
 
-    // Timing.
-    let makespan_ms = Delta::of(
-        Some(baseline.timing.makespan()),
-        Some(current.timing.makespan()),
-    );
-    let wall_ms = Delta::of(baseline.wall_time(), current.wall_time());
-    let path_keys = |side: &Keyed<'_, '_, '_>| -> Vec<String> {
-        side.a
-            .timing
-            .critical_path()
-            .iter()
-            .filter_map(|&s| side.key(s).map(str::to_owned))
-            .collect()
-    };
-    let (bpath, cpath) = (path_keys(&base), path_keys(&cur));
-    let critical_path = PathChange {
-        joined: cpath
-            .iter()
-            .filter(|k| !bpath.contains(k))
-            .map(|k| short(k))
-            .collect(),
-        left: bpath
-            .iter()
-            .filter(|k| !cpath.contains(k))
-            .map(|k| short(k))
-            .collect(),
-    };
+    /// Keys that joined and left the critical path.
+    fn critical_path(&self) -> PathChange {
+        let path_keys = |side: &Keyed<'_, '_, '_>| -> Vec<String> {
+            side.a
+                .timing
+                .critical_path()
+                .iter()
+                .filter_map(|&s| side.key(s).map(str::to_owned))
+                .collect()
+        };
+        let (bpath, cpath) = (path_keys(&self.base), path_keys(&self.cur));
+        PathChange {
+            joined: cpath
+                .iter()
+                .filter(|k| !bpath.contains(k))
+                .map(|k| short(k))
+                .collect(),
+            left: bpath
+                .iter()
+                .filter(|k| !cpath.contains(k))
+                .map(|k| short(k))
+                .collect(),
+        }
+    }
 
-    // Run-level causes.
-    let kinds = |a: &Analysis<'_, '_>| -> Vec<RunCauseKind> {
-        let mut kinds: Vec<RunCauseKind> = Vec::new();
-        for c in &a.run_causes {
-            if !kinds.contains(&c.kind()) {
-                kinds.push(c.kind());
+    /// Run-level cause kinds of the current run that the baseline did not have.
+    fn new_run_causes(&self) -> Vec<RunCauseKind> {
+        let kinds = |a: &Analysis<'_, '_>| -> Vec<RunCauseKind> {
+            let mut kinds: Vec<RunCauseKind> = Vec::new();
+            for c in &a.run_causes {
+                if !kinds.contains(&c.kind()) {
+                    kinds.push(c.kind());
+                }
             }
-        }
-        kinds
-    };
-    let bkinds = kinds(baseline);
-    let new_run_causes: Vec<RunCauseKind> = kinds(current)
-        .into_iter()
-        .filter(|k| !bkinds.contains(k))
-        .collect();
+            kinds
+        };
+        let bkinds = kinds(self.base.a);
+        kinds(self.cur.a)
+            .into_iter()
+            .filter(|k| !bkinds.contains(k))
+            .collect()
+    }
+}
 
-    // The verdict, the first that holds, and why.
-    let newly_failing: Vec<&StageDiff> = stages
-        .iter()
-        .filter(|s| s.outcome == StageChange::NewlyFailing)
-        .collect();
-    let slower_stages: Vec<&StageDiff> = stages.iter().filter(|s| s.slower).collect();
-    let fixed = stages
-        .iter()
-        .filter(|s| s.outcome == StageChange::NewlyFixed)
-        .count();
-    let both_succeeded = bs.status == Status::Success && cs.status == Status::Success;
-    let run_slower = both_succeeded
-        && makespan_ms
-            .baseline
-            .zip(makespan_ms.current)
-            .is_some_and(|(b, c)| slower(b, c));
-    let volume_change = stages.iter().any(|s| s.rows_flagged);
-    let structure_change = !added.is_empty()
-        || !removed.is_empty()
-        || !edges_added.is_empty()
-        || !edges_removed.is_empty()
-        || !rule_changes.is_empty()
-        || !name_changes.is_empty()
-        || !data_changes.is_empty();
-    let name_of = |s: &StageDiff| s.name.clone().unwrap_or_else(|| s.key.clone());
-    let not_run: Vec<&StageDiff> = stages
-        .iter()
-        .filter(|s| s.outcome == StageChange::NewlyNotRun)
-        .collect();
-    let other_error: Vec<&RootCauseChange> = persisting_root_causes
-        .iter()
-        .filter(|r| r.baseline_fingerprint != r.current_fingerprint)
-        .collect();
-    let (verdict, reason) = if !newly_failing.is_empty() {
-        (
-            Verdict::Regressed,
-            format!(
-                "{} newly fail{}",
-                list_names(newly_failing.iter().map(|s| name_of(s))),
-                if newly_failing.len() == 1 { "s" } else { "" }
-            ),
-        )
-    } else if !new_root_causes.is_empty() {
-        (
-            Verdict::Regressed,
-            format!(
-                "new root cause{}: {}",
-                words::plural(new_root_causes.len()),
-                list_names(
-                    new_root_causes
-                        .iter()
-                        .map(|r| r.name.clone().unwrap_or_else(|| r.key.clone()))
-                )
-            ),
-        )
-    } else if !not_run.is_empty() {
-        (
-            Verdict::Regressed,
-            format!(
-                "{} succeeded before and did not run this time",
-                list_names(not_run.iter().map(|s| name_of(s)))
-            ),
-        )
-    } else if !new_run_causes.is_empty() {
-        (
-            Verdict::Regressed,
-            format!(
-                "the run was {} this time",
-                new_run_causes
-                    .iter()
-                    .map(|k| match k {
-                        RunCauseKind::QualityGate => "held back by the data-quality gate",
-                        RunCauseKind::Unexplained => "failed with no stage to blame",
-                        other => other.label(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            ),
-        )
-    } else if !slower_stages.is_empty() {
-        (
-            Verdict::Slower,
-            format!(
-                "{} took at least {}× as long",
-                list_names(slower_stages.iter().map(|s| name_of(s))),
-                options.slower_ratio
-            ),
-        )
-    } else if run_slower {
-        (
-            Verdict::Slower,
-            format!(
-                "the run's work took {} instead of {}",
-                words::human_duration(makespan_ms.current.unwrap_or(0)),
-                words::human_duration(makespan_ms.baseline.unwrap_or(0))
-            ),
-        )
-    } else if fixed > 0 || !resolved_root_causes.is_empty() {
-        let names: Vec<String> = stages
-            .iter()
-            .filter(|s| s.outcome == StageChange::NewlyFixed)
-            .map(name_of)
-            .collect();
-        (
-            Verdict::Improved,
-            if names.is_empty() {
-                format!(
-                    "root cause{} resolved: {}",
-                    words::plural(resolved_root_causes.len()),
-                    list_names(
-                        resolved_root_causes
-                            .iter()
-                            .map(|r| r.name.clone().unwrap_or_else(|| r.key.clone()))
-                    )
-                )
-            } else {
-                format!(
-                    "{} succeed{} again",
-                    list_names(names.iter().cloned()),
-                    if names.len() == 1 { "s" } else { "" }
-                )
-            },
-        )
-    } else if !other_error.is_empty() || structure_change || volume_change {
-        let mut what = Vec::new();
-        if !other_error.is_empty() {
-            what.push(format!(
-                "{} fail{} with a different error",
-                list_names(
-                    other_error
-                        .iter()
-                        .map(|r| r.name.clone().unwrap_or_else(|| r.key.clone()))
-                ),
-                if other_error.len() == 1 { "s" } else { "" }
-            ));
-        }
-        if !added.is_empty() || !removed.is_empty() {
-            what.push(format!(
-                "{} stage{} added, {} removed",
-                added.len(),
-                words::plural(added.len()),
-                removed.len()
-            ));
-        }
-        if !edges_added.is_empty() || !edges_removed.is_empty() || !rule_changes.is_empty() {
-            what.push("dependencies or trigger rules changed".to_owned());
-        }
-        if !data_changes.is_empty() || !name_changes.is_empty() {
-            what.push("the lineage changed".to_owned());
-        }
-        if volume_change {
-            what.push("a row count fell or swung by half".to_owned());
-        }
-        (Verdict::Changed, what.join("; "))
+/// The verdict, the first that holds, and why: regressed, slower, improved,
+/// changed, else unchanged. Separate because it reads only the finished diff.
+fn judge(d: &RunDiff, options: DiffOptions) -> (Verdict, String) {
+    if let Some(reason) = regression(d) {
+        (Verdict::Regressed, reason)
+    } else if let Some(reason) = slowdown(d, options) {
+        (Verdict::Slower, reason)
+    } else if let Some(reason) = improvement(d) {
+        (Verdict::Improved, reason)
+    } else if let Some(reason) = change(d) {
+        (Verdict::Changed, reason)
     } else {
         (
             Verdict::Unchanged,
             "the same stages, statuses, errors and lineage, and nothing slower".to_owned(),
         )
-    };
-
-    RunDiff {
-        schema_version: SCHEMA_VERSION,
-        verdict,
-        reason,
-        baseline: bs,
-        current: cs,
-        first_divergence_detail: first_divergence.as_deref().map(change),
-        first_divergence: first_divergence.map(|k| short(&k)),
-        stages,
-        new_root_causes,
-        resolved_root_causes,
-        persisting_root_causes,
-        added,
-        removed,
-        edges_added,
-        edges_removed,
-        rule_changes,
-        name_changes,
-        data_changes,
-        makespan_ms,
-        wall_ms,
-        critical_path,
-        quality,
-        new_run_causes,
-        diagnostics: notes,
     }
+}
+
+/// A stage's name for a person, else its key.
+fn stage_name(s: &StageDiff) -> String {
+    s.name.clone().unwrap_or_else(|| s.key.clone())
+}
+
+/// A root cause's name for a person, else its key.
+fn cause_name(r: &RootCauseChange) -> String {
+    r.name.clone().unwrap_or_else(|| r.key.clone())
+}
+
+/// Why the current run regressed, if it did: stages newly failing, new root
+/// causes, stages that newly did not run, new kinds of run-level cause.
+fn regression(d: &RunDiff) -> Option<String> {
+    let newly_failing: Vec<&StageDiff> = d
+        .stages
+        .iter()
+        .filter(|s| s.outcome == StageChange::NewlyFailing)
+        .collect();
+    let not_run: Vec<&StageDiff> = d
+        .stages
+        .iter()
+        .filter(|s| s.outcome == StageChange::NewlyNotRun)
+        .collect();
+    if !newly_failing.is_empty() {
+        Some(format!(
+            "{} newly fail{}",
+            list_names(newly_failing.iter().map(|s| stage_name(s))),
+            if newly_failing.len() == 1 { "s" } else { "" }
+        ))
+    } else if !d.new_root_causes.is_empty() {
+        Some(format!(
+            "new root cause{}: {}",
+            words::plural(d.new_root_causes.len()),
+            list_names(d.new_root_causes.iter().map(cause_name))
+        ))
+    } else if !not_run.is_empty() {
+        Some(format!(
+            "{} succeeded before and did not run this time",
+            list_names(not_run.iter().map(|s| stage_name(s)))
+        ))
+    } else if !d.new_run_causes.is_empty() {
+        Some(format!(
+            "the run was {} this time",
+            d.new_run_causes
+                .iter()
+                .map(|k| match k {
+                    RunCauseKind::QualityGate => "held back by the data-quality gate",
+                    RunCauseKind::Unexplained => "failed with no stage to blame",
+                    other => other.label(),
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ))
+    } else {
+        None
+    }
+}
+
+/// Why the current run is slower, if it is: stages slower, or the whole
+/// run's work when both runs succeeded.
+fn slowdown(d: &RunDiff, options: DiffOptions) -> Option<String> {
+    let slower_stages: Vec<&StageDiff> = d.stages.iter().filter(|s| s.slower).collect();
+    let both_succeeded =
+        d.baseline.status == Status::Success && d.current.status == Status::Success;
+    let run_slower = both_succeeded
+        && d.makespan_ms
+            .baseline
+            .zip(d.makespan_ms.current)
+            .is_some_and(|(b, c)| options.is_slower(b, c));
+    if !slower_stages.is_empty() {
+        Some(format!(
+            "{} took at least {}× as long",
+            list_names(slower_stages.iter().map(|s| stage_name(s))),
+            options.slower_ratio
+        ))
+    } else if run_slower {
+        Some(format!(
+            "the run's work took {} instead of {}",
+            words::human_duration(d.makespan_ms.current.unwrap_or(0)),
+            words::human_duration(d.makespan_ms.baseline.unwrap_or(0))
+        ))
+    } else {
+        None
+    }
+}
+
+/// Why the current run is better, if it is: stages fixed, else root causes
+/// resolved.
+fn improvement(d: &RunDiff) -> Option<String> {
+    let names: Vec<String> = d
+        .stages
+        .iter()
+        .filter(|s| s.outcome == StageChange::NewlyFixed)
+        .map(stage_name)
+        .collect();
+    if !names.is_empty() {
+        Some(format!(
+            "{} succeed{} again",
+            list_names(names.iter().cloned()),
+            if names.len() == 1 { "s" } else { "" }
+        ))
+    } else if !d.resolved_root_causes.is_empty() {
+        Some(format!(
+            "root cause{} resolved: {}",
+            words::plural(d.resolved_root_causes.len()),
+            list_names(d.resolved_root_causes.iter().map(cause_name))
+        ))
+    } else {
+        None
+    }
+}
+
+/// What else changed, if anything: other errors, structure, lineage, volumes.
+fn change(d: &RunDiff) -> Option<String> {
+    let other_error: Vec<&RootCauseChange> = d
+        .persisting_root_causes
+        .iter()
+        .filter(|r| r.baseline_fingerprint != r.current_fingerprint)
+        .collect();
+    let volume_change = d.stages.iter().any(|s| s.rows_flagged);
+    let mut what = Vec::new();
+    if !other_error.is_empty() {
+        what.push(format!(
+            "{} fail{} with a different error",
+            list_names(other_error.iter().map(|r| cause_name(r))),
+            if other_error.len() == 1 { "s" } else { "" }
+        ));
+    }
+    if !d.added.is_empty() || !d.removed.is_empty() {
+        what.push(format!(
+            "{} stage{} added, {} removed",
+            d.added.len(),
+            words::plural(d.added.len()),
+            d.removed.len()
+        ));
+    }
+    if !d.edges_added.is_empty() || !d.edges_removed.is_empty() || !d.rule_changes.is_empty() {
+        what.push("dependencies or trigger rules changed".to_owned());
+    }
+    if !d.data_changes.is_empty() || !d.name_changes.is_empty() {
+        what.push("the lineage changed".to_owned());
+    }
+    if volume_change {
+        what.push("a row count fell or swung by half".to_owned());
+    }
+    (!what.is_empty()).then(|| what.join("; "))
 }
 
 /// `a`, `a and b`, `a, b and 3 more`.

@@ -95,12 +95,12 @@ fn node_attrs(n: &DiagramNode) -> String {
     } else if n.critical {
         CRITICAL
     } else {
-        n.status.border()
+        crate::palette::border(n.status)
     };
     let mut attrs = format!(
         "label=\"{}\", fillcolor=\"{}\", color=\"{border}\"",
         label.join("\\n"),
-        n.status.fill()
+        crate::palette::fill(n.status)
     );
     let shape = match n.shape {
         Shape::Stage | Shape::Collapsed => None,
@@ -214,8 +214,8 @@ fn legend(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
             .any(|n| n.status == status && n.shape != Shape::Collapsed)
         {
             rows.push(cell(
-                status.fill(),
-                status.border(),
+                crate::palette::fill(status),
+                crate::palette::border(status),
                 "rounded",
                 status.label(),
             ));

@@ -70,14 +70,14 @@
 //! as safe as a five-stage one.
 #![deny(missing_docs)]
 
-pub mod analysis;
+mod analysis;
 pub mod caps;
 pub mod cause;
 pub mod diagnostic;
 pub mod diagram;
 pub mod diff;
 pub mod dot;
-pub mod error;
+mod error;
 pub mod export;
 pub mod fingerprint;
 pub mod graph;
@@ -86,12 +86,13 @@ pub mod json_path;
 pub mod limits;
 pub mod mermaid;
 pub mod model;
-pub mod order;
+mod order;
+mod palette;
 pub mod report;
-pub mod run_ref;
-pub mod status;
-pub mod timing;
-pub mod words;
+mod run_ref;
+mod status;
+mod timing;
+mod words;
 
 /// The version of the JSON outputs' shape. It changes when a key is removed,
 /// renamed or changes meaning; new keys may appear within a version. Version
@@ -104,7 +105,7 @@ pub use caps::Caps;
 pub use cause::Causes;
 pub use diagnostic::{Diagnostic, DiagnosticKind};
 pub use diff::{compare, DiffOptions, RunDiff, Slower};
-pub use error::{Error, Result};
+pub use error::{Error, Result, SyntaxSource};
 pub use fingerprint::Fingerprint;
 pub use graph::LineageGraph;
 pub use history::{History, HistoryBuilder};

@@ -121,8 +121,8 @@ pub fn write_with(
         writeln!(
             out,
             "  classDef {status} fill:{},stroke:{},color:#212121",
-            status.fill(),
-            status.border()
+            crate::palette::fill(status),
+            crate::palette::border(status)
         )?;
     }
     out.write_all("  classDef blocked stroke-dasharray:5 4\n".as_bytes())?;

@@ -75,43 +75,6 @@ impl Status {
     pub fn is_failed_like(self) -> bool {
         matches!(self, Status::Failed | Status::Stopped | Status::Killed)
     }
-
-    /// The ANSI SGR code of the status in a terminal.
-    pub fn ansi(self) -> &'static str {
-        match self {
-            Status::Success => "32",
-            Status::Failed | Status::Killed => "31",
-            Status::Stopped => "35",
-            Status::Running => "33",
-            Status::Created | Status::Unknown => "2",
-        }
-    }
-
-    /// Fill colour in diagrams.
-    pub fn fill(self) -> &'static str {
-        match self {
-            Status::Success => "#d4edda",
-            Status::Failed => "#f8d7da",
-            Status::Stopped => "#e1bee7",
-            Status::Killed => "#ffcdd2",
-            Status::Running => "#fff3cd",
-            Status::Created => "#eeeeee",
-            Status::Unknown => "#ffffff",
-        }
-    }
-
-    /// Border colour in diagrams.
-    pub fn border(self) -> &'static str {
-        match self {
-            Status::Success => "#2e7d32",
-            Status::Failed => "#c62828",
-            Status::Stopped => "#6a1b9a",
-            Status::Killed => "#7f0000",
-            Status::Running => "#f9a825",
-            Status::Created => "#9e9e9e",
-            Status::Unknown => "#757575",
-        }
-    }
 }
 
 impl fmt::Display for Status {

@@ -412,7 +412,7 @@ impl<'a> LineageGraph<'a> {
     }
 
     /// The stages in topological order with the spec's tie-break (see
-    /// [`crate::order`]).
+    /// [`crate::Order`]).
     pub fn topological_order(&self) -> impl ExactSizeIterator<Item = StageIx> + '_ {
         self.topo.iter().map(|&s| StageIx(s))
     }

@@ -373,12 +373,61 @@ pub fn nearest_rank(sorted: &[i64], p: u32) -> Option<i64> {
     sorted.get(rank - 1).copied()
 }
 
+/// One pipeline's history from its store: the runs sorted into the spec's
+/// order, then walked once, then each part of the report made from that.
 fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> PipelineHistory {
     store.runs.sort_by(|a, b| a.order.cmp(&b.order));
-    let key_count = store.key_names.len();
-    let mut keys = vec![KeyAcc::default(); key_count];
+    let Walked {
+        keys,
+        groups,
+        latest_causes,
+    } = walk_runs(&store);
+    let stages = stage_histories(&store, keys, options);
+    let recurring = recurring_causes(&store, groups);
+    let duplicate_run_ids = duplicate_run_ids(&store);
+    let latest_run = store.runs.last();
+
+    PipelineHistory {
+        pipeline_id: id.to_owned(),
+        duplicate_run_ids,
+        name: store.name.as_ref().map(|l| l.value.to_string()),
+        runs: store.runs.len(),
+        first_created_ms: store.runs.first().and_then(|r| r.order.created_ms),
+        latest_created_ms: latest_run.and_then(|r| r.order.created_ms),
+        stages,
+        recurring_root_causes: recurring,
+        latest_run: latest_run.map(|entry| LatestRun {
+            run: entry.run.clone(),
+            root_causes: latest_causes,
+        }),
+        // The latest run before the latest that succeeded: what to compare
+        // a failing run with.
+        last_good_run: store
+            .runs
+            .iter()
+            .rev()
+            .skip(1)
+            .find(|r| r.run.status == Status::Success)
+            .map(|r| r.run.clone()),
+    }
+}
+
+/// What one walk over a pipeline's runs, in order, accumulates.
+struct Walked {
+    /// Per key index.
+    keys: Vec<KeyAcc>,
+    /// (key, fingerprint) → (count, first run, last run).
+    groups: HashMap<CauseGroup, CauseAcc>,
+    /// The latest run's root causes, each against the runs before it.
+    latest_causes: Vec<LatestCause>,
+}
+
+/// Walks the sorted runs once, accumulating per key and per root-cause
+/// group; separate because it is the only part that depends on run order.
+fn walk_runs(store: &PipelineStore) -> Walked {
+    let mut keys = vec![KeyAcc::default(); store.key_names.len()];
     // (key, fingerprint) → (count, first run, last run before the current one, last run)
-    let mut groups: HashMap<(u32, Option<Fingerprint>), CauseAcc> = HashMap::new();
+    let mut groups: HashMap<CauseGroup, CauseAcc> = HashMap::new();
     let mut latest_causes = Vec::new();
     let last = store.runs.len().saturating_sub(1);
     for (r, run) in store.runs.iter().enumerate() {
@@ -412,12 +461,12 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
                 if r == last {
                     latest_causes.push(LatestCause {
                         key: store.key_names[key as usize].0.to_string(),
-                        name: key_name(&store, key),
+                        name: key_name(store, key),
                         fingerprint,
                         seen_before: g.count,
                         last_seen_run_id: (g.count > 0)
                             .then(|| store.runs[g.last].order.run_id.to_string()),
-                        text: cause_text(&store, key, fingerprint),
+                        text: cause_text(store, key, fingerprint),
                     });
                 }
                 g.count += 1;
@@ -425,8 +474,23 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             }
         }
     }
-    let latest_run = store.runs.last();
-    let latest_durations: HashMap<u32, Option<i64>> = latest_run
+    Walked {
+        keys,
+        groups,
+        latest_causes,
+    }
+}
+
+/// Each key's counts, percentiles and flips, against the latest run, sorted
+/// as ids; separate as the per-stage part of the report.
+fn stage_histories(
+    store: &PipelineStore,
+    keys: Vec<KeyAcc>,
+    options: HistoryOptions,
+) -> Vec<StageHistory> {
+    let latest_durations: HashMap<u32, Option<i64>> = store
+        .runs
+        .last()
         .map(|run| store.stages_of(run).map(|(key, _, d)| (key, d)).collect())
         .unwrap_or_default();
 
@@ -451,7 +515,7 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             };
             StageHistory {
                 key: store.key_names[ix as usize].0.to_string(),
-                name: key_name(&store, ix),
+                name: key_name(store, ix),
                 runs: k.runs,
                 success: k.counts[StageOutcome::Success as usize],
                 root_cause: k.counts[StageOutcome::RootCause as usize],
@@ -472,19 +536,27 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
         })
         .collect();
     stages.sort_by(|a, b| compare_ids(&a.key, &b.key));
+    stages
+}
 
+/// The root-cause groups as the report lists them, most frequent first;
+/// separate as the recurring-cause part of the report.
+fn recurring_causes(
+    store: &PipelineStore,
+    groups: HashMap<CauseGroup, CauseAcc>,
+) -> Vec<RecurringCause> {
     let mut recurring: Vec<RecurringCause> = groups
         .into_iter()
         .map(|((key, fingerprint), g)| RecurringCause {
             key: store.key_names[key as usize].0.to_string(),
-            name: key_name(&store, key),
+            name: key_name(store, key),
             fingerprint,
             count: g.count,
             first_run_id: store.runs[g.first].order.run_id.to_string(),
             last_run_id: store.runs[g.last].order.run_id.to_string(),
             first_file: store.runs[g.first].run.file.as_deref().map(str::to_owned),
             last_file: store.runs[g.last].run.file.as_deref().map(str::to_owned),
-            text: cause_text(&store, key, fingerprint),
+            text: cause_text(store, key, fingerprint),
         })
         .collect();
     recurring.sort_by(|a, b| {
@@ -493,10 +565,16 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             .then_with(|| compare_ids(&a.key, &b.key))
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
+    recurring
+}
 
-    // A run id in two files (a run saved twice, say) is two runs, as the
-    // spec counts files; the report says so, since the second copy makes
-    // the first look like an earlier occurrence.
+/// Run ids read from more than one file, sorted as ids; separate because
+/// it is a check of the input, not an aggregate.
+///
+/// A run id in two files (a run saved twice, say) is two runs, as the
+/// spec counts files; the report says so, since the second copy makes
+/// the first look like an earlier occurrence.
+fn duplicate_run_ids(store: &PipelineStore) -> Vec<String> {
     let mut ids: Vec<&str> = store
         .runs
         .iter()
@@ -510,30 +588,7 @@ fn aggregate(id: &str, mut store: PipelineStore, options: HistoryOptions) -> Pip
             duplicate_run_ids.push(pair[0].to_owned());
         }
     }
-
-    PipelineHistory {
-        pipeline_id: id.to_owned(),
-        duplicate_run_ids,
-        name: store.name.as_ref().map(|l| l.value.to_string()),
-        runs: store.runs.len(),
-        first_created_ms: store.runs.first().and_then(|r| r.order.created_ms),
-        latest_created_ms: latest_run.and_then(|r| r.order.created_ms),
-        stages,
-        recurring_root_causes: recurring,
-        latest_run: latest_run.map(|entry| LatestRun {
-            run: entry.run.clone(),
-            root_causes: latest_causes,
-        }),
-        // The latest run before the latest that succeeded: what to compare
-        // a failing run with.
-        last_good_run: store
-            .runs
-            .iter()
-            .rev()
-            .skip(1)
-            .find(|r| r.run.status == Status::Success)
-            .map(|r| r.run.clone()),
-    }
+    duplicate_run_ids
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -78,7 +78,9 @@ macro_rules! code_enum {
         super::lenient::scalar_read!($name);
         super::lenient::owned_as_is!($name);
         impl super::lenient::Walk for $name {
-            fn walk(&self, _: &mut super::lenient::Walker<'_>) {}
+            /// A code holds no nested values, so there is nothing to walk.
+            fn walk(&self, _: &mut super::lenient::Walker<'_>) {
+            }
         }
     };
 }

@@ -111,32 +111,21 @@ impl<'a> JobSummary<'a> {
         }
     }
 
+    /// Parses `text` into a summary: the top level, its run, and what lies beside the run.
     fn parse(text: &'a str) -> Result<Self> {
         let invalid_before = lenient::invalid_seen();
-        // The fast path first; anything it declines (and any error, so that
-        // errors are always the exact path's) is read again exactly. See
-        // `lenient::read_scalar`.
-        let fast = if lenient::is_exact() {
-            None // A caller asked for the exact path only.
-        } else {
-            lenient::with_exact(false, || serde_json::from_str(text)).ok()
-        };
-        let top: Top = match fast {
-            Some(top) => top,
-            None => lenient::with_exact(true, || serde_json::from_str(text)).map_err(|e| {
-                let mut error = Error::from_json(e);
-                if let Error::Syntax { message, .. } = &mut error {
-                    // serde_json's "EOF while parsing a value" does not say why.
-                    if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
-                        "the input is empty".clone_into(message);
-                    }
-                }
-                error
-            })?,
-        };
+        let Top {
+            run,
+            response_status,
+            mappers,
+            instances,
+            bare,
+            had_run_key,
+            kind,
+        } = read_top(text)?;
         let mut diagnostics = Diagnostics::default();
 
-        let response_status = match top.response_status {
+        let response_status = match response_status {
             Lenient::Value(s) => Some(*s),
             _ => None,
         };
@@ -144,38 +133,7 @@ impl<'a> JobSummary<'a> {
             check_api_status(status)?;
         }
 
-        let (mut run, root) = match top.run {
-            Lenient::Value(run) => (*run, "pipelinerun"),
-            _ if top.bare => match lenient::with_exact(true, || {
-                serde_json::from_str::<Lenient<PipelineRun>>(text)
-            }) {
-                Ok(Lenient::Value(run)) => (run, ""),
-                Ok(_) => {
-                    return Err(Error::NoRun {
-                        found: "a run object that could not be read".into(),
-                    })
-                }
-                Err(e) => return Err(Error::from_json(e)),
-            },
-            Lenient::Invalid(inv) => {
-                return Err(Error::NoRun {
-                    found: format!("`pipelinerun` holding {}", inv.found.with_article()),
-                })
-            }
-            Lenient::Missing => {
-                let found = match top.kind {
-                    JsonKind::Object if top.had_run_key => "`pipelinerun` set to null".to_owned(),
-                    JsonKind::Object => {
-                        if let Some(api) = api_error_body(text) {
-                            return Err(api);
-                        }
-                        "an object without one".to_owned()
-                    }
-                    other => other.with_article().to_owned(),
-                };
-                return Err(Error::NoRun { found });
-            }
-        };
+        let (mut run, root) = run_of(text, run, bare, had_run_key, kind)?;
 
         // Walk the run for wrong-kind values before stages and mappers found
         // beside it are moved in, so that each is reported with its own path.
@@ -191,75 +149,26 @@ impl<'a> JobSummary<'a> {
         }
 
         // Stages and mappers beside `pipelinerun` instead of inside it.
-        let mut stages_path = if root.is_empty() {
-            JsonPath::field("pipelinetaskinstances")
-        } else {
-            JsonPath::field(root).with_field("pipelinetaskinstances")
-        };
-        if !top.instances.is_missing() && root == "pipelinerun" {
-            if run.pipelinetaskinstances.is_missing() {
-                if any_invalid {
-                    walk_diagnostics(
-                        &top.instances,
-                        JsonPath::field("pipelinetaskinstances"),
-                        &mut diagnostics,
-                    );
-                }
-                run.pipelinetaskinstances = top.instances;
-                stages_path = JsonPath::field("pipelinetaskinstances");
-            } else {
-                diagnostics.push(Diagnostic::new(
-                    DiagnosticKind::AmbiguousInput,
-                    JsonPath::field("pipelinetaskinstances"),
-                    "stages found both inside `pipelinerun` and beside it; the ones inside are used",
-                ));
-            }
-        }
-        let mut mappers_path = if root.is_empty() {
-            JsonPath::field("pipelinetaskinstancemappers")
-        } else {
-            JsonPath::field(root).with_field("pipelinetaskinstancemappers")
-        };
-        if !top.mappers.is_missing() && root == "pipelinerun" {
-            if run.pipelinetaskinstancemappers.is_missing() {
-                if any_invalid {
-                    walk_diagnostics(
-                        &top.mappers,
-                        JsonPath::field("pipelinetaskinstancemappers"),
-                        &mut diagnostics,
-                    );
-                }
-                run.pipelinetaskinstancemappers = top.mappers;
-                mappers_path = JsonPath::field("pipelinetaskinstancemappers");
-            } else {
-                diagnostics.push(Diagnostic::new(
-                    DiagnosticKind::AmbiguousInput,
-                    JsonPath::field("pipelinetaskinstancemappers"),
-                    "mappers found both inside `pipelinerun` and beside it; the ones inside are used",
-                ));
-            }
-        }
+        let stages_path = adopt_beside(
+            &mut run.pipelinetaskinstances,
+            instances,
+            "pipelinetaskinstances",
+            "stages found both inside `pipelinerun` and beside it; the ones inside are used",
+            root,
+            any_invalid,
+            &mut diagnostics,
+        );
+        let mappers_path = adopt_beside(
+            &mut run.pipelinetaskinstancemappers,
+            mappers,
+            "pipelinetaskinstancemappers",
+            "mappers found both inside `pipelinerun` and beside it; the ones inside are used",
+            root,
+            any_invalid,
+            &mut diagnostics,
+        );
 
-        // A task instance without an id cannot be a stage.
-        if let Some(list) = run.pipelinetaskinstances.get() {
-            for (i, item) in list.as_slice().iter().enumerate() {
-                if let Lenient::Value(ti) = item {
-                    if ti.id.get().is_none() {
-                        let found = match ti.id.invalid() {
-                            Some(inv) => inv.found.with_article().to_owned(),
-                            None => "no `id` field".to_owned(),
-                        };
-                        return Err(Error::MissingId {
-                            path: match list.step(i) {
-                                Some(step) => stages_path.clone().with(step),
-                                None => stages_path.clone(),
-                            },
-                            found,
-                        });
-                    }
-                }
-            }
-        }
+        check_stage_ids(&run, &stages_path)?;
 
         if let (true, Some(status)) = (any_invalid, &response_status) {
             walk_diagnostics(status, JsonPath::field("response_status"), &mut diagnostics);
@@ -456,6 +365,131 @@ fn api_error_body(text: &str) -> Option<Error> {
         status_code,
         messages,
     })
+}
+
+/// Reads the top level of `text`, by the fast path unless it declines; separate from
+/// [`JobSummary::parse`] because errors always come from the exact path, with their own wording.
+fn read_top(text: &str) -> Result<Top<'_>> {
+    // The fast path first; anything it declines (and any error, so that
+    // errors are always the exact path's) is read again exactly. See
+    // `lenient::read_scalar`.
+    let fast = if lenient::is_exact() {
+        None // A caller asked for the exact path only.
+    } else {
+        lenient::with_exact(false, || serde_json::from_str(text)).ok()
+    };
+    match fast {
+        Some(top) => Ok(top),
+        None => lenient::with_exact(true, || serde_json::from_str(text)).map_err(|e| {
+            let mut error = Error::from_json(e);
+            if let Error::Syntax { message, .. } = &mut error {
+                // serde_json's "EOF while parsing a value" does not say why.
+                if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+                    "the input is empty".clone_into(message);
+                }
+            }
+            error
+        }),
+    }
+}
+
+/// The run of a response and the key it was found under (`""` for a bare run); separate
+/// because every way of finding no run is an error of its own.
+fn run_of<'a>(
+    text: &'a str,
+    run: Lenient<Box<PipelineRun<'a>>>,
+    bare: bool,
+    had_run_key: bool,
+    kind: JsonKind,
+) -> Result<(PipelineRun<'a>, &'static str)> {
+    match run {
+        Lenient::Value(run) => Ok((*run, "pipelinerun")),
+        _ if bare => {
+            match lenient::with_exact(true, || serde_json::from_str::<Lenient<PipelineRun>>(text)) {
+                Ok(Lenient::Value(run)) => Ok((run, "")),
+                Ok(_) => Err(Error::NoRun {
+                    found: "a run object that could not be read".into(),
+                }),
+                Err(e) => Err(Error::from_json(e)),
+            }
+        }
+        Lenient::Invalid(inv) => Err(Error::NoRun {
+            found: format!("`pipelinerun` holding {}", inv.found.with_article()),
+        }),
+        Lenient::Missing => {
+            let found = match kind {
+                JsonKind::Object if had_run_key => "`pipelinerun` set to null".to_owned(),
+                JsonKind::Object => {
+                    if let Some(api) = api_error_body(text) {
+                        return Err(api);
+                    }
+                    "an object without one".to_owned()
+                }
+                other => other.with_article().to_owned(),
+            };
+            Err(Error::NoRun { found })
+        }
+    }
+}
+
+/// Moves `beside` (the `field` found beside `pipelinerun`) into the run when the run has none,
+/// else notes `ambiguous`; returns the path the field is then read from. Separate so that
+/// stages and mappers follow one rule.
+fn adopt_beside<T: Walk>(
+    inside: &mut Lenient<T>,
+    beside: Lenient<T>,
+    field: &'static str,
+    ambiguous: &'static str,
+    root: &'static str,
+    any_invalid: bool,
+    diagnostics: &mut Diagnostics,
+) -> JsonPath {
+    let mut path = if root.is_empty() {
+        JsonPath::field(field)
+    } else {
+        JsonPath::field(root).with_field(field)
+    };
+    if !beside.is_missing() && root == "pipelinerun" {
+        if inside.is_missing() {
+            if any_invalid {
+                walk_diagnostics(&beside, JsonPath::field(field), diagnostics);
+            }
+            *inside = beside;
+            path = JsonPath::field(field);
+        } else {
+            diagnostics.push(Diagnostic::new(
+                DiagnosticKind::AmbiguousInput,
+                JsonPath::field(field),
+                ambiguous,
+            ));
+        }
+    }
+    path
+}
+
+/// An error for the first task instance without an id, which cannot be a stage; separate
+/// because it is the one check of the stages the parser makes.
+fn check_stage_ids(run: &PipelineRun<'_>, stages_path: &JsonPath) -> Result<()> {
+    if let Some(list) = run.pipelinetaskinstances.get() {
+        for (i, item) in list.as_slice().iter().enumerate() {
+            if let Lenient::Value(ti) = item {
+                if ti.id.get().is_none() {
+                    let found = match ti.id.invalid() {
+                        Some(inv) => inv.found.with_article().to_owned(),
+                        None => "no `id` field".to_owned(),
+                    };
+                    return Err(Error::MissingId {
+                        path: match list.step(i) {
+                            Some(step) => stages_path.clone().with(step),
+                            None => stages_path.clone(),
+                        },
+                        found,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Wrong-kind values anywhere in `value`, as diagnostics with their paths.

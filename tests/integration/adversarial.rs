@@ -2,8 +2,6 @@
 //! binary — exit 0 with named diagnostics, or exit 1 with a clear message —
 //! never a panic (exit 101), never a hang.
 
-use std::io::Write;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 struct Outcome {
@@ -14,30 +12,20 @@ struct Outcome {
 
 fn run(input: &[u8], args: &[&str]) -> Outcome {
     let start = Instant::now();
-    let mut child = crate::support::bin()
+    let o = crate::support::Bin::new()
         .args(args)
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let data = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let o = child.wait_with_output().expect("binary finishes");
-    let _ = writer.join();
+        .args(["-"])
+        .stdin(input)
+        .run();
     assert!(
         start.elapsed() < Duration::from_secs(20),
         "took {:?}",
         start.elapsed()
     );
     let out = Outcome {
-        code: o.status.code(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        code: o.code,
+        stdout: o.out(),
+        stderr: o.err(),
     };
     assert_ne!(out.code, Some(101), "panic on input: {}", out.stderr);
     out

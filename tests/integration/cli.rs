@@ -1,33 +1,17 @@
 //! The binary: exit codes, stdin, error messages.
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
 
-use crate::support::fixture;
+use crate::support::{fixture, Bin, Ran};
 
-fn bin() -> Command {
-    let mut c = crate::support::bin();
-    c.env_remove("NO_COLOR");
-    c
+/// The binary with its environment cleared of `NO_COLOR` (the tests of
+/// colour set what they need).
+fn bin() -> Bin {
+    Bin::new().env_remove("NO_COLOR")
 }
 
-fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = bin();
-    cmd.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("binary runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input)
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("binary finishes")
+fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Ran {
+    bin().args(args).stdin(stdin.unwrap_or_default()).run()
 }
 
 fn temp(name: &str, content: &[u8]) -> std::path::PathBuf {
@@ -38,8 +22,8 @@ fn temp(name: &str, content: &[u8]) -> std::path::PathBuf {
     p
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+fn stderr(o: &Ran) -> String {
+    o.err()
 }
 
 #[test]
@@ -49,7 +33,7 @@ fn good_input_exits_0_whatever_the_run_outcome() {
         "successful_multi_source_run.json",
     ] {
         let o = run_with(&["why", fixture(f).to_str().unwrap()], None);
-        assert_eq!(o.status.code(), Some(0), "{f}: {}", stderr(&o));
+        assert_eq!(o.code, Some(0), "{f}: {}", stderr(&o));
         assert!(!o.stdout.is_empty());
     }
 }
@@ -57,7 +41,7 @@ fn good_input_exits_0_whatever_the_run_outcome() {
 #[test]
 fn a_missing_file_exits_1_naming_it() {
     let o = run_with(&["why", "no/such/file.json"], None);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(
         stderr(&o).starts_with("error: cannot read no/such/file.json:"),
         "{}",
@@ -72,7 +56,7 @@ fn invalid_json_exits_1_with_line_and_column() {
         b"{\n  \"pipelinerun\": {\n    \"id\": 1,,\n}",
     );
     let o = run_with(&["summary", p.to_str().unwrap()], None);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     let e = stderr(&o);
     assert!(
         e.contains("broken.json: invalid JSON at line 3, column 13"),
@@ -89,7 +73,7 @@ fn a_cycle_exits_1() {
         "pipelinetaskinstances": [{"id": "2"}, {"id": "3"}]}}"#,
     );
     let o = run_with(&["order", p.to_str().unwrap()], None);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(
         stderr(&o).contains("dependency cycle between stages: 2 -> 3 -> 2"),
         "{}",
@@ -101,7 +85,7 @@ fn a_cycle_exits_1() {
 fn an_api_error_exits_1() {
     let p = temp("api.json", br#"{"response_status": {"status": "failure", "status_code": 4001, "messages": [{"type": "error", "status_code": 4001, "message": "Invalid OAuth token"}]}}"#);
     let o = run_with(&["why", p.to_str().unwrap()], None);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(
         stderr(&o).contains("the API returned an error (status code 4001): Invalid OAuth token"),
         "{}",
@@ -113,11 +97,11 @@ fn an_api_error_exits_1() {
 fn stdin_input_with_a_dash() {
     let bytes = std::fs::read(fixture("run_stopped_by_user.json")).unwrap();
     let o = run_with(&["why", "-", "--format", "json"], Some(&bytes));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.code, Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["run_causes"][0]["kind"], "stopped");
     let o = run_with(&["why", "-"], Some(b"not json"));
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(
         stderr(&o).starts_with("error: <stdin>: invalid JSON at line 1, column 2"),
         "{}",
@@ -138,7 +122,7 @@ fn an_unknown_stage_is_a_usage_error() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
     assert!(
         stderr(&o).contains("no stage with id or name `42` in this run"),
         "{}",
@@ -148,16 +132,14 @@ fn an_unknown_stage_is_a_usage_error() {
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
-    assert_eq!(run_with(&["why"], None).status.code(), Some(2));
-    assert_eq!(run_with(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(run_with(&["why"], None).code, Some(2));
+    assert_eq!(run_with(&["frobnicate"], None).code, Some(2));
     assert_eq!(
-        run_with(&["why", "x.json", "--format", "yaml"], None)
-            .status
-            .code(),
+        run_with(&["why", "x.json", "--format", "yaml"], None).code,
         Some(2)
     );
     let help = run_with(&["why", "--help"], None);
-    assert_eq!(help.status.code(), Some(0));
+    assert_eq!(help.code, Some(0));
     let text = String::from_utf8_lossy(&help.stdout);
     assert!(
         text.contains("Why did this run fail?") && text.contains("Examples:"),
@@ -254,16 +236,14 @@ fn the_readme_example_is_the_real_output() {
     let block = &readme[start..];
     let block = &block[block.find("```text\n").unwrap() + 8..];
     let block = &block[..block.find("```").unwrap()];
-    let o = crate::support::bin()
-        .current_dir(root)
+    let o = Bin::new()
         .args([
             "why",
             "fixtures/failed_transform_blocks_exports.json",
             "--color",
             "never",
         ])
-        .output()
-        .unwrap();
+        .run();
     assert_eq!(String::from_utf8_lossy(&o.stdout), block);
 }
 
@@ -274,12 +254,8 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Runs the binary with `file` as its standard input.
-fn run_from_file(args: &[&str], file: &std::path::Path) -> Output {
-    bin()
-        .args(args)
-        .stdin(Stdio::from(std::fs::File::open(file).expect("open")))
-        .output()
-        .expect("binary runs")
+fn run_from_file(args: &[&str], file: &std::path::Path) -> Ran {
+    bin().args(args).stdin_file(file).run()
 }
 
 /// Every subcommand that takes FILE reads gzip, from a file (whatever its
@@ -308,12 +284,7 @@ fn every_file_subcommand_reads_gzip_from_a_file_and_from_stdin() {
             want.truncate(want.len() - 2);
         }
         let expected = run_with(&want, None);
-        assert_eq!(
-            expected.status.code(),
-            Some(0),
-            "{sub:?}: {}",
-            stderr(&expected)
-        );
+        assert_eq!(expected.code, Some(0), "{sub:?}: {}", stderr(&expected));
         for file in [&gz, &unnamed] {
             let args: Vec<&str> = want
                 .iter()
@@ -326,7 +297,7 @@ fn every_file_subcommand_reads_gzip_from_a_file_and_from_stdin() {
                 })
                 .collect();
             let o = run_with(&args, None);
-            assert_eq!(o.status.code(), Some(0), "{sub:?} {file:?}: {}", stderr(&o));
+            assert_eq!(o.code, Some(0), "{sub:?} {file:?}: {}", stderr(&o));
             assert_eq!(
                 without_file(&o.stdout),
                 without_file(&expected.stdout),
@@ -338,7 +309,7 @@ fn every_file_subcommand_reads_gzip_from_a_file_and_from_stdin() {
             .map(|a| if *a == plain { "-" } else { a })
             .collect();
         let o = run_from_file(&args, &gz);
-        assert_eq!(o.status.code(), Some(0), "{sub:?} stdin: {}", stderr(&o));
+        assert_eq!(o.code, Some(0), "{sub:?} stdin: {}", stderr(&o));
         // Standard input has no file name to print in `Next:` lines or in
         // `run.file`; the rest of the JSON and the diagrams are the same.
         assert_eq!(
@@ -372,7 +343,7 @@ fn every_file_subcommand_reads_gzip_from_a_file_and_from_stdin() {
         ],
         None,
     );
-    assert_eq!(zipped.status.code(), Some(0), "{}", stderr(&zipped));
+    assert_eq!(zipped.code, Some(0), "{}", stderr(&zipped));
     assert_eq!(without_file(&zipped.stdout), without_file(&plain.stdout));
 }
 
@@ -391,14 +362,14 @@ fn a_gzip_bomb_is_refused_at_the_limit() {
             &["why", bomb.to_str().unwrap(), "--max-bytes", "1000000"],
             None,
         );
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.code, Some(1));
         assert!(
             stderr(&o).contains("decompresses to more than --max-bytes 1000000"),
             "{}",
             stderr(&o)
         );
         let o = run_from_file(&["summary", "-", "--max-bytes", "1000000"], &bomb);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.code, Some(1));
         assert!(
             stderr(&o).contains("decompresses to more than --max-bytes 1000000"),
             "{}",
@@ -410,7 +381,7 @@ fn a_gzip_bomb_is_refused_at_the_limit() {
     broken.truncate(12);
     let broken = temp("broken.json.gz", &broken);
     let o = run_with(&["why", broken.to_str().unwrap()], None);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(
         stderr(&o).contains("not a readable gzip stream"),
         "{}",
@@ -427,14 +398,14 @@ fn an_endless_input_that_is_not_json_stops_at_once() {
     }
     let started = std::time::Instant::now();
     let o = run_with(&["why", "/dev/zero"], None);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(
         stderr(&o).contains("not JSON: byte 1 is 0x00"),
         "{}",
         stderr(&o)
     );
     let o = run_from_file(&["summary", "-"], std::path::Path::new("/dev/zero"));
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
 
@@ -466,7 +437,7 @@ fn api_error_bodies_of_every_shape_say_so() {
         ),
     ] {
         let o = run_with(&["why", "-"], Some(body.as_bytes()));
-        assert_eq!(o.status.code(), Some(1), "{body}");
+        assert_eq!(o.code, Some(1), "{body}");
         let err = stderr(&o);
         assert!(
             err.contains("the API returned an error") && err.contains(said),
@@ -486,13 +457,8 @@ fn api_error_bodies_of_every_shape_say_so() {
 #[test]
 fn help_examples_survive_an_80_column_terminal() {
     let help = |sub: &[&str], cols: &str| {
-        let o = bin()
-            .args(sub)
-            .arg("--help")
-            .env("COLUMNS", cols)
-            .output()
-            .expect("runs");
-        assert_eq!(o.status.code(), Some(0));
+        let o = bin().args(sub).args(["--help"]).env("COLUMNS", cols).run();
+        assert_eq!(o.code, Some(0));
         let text = String::from_utf8(o.stdout).expect("UTF-8");
         let at = text
             .find("\nExample")
@@ -538,7 +504,7 @@ fn small_things_a_new_user_hit() {
     let f = f.to_str().unwrap();
     for format in ["text", "json"] {
         let o = run_with(&["why", f, "--diagram", "--format", format], None);
-        assert_eq!(o.status.code(), Some(2), "{format}");
+        assert_eq!(o.code, Some(2), "{format}");
         assert!(
             stderr(&o).contains("--diagram goes with --format markdown"),
             "{}",
@@ -547,7 +513,7 @@ fn small_things_a_new_user_hit() {
         assert!(o.stdout.is_empty());
     }
     let o = run_with(&["why", f, "--stage", "join contacts WITH orders"], None);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
     assert!(
         stderr(&o).contains("did you mean `Join contacts with orders`?"),
         "{}",
@@ -564,7 +530,7 @@ fn small_things_a_new_user_hit() {
         "pipelinetaskinstances": [{"id": "a", "execution_status": 1, "start_time": "1795847400000",
         "completion_time": "9223372036854775807"}], "pipelinetaskinstancemappers": {"a": []}}}"#;
     let o = run_with(&["summary", "-"], Some(doc));
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.code, Some(0));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(!out.contains("106751970382d"), "{out}");
     assert!(
@@ -613,7 +579,7 @@ fn a_huge_api_error_body_prints_a_bounded_message() {
         );
         let file = temp(&format!("api-error-{n}.json"), body.as_bytes());
         let o = run_with(&["why", file.to_str().unwrap()], None);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.code, Some(1));
         let err = stderr(&o);
         assert!(
             err.contains("the API returned an error: 0 x"),

@@ -341,13 +341,11 @@ fn pairs() -> Vec<PathBuf> {
     all
 }
 
-fn cli(args: &[&str]) -> std::process::Output {
-    crate::support::bin()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+fn cli(args: &[&str]) -> crate::support::Ran {
+    crate::support::Bin::new()
         .args(args)
         .args(["--quiet", "--color", "never"])
-        .output()
-        .unwrap()
+        .run()
 }
 
 #[test]
@@ -366,7 +364,7 @@ fn every_pair_as_text_json_and_markdown() {
         let cur = format!("fixtures/pairs/{name}/current.json");
         for (format, suffix) in [("text", "text"), ("json", "json"), ("markdown", "markdown")] {
             let o = cli(&["diff", &base, &cur, "--format", format]);
-            assert_eq!(o.status.code(), Some(0), "{name} {format}");
+            assert_eq!(o.code, Some(0), "{name} {format}");
             let out = String::from_utf8(o.stdout).unwrap();
             if format == "json" {
                 let v: Value = serde_json::from_str(&out).unwrap();
@@ -475,16 +473,14 @@ fn fail_on_exits_3_at_its_level_or_worse() {
     let cur = "fixtures/pairs/healthy_then_transform_fails/current.json";
     for (level, code) in [("regressed", 3), ("slower", 3), ("changed", 3)] {
         assert_eq!(
-            cli(&["diff", base, cur, "--fail-on", level]).status.code(),
+            cli(&["diff", base, cur, "--fail-on", level]).code,
             Some(code)
         );
     }
     let fixed_base = "fixtures/pairs/failed_then_fixed/baseline.json";
     let fixed_cur = "fixtures/pairs/failed_then_fixed/current.json";
     assert_eq!(
-        cli(&["diff", fixed_base, fixed_cur, "--fail-on", "changed"])
-            .status
-            .code(),
+        cli(&["diff", fixed_base, fixed_cur, "--fail-on", "changed"]).code,
         Some(0),
         "improved never fails"
     );
@@ -492,53 +488,43 @@ fn fail_on_exits_3_at_its_level_or_worse() {
     let other_base = "fixtures/pairs/different_error_same_stage/baseline.json";
     let other_cur = "fixtures/pairs/different_error_same_stage/current.json";
     assert_eq!(
-        cli(&["diff", other_base, other_cur, "--fail-on", "changed"])
-            .status
-            .code(),
+        cli(&["diff", other_base, other_cur, "--fail-on", "changed"]).code,
         Some(3)
     );
     assert_eq!(
-        cli(&["diff", other_base, other_cur, "--fail-on", "slower"])
-            .status
-            .code(),
+        cli(&["diff", other_base, other_cur, "--fail-on", "slower"]).code,
         Some(0)
     );
     // Fixed but slower gates as nothing: improved.
     let fixed_base = "fixtures/pairs/fixed_but_slower/baseline.json";
     let fixed_cur = "fixtures/pairs/fixed_but_slower/current.json";
     assert_eq!(
-        cli(&["diff", fixed_base, fixed_cur, "--fail-on", "changed"])
-            .status
-            .code(),
+        cli(&["diff", fixed_base, fixed_cur, "--fail-on", "changed"]).code,
         Some(0)
     );
     let slow_base = "fixtures/pairs/slower_stage_moves_critical_path/baseline.json";
     let slow_cur = "fixtures/pairs/slower_stage_moves_critical_path/current.json";
     assert_eq!(
-        cli(&["diff", slow_base, slow_cur, "--fail-on", "regressed"])
-            .status
-            .code(),
+        cli(&["diff", slow_base, slow_cur, "--fail-on", "regressed"]).code,
         Some(0)
     );
     assert_eq!(
-        cli(&["diff", slow_base, slow_cur, "--fail-on", "slower"])
-            .status
-            .code(),
+        cli(&["diff", slow_base, slow_cur, "--fail-on", "slower"]).code,
         Some(3)
     );
-    assert_eq!(cli(&["diff", slow_base, slow_cur]).status.code(), Some(0));
+    assert_eq!(cli(&["diff", slow_base, slow_cur]).code, Some(0));
 }
 
 #[test]
 fn inputs_are_named_and_both_cannot_be_stdin() {
     let o = cli(&["diff", "-", "-"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, Some(2));
     let o = cli(&[
         "diff",
         "fixtures/pairs/failed_then_fixed/baseline.json",
         "no/such/file.json",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("current no/such/file.json"), "{err}");
     let o = cli(&[
@@ -546,7 +532,7 @@ fn inputs_are_named_and_both_cannot_be_stdin() {
         "Cargo.toml",
         "fixtures/pairs/failed_then_fixed/current.json",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("baseline Cargo.toml"));
 }
 
@@ -595,7 +581,7 @@ fn hostile_pairs_stay_bounded() {
                 "--format",
                 format,
             ]);
-            assert_eq!(o.status.code(), Some(0), "{n} {format}");
+            assert_eq!(o.code, Some(0), "{n} {format}");
             let out = o.stdout.len();
             assert!(
                 out <= 64 * (bt.len() + ct.len()),

@@ -10,9 +10,6 @@
 //! named stage; ids are cut at 200 characters). Time and memory growth are
 //! measured in `benches/hostile.sh` (BENCHMARKS.md), not asserted here.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use crate::shapes::*;
 
 const RUNS: [&[&str]; 12] = [
@@ -39,27 +36,16 @@ pub(crate) struct Ran {
 
 /// The binary on `input` through standard input, with `args` before `-`.
 pub(crate) fn run(input: &[u8], args: &[&str]) -> Ran {
-    let mut child = crate::support::bin()
+    let o = crate::support::Bin::new()
         .args(args)
         .args(["-", "--color", "never"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_vec();
-    // Write from another thread: the child may stop reading early.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let o = child.wait_with_output().expect("binary finishes");
-    let _ = writer.join();
+        .stdin(input)
+        .run();
     Ran {
-        code: o.status.code(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        code: o.code,
+        stdout: o.out(),
         out: o.stdout.len() + o.stderr.len(),
-        err: String::from_utf8_lossy(&o.stderr).into_owned(),
+        err: o.err(),
     }
 }
 

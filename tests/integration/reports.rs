@@ -40,17 +40,11 @@ fn published_schemas_are_current() {
 
 /// The binary's standard output; it must exit 0.
 pub(crate) fn run(args: &[&str]) -> String {
-    let o = crate::support::bin()
+    let o = crate::support::Bin::new()
         .args(args)
         .args(["--quiet", "--color", "never"])
-        .output()
-        .expect("binary runs");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+        .run();
+    assert_eq!(o.code, Some(0), "{args:?}: {}", o.err());
     String::from_utf8(o.stdout).expect("UTF-8")
 }
 

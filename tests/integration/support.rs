@@ -7,10 +7,135 @@ use std::path::PathBuf;
 use dataprep_lineage::JobSummary;
 use serde_json::{json, Value};
 
-/// The binary under test, ready for its arguments: the one way every test
-/// spawns it (`bin().args([...]).output()`).
+/// The binary under test, ready for its arguments (`bin().args([...])`):
+/// what [`Bin`] runs.
 pub fn bin() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_dataprep-lineage"))
+}
+
+/// One run of the binary: the one way every test spawns it.
+///
+/// `Bin::new().args([..]).stdin(bytes).run()` writes standard input from
+/// another thread (the binary may stop reading early, on a refused input)
+/// and collects everything it printed.
+pub struct Bin {
+    cmd: std::process::Command,
+    stdin: Option<Vec<u8>>,
+    stdin_file: Option<std::fs::File>,
+}
+
+/// What a run of the binary did.
+#[derive(Debug)]
+pub struct Ran {
+    /// Its exit code (`None`: killed by a signal).
+    pub code: Option<i32>,
+    /// Its standard output.
+    pub stdout: Vec<u8>,
+    /// Its standard error.
+    pub stderr: Vec<u8>,
+}
+
+impl Ran {
+    /// Standard output as text (lossy).
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// Standard error as text (lossy).
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+impl Default for Bin {
+    fn default() -> Self {
+        Bin::new()
+    }
+}
+
+impl Bin {
+    /// The binary, run from the repository (fixture paths are relative to it).
+    pub fn new() -> Bin {
+        let mut cmd = bin();
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+        Bin {
+            cmd,
+            stdin: None,
+            stdin_file: None,
+        }
+    }
+
+    /// Adds arguments.
+    pub fn args<I, A>(mut self, args: I) -> Bin
+    where
+        I: IntoIterator<Item = A>,
+        A: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    /// Sets an environment variable.
+    pub fn env(mut self, key: &str, value: &str) -> Bin {
+        self.cmd.env(key, value);
+        self
+    }
+
+    /// Removes an environment variable.
+    pub fn env_remove(mut self, key: &str) -> Bin {
+        self.cmd.env_remove(key);
+        self
+    }
+
+    /// Feeds `bytes` to standard input (else it is empty).
+    pub fn stdin(mut self, bytes: &[u8]) -> Bin {
+        self.stdin = Some(bytes.to_vec());
+        self
+    }
+
+    /// Connects standard input to a file, read by the binary as it goes
+    /// (`/dev/zero` included: never read whole here).
+    pub fn stdin_file(mut self, path: &std::path::Path) -> Bin {
+        self.stdin_file = Some(std::fs::File::open(path).expect("open"));
+        self
+    }
+
+    /// Runs it to the end.
+    pub fn run(mut self) -> Ran {
+        use std::io::Write;
+        use std::process::Stdio;
+        if let Some(file) = self.stdin_file.take() {
+            let o = self
+                .cmd
+                .stdin(Stdio::from(file))
+                .output()
+                .expect("binary runs");
+            return Ran {
+                code: o.status.code(),
+                stdout: o.stdout,
+                stderr: o.stderr,
+            };
+        }
+        let mut child = self
+            .cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("binary runs");
+        let mut pipe = child.stdin.take().expect("stdin");
+        let input = self.stdin.take().unwrap_or_default();
+        let writer = std::thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+        let o = child.wait_with_output().expect("binary finishes");
+        let _ = writer.join();
+        Ran {
+            code: o.status.code(),
+            stdout: o.stdout,
+            stderr: o.stderr,
+        }
+    }
 }
 
 /// A real tool a test needs (a renderer, an engine, a schema set) is not

@@ -63,12 +63,21 @@ mod records;
 mod scalars;
 mod walk;
 
-pub use json_text::*;
-pub use lazy::*;
-pub use lists::*;
-pub use records::*;
-pub use scalars::*;
-pub use walk::*;
+pub use json_text::JsonText;
+pub use lazy::{Lazy, LAZY_NESTING_LIMIT};
+pub use lists::List;
+pub use records::Record;
+pub use scalars::{Flag, Id, Int, Raw, Scalar, Text, Timestamp};
+pub use walk::Extra;
+
+// What the typed model (`model::*`) needs to read records: crate-private,
+// named one by one so that nothing of the reader leaks by accident.
+use records::IntoSlot;
+pub(crate) use records::{
+    read_record, read_record_boxed, read_record_into, record, scalar_arms, wrong_kind_arms, Key,
+};
+pub(crate) use scalars::{is_exact, read_scalar, scalar_read, whole_number, with_exact};
+pub(crate) use walk::{is_message_key, skim_messages, skim_unknown, Sink, Walk, Walker};
 
 /// The kind of a JSON value, as found in the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -349,6 +358,7 @@ impl IntoOwned for Extra<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::scalars::FAST_PATH_DECLINED;
     use super::*;
 
     /// Reads `json` on the exact path, and checks that the fast path either

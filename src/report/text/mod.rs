@@ -77,6 +77,17 @@ pub(crate) fn more(
     Ok(())
 }
 
+/// The ANSI SGR code of a status in a terminal.
+fn ansi(status: Status) -> &'static str {
+    match status {
+        Status::Success => "32",
+        Status::Failed | Status::Killed => "31",
+        Status::Stopped => "35",
+        Status::Running => "33",
+        Status::Created | Status::Unknown => "2",
+    }
+}
+
 struct Paint {
     color: bool,
 }
@@ -101,7 +112,7 @@ impl Paint {
     }
 
     fn status(&self, status: Status) -> Painted<&'static str> {
-        self.wrap(status.ansi(), status.label())
+        self.wrap(ansi(status), status.label())
     }
 }
 
