@@ -89,7 +89,7 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
             hint: "leave it out to use one thread per core".to_owned(),
         });
     }
-    let (files, mut skipped) = find_files(&args.paths);
+    let (files, skipped) = find_files(&args.paths);
     if files.is_empty() {
         for s in &skipped {
             eprintln!("skipped: {}: {}", one_line(&s.path), one_line(&s.error));
@@ -105,7 +105,17 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
             ),
         });
     }
-    let pool = rayon::ThreadPoolBuilder::new()
+    let pool = worker_pool(args)?;
+    let progress = progress_bar(cli, files.len());
+    if args.format == HistoryFormat::Ndjson {
+        return write_rows(cli, args, &files, skipped, &pool, &progress);
+    }
+    write_report(cli, args, &files, skipped, &pool, &progress)
+}
+
+/// The threads that read the runs (`--jobs`, else one per core).
+fn worker_pool(args: &HistoryArgs) -> Result<rayon::ThreadPool, CliError> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
         .map_err(|e| CliError::Usage {
@@ -114,10 +124,14 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
                 args.jobs.unwrap_or(0)
             ),
             hint: "try a smaller --jobs".to_owned(),
-        })?;
-    let progress = if !cli.quiet && io::stderr().is_terminal() {
-        let bar =
-            ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr());
+        })
+}
+
+/// A progress bar on a terminal's standard error (hidden with `--quiet` or
+/// when standard error is not a terminal).
+fn progress_bar(cli: &Cli, files: usize) -> ProgressBar {
+    if !cli.quiet && io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
         if let Ok(style) =
             ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  eta {eta}")
         {
@@ -126,7 +140,18 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
         bar
     } else {
         ProgressBar::hidden()
-    };
+    }
+}
+
+/// `--format ndjson`: each run's rows written as the runs are read.
+fn write_rows(
+    cli: &Cli,
+    args: &HistoryArgs,
+    files: &[PathBuf],
+    mut skipped: Vec<Skipped>,
+    pool: &rayon::ThreadPool,
+    progress: &ProgressBar,
+) -> Result<u8, CliError> {
     let max = cli.max_bytes;
     // NDJSON rows are written as their runs are read, so a run is matched
     // by its own pipeline id and name; the reports match a pipeline by its
@@ -137,105 +162,114 @@ pub(super) fn execute(cli: &Cli, args: &HistoryArgs) -> Result<u8, CliError> {
         })
     };
 
-    if args.format == HistoryFormat::Ndjson {
-        let mut analysed = 0usize;
-        let mut matched = 0usize;
-        // The pipelines of the runs `--pipeline` left out, to name them
-        // when it matched none.
-        let others: Mutex<std::collections::BTreeMap<String, Option<String>>> =
-            Mutex::new(std::collections::BTreeMap::new());
-        // Each worker also writes its run's rows into a buffer: serialising
-        // is a good part of the work, and the writer only copies bytes.
-        let analyse = |chunk: &[PathBuf]| -> Vec<Rows> {
-            chunk
-                .par_iter()
-                .map(|f| {
-                    let r = facts_of(f, max).map(|facts| {
-                        if !wanted(&facts) {
-                            let mut seen = others.lock().unwrap_or_else(|e| e.into_inner());
-                            seen.entry(facts.pipeline_id.clone())
-                                .or_insert_with(|| facts.run.pipeline_name.clone());
-                        }
-                        wanted(&facts).then(|| {
-                            let mut rows = Vec::new();
-                            for row in facts.rows() {
-                                // Writing to a Vec cannot fail.
-                                let _ = json::write_line(&mut rows, &row);
-                            }
-                            rows
-                        })
-                    });
-                    progress.inc(1);
-                    r
-                })
-                .collect()
-        };
-        write_stdout(|out| {
-            // The rows of one chunk are written while the next is analysed,
-            // so that the workers do not wait for the writer.
-            let mut write = |chunk: &[PathBuf], results: Vec<Rows>| {
-                for (file, result) in chunk.iter().zip(results) {
-                    match result {
-                        Ok(rows) => {
-                            analysed += 1;
-                            if let Some(rows) = rows {
-                                matched += 1;
-                                out.write_all(&rows)?;
-                            }
-                        }
-                        Err(error) => skipped.push(Skipped {
-                            path: file.display().to_string(),
-                            error,
-                        }),
+    let mut analysed = 0usize;
+    let mut matched = 0usize;
+    // The pipelines of the runs `--pipeline` left out, to name them
+    // when it matched none.
+    let others: Mutex<std::collections::BTreeMap<String, Option<String>>> =
+        Mutex::new(std::collections::BTreeMap::new());
+    // Each worker also writes its run's rows into a buffer: serialising
+    // is a good part of the work, and the writer only copies bytes.
+    let analyse = |chunk: &[PathBuf]| -> Vec<Rows> {
+        chunk
+            .par_iter()
+            .map(|f| {
+                let r = facts_of(f, max).map(|facts| {
+                    if !wanted(&facts) {
+                        let mut seen = others.lock().unwrap_or_else(|e| e.into_inner());
+                        seen.entry(facts.pipeline_id.clone())
+                            .or_insert_with(|| facts.run.pipeline_name.clone());
                     }
-                }
-                io::Result::Ok(())
-            };
-            let mut pending: Option<(&[PathBuf], Vec<Rows>)> = None;
-            for chunk in files.chunks(NDJSON_CHUNK) {
-                let mut results = Vec::new();
-                let written = pool.in_place_scope(|scope| {
-                    scope.spawn(|_| results = analyse(chunk));
-                    match pending.take() {
-                        Some((c, r)) => write(c, r),
-                        None => Ok(()),
-                    }
+                    wanted(&facts).then(|| {
+                        let mut rows = Vec::new();
+                        for row in facts.rows() {
+                            // Writing to a Vec cannot fail.
+                            let _ = json::write_line(&mut rows, &row);
+                        }
+                        rows
+                    })
                 });
-                written?;
-                pending = Some((chunk, results));
+                progress.inc(1);
+                r
+            })
+            .collect()
+    };
+    write_stdout(|out| {
+        // The rows of one chunk are written while the next is analysed,
+        // so that the workers do not wait for the writer.
+        let mut write = |chunk: &[PathBuf], results: Vec<Rows>| {
+            for (file, result) in chunk.iter().zip(results) {
+                match result {
+                    Ok(rows) => {
+                        analysed += 1;
+                        if let Some(rows) = rows {
+                            matched += 1;
+                            out.write_all(&rows)?;
+                        }
+                    }
+                    Err(error) => skipped.push(Skipped {
+                        path: file.display().to_string(),
+                        error,
+                    }),
+                }
             }
-            match pending {
-                Some((c, r)) => write(c, r),
-                None => Ok(()),
-            }
-        })?;
-        progress.finish_and_clear();
-        skipped.sort_by(|a, b| a.path.cmp(&b.path));
-        for s in &skipped {
-            eprintln!("skipped: {}: {}", one_line(&s.path), one_line(&s.error));
+            io::Result::Ok(())
+        };
+        let mut pending: Option<(&[PathBuf], Vec<Rows>)> = None;
+        for chunk in files.chunks(NDJSON_CHUNK) {
+            let mut results = Vec::new();
+            let written = pool.in_place_scope(|scope| {
+                scope.spawn(|_| results = analyse(chunk));
+                match pending.take() {
+                    Some((c, r)) => write(c, r),
+                    None => Ok(()),
+                }
+            });
+            written?;
+            pending = Some((chunk, results));
         }
-        if analysed == 0 {
-            return Err(no_file_analysed(skipped.len()));
+        match pending {
+            Some((c, r)) => write(c, r),
+            None => Ok(()),
         }
-        if let (Some(want), 0) = (&args.pipeline, matched) {
-            let others = others.into_inner().unwrap_or_else(|e| e.into_inner());
-            let mut found: Vec<String> = others
-                .iter()
-                .take(10)
-                .map(|(id, name)| match name {
-                    Some(n) if n != id => format!("{} \"{}\"", one_line(id), one_line(n)),
-                    _ if id.is_empty() => "(no pipeline id)".to_owned(),
-                    _ => one_line(id).to_string(),
-                })
-                .collect();
-            if others.len() > 10 {
-                found.push(format!("and {} more", others.len() - 10));
-            }
-            return Err(no_such_pipeline(want, analysed, &found.join(", ")));
-        }
-        return Ok(super::EXIT_OK);
+    })?;
+    progress.finish_and_clear();
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    for s in &skipped {
+        eprintln!("skipped: {}: {}", one_line(&s.path), one_line(&s.error));
     }
+    if analysed == 0 {
+        return Err(no_file_analysed(skipped.len()));
+    }
+    if let (Some(want), 0) = (&args.pipeline, matched) {
+        let others = others.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut found: Vec<String> = others
+            .iter()
+            .take(10)
+            .map(|(id, name)| match name {
+                Some(n) if n != id => format!("{} \"{}\"", one_line(id), one_line(n)),
+                _ if id.is_empty() => "(no pipeline id)".to_owned(),
+                _ => one_line(id).to_string(),
+            })
+            .collect();
+        if others.len() > 10 {
+            found.push(format!("and {} more", others.len() - 10));
+        }
+        return Err(no_such_pipeline(want, analysed, &found.join(", ")));
+    }
+    Ok(super::EXIT_OK)
+}
 
+/// The history of every run read, as text, JSON or Markdown.
+fn write_report(
+    cli: &Cli,
+    args: &HistoryArgs,
+    files: &[PathBuf],
+    skipped: Vec<Skipped>,
+    pool: &rayon::ThreadPool,
+    progress: &ProgressBar,
+) -> Result<u8, CliError> {
+    let max = cli.max_bytes;
     let builder = Mutex::new(HistoryBuilder::new());
     pool.install(|| {
         // The files are sorted: a file's position is its path's order.
