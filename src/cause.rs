@@ -150,6 +150,47 @@ impl Causes {
         self.state[stage.index()] == Culprits::Own
     }
 
+    /// For every stage, its first culprits in topological order (at most
+    /// `cap`) and whether it has more: the short list the exports give a
+    /// stage that never ran.
+    ///
+    /// A stage that inherits takes the first of its blocking parents'
+    /// lists merged, so one pass in topological order gives every stage's
+    /// in O((V + E) × cap), where listing every culprit of every stage
+    /// ([`Causes::culprits`] each) could be V × (root causes).
+    pub fn first_culprits(&self, g: &LineageGraph<'_>, cap: usize) -> Vec<(Vec<StageIx>, bool)> {
+        let mut lists: Vec<(Vec<StageIx>, bool)> = vec![(Vec::new(), false); g.stage_count()];
+        for s in g.topological_order() {
+            if self.is_root_cause(s) {
+                lists[s.index()] = (vec![s], false);
+                continue;
+            }
+            if !self.has_culprits(s) {
+                continue;
+            }
+            // An inheriting stage takes its culprits from the parents that
+            // have some (`culprits` walks the same parents).
+            let mut merged: Vec<StageIx> = Vec::new();
+            let mut more = false;
+            for p in g.parents(s) {
+                if !self.has_culprits(p) {
+                    continue;
+                }
+                let (list, m) = &lists[p.index()];
+                more |= *m;
+                merged.extend_from_slice(list);
+            }
+            merged.sort_unstable_by_key(|&c| g.topological_position(c));
+            merged.dedup();
+            if merged.len() > cap {
+                merged.truncate(cap);
+                more = true;
+            }
+            lists[s.index()] = (merged, more);
+        }
+        lists
+    }
+
     /// True when `stage` has culprits (its own, or inherited).
     pub fn has_culprits(&self, stage: StageIx) -> bool {
         self.state[stage.index()] != Culprits::None

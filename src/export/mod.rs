@@ -15,10 +15,9 @@
 pub mod openlineage;
 pub mod trace;
 
-use crate::graph::{LineageGraph, StageIx};
-
 /// How many culprits a stage that never ran lists (its first ones in
-/// topological order), in both exports.
+/// topological order, [`Causes::first_culprits`](crate::Causes::first_culprits)),
+/// in both exports.
 pub const CULPRITS_SHOWN: usize = 10;
 
 /// An instant as RFC 3339 in UTC with milliseconds
@@ -32,45 +31,6 @@ pub(crate) fn rfc3339_ms(ms: i64) -> String {
     const MIN: i64 = -62_167_219_200_000;
     let t = jiff::Timestamp::from_millisecond(ms.max(MIN)).unwrap_or(jiff::Timestamp::MAX);
     t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-/// For every stage, its first culprits in topological order (at most
-/// [`CULPRITS_SHOWN`]) and whether it has more: a stage that inherits takes
-/// the smallest of its blocking parents' lists, so one pass in topological
-/// order gives every stage's in O((V + E) × CULPRITS_SHOWN), where listing
-/// every culprit of every stage could be V × (root causes).
-pub(crate) fn first_culprits(a: &crate::Analysis<'_, '_>) -> Vec<(Vec<StageIx>, bool)> {
-    let g: &LineageGraph<'_> = a.graph;
-    let mut lists: Vec<(Vec<StageIx>, bool)> = vec![(Vec::new(), false); g.stage_count()];
-    for s in g.topological_order() {
-        if a.causes.is_root_cause(s) {
-            lists[s.index()] = (vec![s], false);
-            continue;
-        }
-        if !a.causes.has_culprits(s) {
-            continue;
-        }
-        // An inheriting stage takes its culprits from the parents that
-        // have some (Causes::culprits walks the same parents).
-        let mut merged: Vec<StageIx> = Vec::new();
-        let mut more = false;
-        for p in g.parents(s) {
-            if !a.causes.has_culprits(p) {
-                continue;
-            }
-            let (list, m) = &lists[p.index()];
-            more |= *m;
-            merged.extend_from_slice(list);
-        }
-        merged.sort_unstable_by_key(|&c| g.topological_position(c));
-        merged.dedup();
-        if merged.len() > CULPRITS_SHOWN {
-            merged.truncate(CULPRITS_SHOWN);
-            more = true;
-        }
-        lists[s.index()] = (merged, more);
-    }
-    lists
 }
 
 #[cfg(test)]

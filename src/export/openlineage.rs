@@ -58,7 +58,7 @@ use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
 use crate::limits::shorten;
 use crate::status::Status;
 
-use super::{first_culprits, rfc3339_ms};
+use super::{rfc3339_ms, CULPRITS_SHOWN};
 
 /// The job namespace when the caller gives none.
 pub const DEFAULT_NAMESPACE: &str = "zoho-dataprep";
@@ -210,7 +210,7 @@ pub fn write_events(
 ) -> io::Result<usize> {
     let cx = Context::new(a, opts);
     let plan = cx.plan();
-    let culprits = first_culprits(a);
+    let culprits = a.causes.first_culprits(a.graph, CULPRITS_SHOWN);
     for p in &plan {
         let event = cx.event(p, &culprits);
         serde_json::to_writer(&mut *out, &event)?;
@@ -222,7 +222,7 @@ pub fn write_events(
 /// The run events of `a`, in the order [`write_events`] writes them.
 pub fn events(a: &Analysis<'_, '_>, opts: &OpenLineageOptions) -> Vec<Value> {
     let cx = Context::new(a, opts);
-    let culprits = first_culprits(a);
+    let culprits = a.causes.first_culprits(a.graph, CULPRITS_SHOWN);
     cx.plan().iter().map(|p| cx.event(p, &culprits)).collect()
 }
 

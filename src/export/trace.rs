@@ -44,7 +44,7 @@ use crate::analysis::Analysis;
 use crate::graph::StageIx;
 use crate::status::Status;
 
-use super::{first_culprits, rfc3339_ms};
+use super::{rfc3339_ms, CULPRITS_SHOWN};
 
 /// The process id of the run.
 const PID: u32 = 1;
@@ -217,7 +217,7 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
         }
 
         // A slice per stage that started; an instant per stage that did not.
-        let culprits = first_culprits(a);
+        let culprits = a.causes.first_culprits(a.graph, CULPRITS_SHOWN);
         let latest = t.latest_timestamp().unwrap_or(self.origin);
         for s in g.topological_order() {
             let st = g.stage(s);
