@@ -2,6 +2,8 @@
 
 use super::*;
 
+use crate::diff::{DiffNote, RootCauseChange, RunDiff, StageChange};
+
 /// `diff BASELINE CURRENT`: the verdict and its reason first, then the
 /// first divergence with both errors, then what changed, each list capped.
 ///
@@ -9,9 +11,66 @@ use super::*;
 ///
 /// What writing to `out` returns.
 pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) -> io::Result<()> {
-    use crate::diff::StageChange;
     let p = Paint { color: opts.color };
-    let cap = opts.caps.screen;
+    verdict_lines(out, d, &p)?;
+    first_divergence(out, d, &p)?;
+    stages_and_root_causes(out, d, &p, &opts)?;
+    time_section(out, d, &p, &opts)?;
+    structure_section(out, d, &p, &opts)?;
+    other_notes(out, d, &p)?;
+    next_lines(out, &p, opts.file.as_deref(), |f| {
+        vec![format!(
+            "dataprep-lineage why {}   # the current run in full",
+            crate::report::next::shell_quote(f)
+        )]
+    })
+}
+
+/// A note about the pair itself (two pipelines, a run still going).
+fn about_pair(n: &DiffNote) -> bool {
+    n.kind.is_about_the_pair()
+}
+
+/// A stage as a person reads it: its name quoted, else its key.
+fn stage_called(key: &str, name: &Option<String>) -> String {
+    match name {
+        Some(n) => format!("\"{}\"", one_line(n)),
+        None => format!("stage {}", one_line(key)),
+    }
+}
+
+/// A key as a person reads it: the stage's name quoted, else the key.
+fn key_called(d: &RunDiff, key: &str) -> String {
+    match d.name_of(key) {
+        Some(n) => format!("\"{}\"", one_line(n)),
+        None => one_line(key).to_string(),
+    }
+}
+
+/// A list of names, capped, one entry a line (a lone entry beside its
+/// label): never one line of thousands of characters.
+fn labelled_list(
+    out: &mut dyn Write,
+    opts: &TextOptions,
+    label: &str,
+    items: &[String],
+) -> io::Result<()> {
+    match items {
+        [] => Ok(()),
+        [one] => writeln!(out, "  {label}: {one}"),
+        _ => {
+            writeln!(out, "  {label} ({}):", items.len())?;
+            let n = shown(opts.caps.screen, items.len());
+            for item in &items[..n] {
+                writeln!(out, "    {item}")?;
+            }
+            more(out, "    ", n, items.len(), opts.advice.more())
+        }
+    }
+}
+
+/// The notes about the pair, the verdict with its reason, both runs and the pipeline.
+fn verdict_lines(out: &mut dyn Write, d: &RunDiff, p: &Paint) -> io::Result<()> {
     let verdict_code = match d.verdict {
         crate::diff::Verdict::Regressed => "31",
         crate::diff::Verdict::Slower => "33",
@@ -21,8 +80,7 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     // What is said about the pair itself comes before the verdict: the
     // verdict reads differently when the runs are of two pipelines or one
     // is still going.
-    let about_pair = |n: &&crate::diff::DiffNote| n.kind.is_about_the_pair();
-    for n in d.diagnostics.iter().filter(about_pair) {
+    for n in d.diagnostics.iter().filter(|n| about_pair(n)) {
         writeln!(out, "{} {}", p.bold("Note:"), one_line(&n.detail))?;
     }
     writeln!(
@@ -47,112 +105,116 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     if let Some(p) = d.current.pipeline_name.as_deref() {
         writeln!(out, "  pipeline \"{}\"", one_line(p))?;
     }
+    Ok(())
+}
 
-    let name = |key: &str, name: &Option<String>| match name {
-        Some(n) => format!("\"{}\"", one_line(n)),
-        None => format!("stage {}", one_line(key)),
+/// The first divergence: the stage, its statuses and both errors.
+fn first_divergence(out: &mut dyn Write, d: &RunDiff, p: &Paint) -> io::Result<()> {
+    let Some(f) = &d.first_divergence_detail else {
+        return Ok(());
     };
-    if let Some(f) = &d.first_divergence_detail {
-        writeln!(out)?;
-        let stage = d
-            .stages
-            .iter()
-            .find(|s| Some(&s.key) == d.first_divergence.as_ref());
+    writeln!(out)?;
+    let stage = d
+        .stages
+        .iter()
+        .find(|s| Some(&s.key) == d.first_divergence.as_ref());
+    write!(
+        out,
+        "{} {}",
+        p.bold("First divergence:"),
+        stage_called(&f.key, &f.name)
+    )?;
+    if let Some(s) = stage {
         write!(
             out,
-            "{} {}",
-            p.bold("First divergence:"),
-            name(&f.key, &f.name)
+            " {} → {}",
+            p.status(s.baseline_status),
+            p.status(s.current_status)
         )?;
-        if let Some(s) = stage {
-            write!(
-                out,
-                " {} → {}",
-                p.status(s.baseline_status),
-                p.status(s.current_status)
-            )?;
-        }
-        writeln!(out)?;
-        let fp = |f: &Option<crate::Fingerprint>| f.map_or_else(String::new, |f| format!(" [{f}]"));
-        writeln!(
-            out,
-            "  before: {}{}",
-            one_line(first_line(&quote(
-                f.baseline_error.as_deref().unwrap_or("(no error)")
-            ))),
-            fp(&f.baseline_fingerprint)
-        )?;
-        writeln!(
-            out,
-            "  now:    {}{}",
-            one_line(first_line(&quote(
-                f.current_error.as_deref().unwrap_or("(no error)")
-            ))),
-            fp(&f.current_fingerprint)
-        )?;
-        if f.baseline_fingerprint.is_some() && f.current_fingerprint.is_some() {
-            let same = f.baseline_fingerprint == f.current_fingerprint;
-            writeln!(
-                out,
-                "  {}",
-                if same {
-                    "the same error as before (numbers aside)"
-                } else {
-                    "a different error"
-                }
-            )?;
-        }
     }
-
-    // Lists of names, each capped, one entry a line (a lone entry beside
-    // its label): never one line of thousands of characters.
-    let line = |out: &mut dyn Write, label: &str, items: &[String]| -> io::Result<()> {
-        match items {
-            [] => Ok(()),
-            [one] => writeln!(out, "  {label}: {one}"),
-            _ => {
-                writeln!(out, "  {label} ({}):", items.len())?;
-                let n = shown(cap, items.len());
-                for item in &items[..n] {
-                    writeln!(out, "    {item}")?;
-                }
-                more(out, "    ", n, items.len(), opts.advice.more())
+    writeln!(out)?;
+    let fp = |f: &Option<crate::Fingerprint>| f.map_or_else(String::new, |f| format!(" [{f}]"));
+    writeln!(
+        out,
+        "  before: {}{}",
+        one_line(first_line(&quote(
+            f.baseline_error.as_deref().unwrap_or("(no error)")
+        ))),
+        fp(&f.baseline_fingerprint)
+    )?;
+    writeln!(
+        out,
+        "  now:    {}{}",
+        one_line(first_line(&quote(
+            f.current_error.as_deref().unwrap_or("(no error)")
+        ))),
+        fp(&f.current_fingerprint)
+    )?;
+    if f.baseline_fingerprint.is_some() && f.current_fingerprint.is_some() {
+        let same = f.baseline_fingerprint == f.current_fingerprint;
+        writeln!(
+            out,
+            "  {}",
+            if same {
+                "the same error as before (numbers aside)"
+            } else {
+                "a different error"
             }
-        }
-    };
-    let stages_with = |o: StageChange| -> Vec<String> {
-        d.stages
-            .iter()
-            .filter(|s| s.outcome == o)
-            .map(|s| name(&s.key, &s.name))
-            .collect()
-    };
-    let roots = |list: &[crate::diff::RootCauseChange], with_same: bool| -> Vec<String> {
-        list.iter()
-            .map(|r| {
-                let mut t = name(&r.key, &r.name);
-                if with_same {
-                    let same = r.baseline_fingerprint.is_some()
-                        && r.baseline_fingerprint == r.current_fingerprint;
-                    t.push_str(if same {
-                        " (same error)"
-                    } else {
-                        " (a different error)"
-                    });
-                }
-                t
-            })
-            .collect()
-    };
+        )?;
+    }
+    Ok(())
+}
+
+/// The names of the matched stages with outcome `o`.
+fn stages_with(d: &RunDiff, o: StageChange) -> Vec<String> {
+    d.stages
+        .iter()
+        .filter(|s| s.outcome == o)
+        .map(|s| stage_called(&s.key, &s.name))
+        .collect()
+}
+
+/// Root causes by name, each with whether its error stayed the same when `with_same`.
+fn root_cause_names(list: &[RootCauseChange], with_same: bool) -> Vec<String> {
+    list.iter()
+        .map(|r| {
+            let mut t = stage_called(&r.key, &r.name);
+            if with_same {
+                let same = r.baseline_fingerprint.is_some()
+                    && r.baseline_fingerprint == r.current_fingerprint;
+                t.push_str(if same {
+                    " (same error)"
+                } else {
+                    " (a different error)"
+                });
+            }
+            t
+        })
+        .collect()
+}
+
+/// "Stages and root causes:": the stages by outcome, then new, resolved and persisting root causes.
+fn stages_and_root_causes(
+    out: &mut dyn Write,
+    d: &RunDiff,
+    p: &Paint,
+    opts: &TextOptions,
+) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", p.bold("Stages and root causes:"))?;
     writeln!(out, "  {} stages matched by key", d.stages.len())?;
-    line(
+    labelled_list(
         out,
+        opts,
         "newly failing",
-        &stages_with(StageChange::NewlyFailing),
+        &stages_with(d, StageChange::NewlyFailing),
     )?;
-    line(out, "newly fixed", &stages_with(StageChange::NewlyFixed))?;
+    labelled_list(
+        out,
+        opts,
+        "newly fixed",
+        &stages_with(d, StageChange::NewlyFixed),
+    )?;
     let still: Vec<String> = d
         .stages
         .iter()
@@ -163,32 +225,44 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
             } else {
                 "a different error"
             };
-            format!("{} ({what})", name(&s.key, &s.name))
+            format!("{} ({what})", stage_called(&s.key, &s.name))
         })
         .collect();
-    line(out, "still failing", &still)?;
-    line(
+    labelled_list(out, opts, "still failing", &still)?;
+    labelled_list(
         out,
+        opts,
         "newly not run, held back or never started",
-        &stages_with(StageChange::NewlyNotRun),
+        &stages_with(d, StageChange::NewlyNotRun),
     )?;
-    line(
+    labelled_list(
         out,
+        opts,
         "status changed",
-        &stages_with(StageChange::StatusChanged),
+        &stages_with(d, StageChange::StatusChanged),
     )?;
-    line(out, "new root causes", &roots(&d.new_root_causes, false))?;
-    line(
+    labelled_list(
         out,
+        opts,
+        "new root causes",
+        &root_cause_names(&d.new_root_causes, false),
+    )?;
+    labelled_list(
+        out,
+        opts,
         "resolved root causes",
-        &roots(&d.resolved_root_causes, false),
+        &root_cause_names(&d.resolved_root_causes, false),
     )?;
-    line(
+    labelled_list(
         out,
+        opts,
         "persisting root causes",
-        &roots(&d.persisting_root_causes, true),
-    )?;
+        &root_cause_names(&d.persisting_root_causes, true),
+    )
+}
 
+/// "Time:": the work on the critical path, the wall time, slower stages and critical-path changes.
+fn time_section(out: &mut dyn Write, d: &RunDiff, p: &Paint, opts: &TextOptions) -> io::Result<()> {
     let slower: Vec<String> = d
         .stages
         .iter()
@@ -196,7 +270,7 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
         .map(|s| {
             format!(
                 "{} {} → {} (+{})",
-                name(&s.key, &s.name),
+                stage_called(&s.key, &s.name),
                 human_duration(s.baseline_ms.unwrap_or(0)),
                 human_duration(s.current_ms.unwrap_or(0)),
                 human_duration(s.delta_ms.unwrap_or(0))
@@ -217,28 +291,40 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     };
     writeln!(out, "  work on the critical path {}", delta(&d.makespan_ms))?;
     writeln!(out, "  wall time {}", delta(&d.wall_ms))?;
-    line(out, "slower", &slower)?;
+    labelled_list(out, opts, "slower", &slower)?;
     // Keys are task definition ids: a person reads the names.
-    let called = |key: &str| match d.name_of(key) {
-        Some(n) => format!("\"{}\"", one_line(n)),
-        None => one_line(key).to_string(),
-    };
-    let keys = |ks: &[String]| -> Vec<String> { ks.iter().map(|k| called(k)).collect() };
-    line(
+    let keys = |ks: &[String]| -> Vec<String> { ks.iter().map(|k| key_called(d, k)).collect() };
+    labelled_list(
         out,
+        opts,
         "joined the critical path",
         &keys(&d.critical_path.joined),
     )?;
-    line(out, "left the critical path", &keys(&d.critical_path.left))?;
+    labelled_list(
+        out,
+        opts,
+        "left the critical path",
+        &keys(&d.critical_path.left),
+    )
+}
 
+/// What changed in structure, lineage and volumes, as labelled lists.
+fn structure_changes(d: &RunDiff) -> Vec<(String, Vec<String>)> {
+    let called = |key: &str| key_called(d, key);
     let mut changes: Vec<(String, Vec<String>)> = Vec::new();
     changes.push((
         "added".into(),
-        d.added.iter().map(|s| name(&s.key, &s.name)).collect(),
+        d.added
+            .iter()
+            .map(|s| stage_called(&s.key, &s.name))
+            .collect(),
     ));
     changes.push((
         "removed".into(),
-        d.removed.iter().map(|s| name(&s.key, &s.name)).collect(),
+        d.removed
+            .iter()
+            .map(|s| stage_called(&s.key, &s.name))
+            .collect(),
     ));
     let edge = |e: &[String; 2]| format!("{} → {}", called(&e[0]), called(&e[1]));
     changes.push((
@@ -285,30 +371,41 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
             .map(|s| {
                 format!(
                     "{} {} → {}",
-                    name(&s.key, &s.name),
+                    stage_called(&s.key, &s.name),
                     s.baseline_rows.unwrap_or(0),
                     s.current_rows.unwrap_or(0)
                 )
             })
             .collect(),
     ));
+    changes
+}
+
+/// "Structure, lineage and volumes:", when anything there changed.
+fn structure_section(
+    out: &mut dyn Write,
+    d: &RunDiff,
+    p: &Paint,
+    opts: &TextOptions,
+) -> io::Result<()> {
+    let changes = structure_changes(d);
     if changes.iter().any(|(_, items)| !items.is_empty()) {
         writeln!(out)?;
         writeln!(out, "{}", p.bold("Structure, lineage and volumes:"))?;
         for (label, items) in &changes {
-            line(out, label, items)?;
+            labelled_list(out, opts, label, items)?;
         }
     }
-    if d.diagnostics.iter().any(|n| !about_pair(&n)) {
+    Ok(())
+}
+
+/// The notes not about the pair itself, after the lists.
+fn other_notes(out: &mut dyn Write, d: &RunDiff, p: &Paint) -> io::Result<()> {
+    if d.diagnostics.iter().any(|n| !about_pair(n)) {
         writeln!(out)?;
         for n in d.diagnostics.iter().filter(|n| !about_pair(n)) {
             writeln!(out, "{} {}", p.bold("Note:"), one_line(&n.detail))?;
         }
     }
-    next_lines(out, &p, opts.file.as_deref(), |f| {
-        vec![format!(
-            "dataprep-lineage why {}   # the current run in full",
-            crate::report::next::shell_quote(f)
-        )]
-    })
+    Ok(())
 }
