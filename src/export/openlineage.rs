@@ -46,16 +46,19 @@
 //! whole (`limits::shorten`), as in every output: a job name is repeated
 //! in each event of its run.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use serde_json::{json, Map, Value};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::analysis::Analysis;
 use crate::diff::stage_key;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
 use crate::limits::shorten;
+use crate::report::json::write_line;
 use crate::status::Status;
 
 use super::{rfc3339_ms, CULPRITS_SHOWN};
@@ -187,10 +190,272 @@ struct Context<'r, 'g, 'a> {
     /// Per stage: its run id, when it started.
     runs: Vec<Option<Uuid>>,
     workspace: Option<String>,
-    /// Per data node: it as a dataset, built when first written and kept
-    /// (its connection's JSON is decoded once, however many stages read or
-    /// write it; a node only stages that never ran touch is never built).
-    datasets: Vec<std::cell::OnceCell<Value>>,
+    /// Per data node: its dataset's names, built when first written and
+    /// kept (its connection's JSON is decoded once, however many stages
+    /// read or write it; a node only stages that never ran touch is never
+    /// built).
+    datasets: Vec<std::cell::OnceCell<DatasetNames>>,
+}
+
+// The events' shape, after the spec's schemas. Every object's keys are
+// declared in sorted order: that is the order the events have always had
+// (serde_json's `Map` without `preserve_order` sorts them), so the bytes
+// a catalog receives, and a diff of two exports, do not change.
+
+/// A run event (the core schema's `RunEvent`).
+#[derive(Serialize)]
+struct RunEvent<'e> {
+    #[serde(rename = "eventTime")]
+    event_time: String,
+    #[serde(rename = "eventType")]
+    event_type: &'static str,
+    inputs: Vec<Dataset<'e>>,
+    job: Job<'e>,
+    outputs: Vec<Dataset<'e>>,
+    producer: &'e str,
+    run: Run<'e>,
+    #[serde(rename = "schemaURL")]
+    schema_url: &'static str,
+}
+
+/// An event's run: its id and facets.
+#[derive(Serialize)]
+struct Run<'e> {
+    facets: RunFacets<'e>,
+    #[serde(rename = "runId")]
+    run_id: RunId,
+}
+
+/// A run named by its id alone.
+#[derive(Clone, Copy, Serialize)]
+struct RunRef {
+    #[serde(rename = "runId")]
+    run_id: RunId,
+}
+
+/// A run id as the spec writes it: the UUID, hyphenated, in lower case
+/// ("" when there is none).
+#[derive(Clone, Copy)]
+struct RunId(Option<Uuid>);
+
+impl Serialize for RunId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(id) => serializer.collect_str(id),
+            None => serializer.serialize_str(""),
+        }
+    }
+}
+
+/// The run facets any event has.
+#[derive(Default, Serialize)]
+struct RunFacets<'e> {
+    /// A failed run's (the pipeline's: its first root cause's).
+    #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
+    error_message: Option<Facet<'e, ErrorMessage>>,
+    /// A stage's `START`, when the stage has parents.
+    #[serde(rename = "jobDependencies", skip_serializing_if = "Option::is_none")]
+    job_dependencies: Option<Facet<'e, JobDependencies<'e>>>,
+    /// The pipeline's, when the run has a data interval.
+    #[serde(rename = "nominalTime", skip_serializing_if = "Option::is_none")]
+    nominal_time: Option<Facet<'e, NominalTime>>,
+    /// Every stage's: the pipeline run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<Facet<'e, ParentRun<'e>>>,
+    /// The pipeline's terminal event's, when some stage never started.
+    /// (Renamed to [`NOT_RUN_FACET`]; a test checks the two agree.)
+    #[serde(
+        rename = "zohoDataprep_notRunStages",
+        skip_serializing_if = "Option::is_none"
+    )]
+    not_run: Option<Facet<'e, NotRunStages<'e>>>,
+}
+
+/// A facet: what produced it, its schema, and its own fields.
+#[derive(Serialize)]
+struct Facet<'e, F> {
+    #[serde(rename = "_producer")]
+    producer: &'e str,
+    #[serde(rename = "_schemaURL")]
+    schema_url: &'static str,
+    /// Every facet's fields start with a lower-case letter, so they sort
+    /// after the two above.
+    #[serde(flatten)]
+    fields: F,
+}
+
+/// `errorMessage`.
+#[derive(Serialize)]
+struct ErrorMessage {
+    message: String,
+    #[serde(rename = "programmingLanguage")]
+    programming_language: &'static str,
+}
+
+/// `jobDependencies`: a stage's parents.
+#[derive(Serialize)]
+struct JobDependencies<'e> {
+    trigger_rule: &'static str,
+    upstream: Vec<Upstream<'e>>,
+}
+
+/// One parent in `jobDependencies`.
+#[derive(Serialize)]
+struct Upstream<'e> {
+    dependency_type: &'static str,
+    job: JobRef<'e>,
+    /// The parent's run, when it started.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<RunRef>,
+    sequence_trigger_rule: &'static str,
+}
+
+/// `nominalTime`: the run's data interval.
+#[derive(Serialize)]
+struct NominalTime {
+    #[serde(rename = "nominalEndTime", skip_serializing_if = "Option::is_none")]
+    nominal_end_time: Option<String>,
+    #[serde(rename = "nominalStartTime")]
+    nominal_start_time: String,
+}
+
+/// `parent`: the pipeline run, which is also the root.
+#[derive(Serialize)]
+struct ParentRun<'e> {
+    job: JobRef<'e>,
+    root: RootRun<'e>,
+    run: RunRef,
+}
+
+/// `parent.root`.
+#[derive(Serialize)]
+struct RootRun<'e> {
+    job: JobRef<'e>,
+    run: RunRef,
+}
+
+/// [`NOT_RUN_FACET`]: the stages that never started (the first
+/// [`NOT_RUN_SHOWN`]), and how many there are.
+#[derive(Serialize)]
+struct NotRunStages<'e> {
+    count: usize,
+    stages: Vec<NotRunStage<'e>>,
+}
+
+/// A stage that never started, and what blocked it.
+#[derive(Serialize)]
+struct NotRunStage<'e> {
+    blocked: bool,
+    /// A blocked stage's first culprits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    culprits: Option<Vec<StageRef<'e>>>,
+    job: JobRef<'e>,
+    /// A blocked stage's: whether it has more culprits than listed.
+    #[serde(rename = "moreCulprits", skip_serializing_if = "Option::is_none")]
+    more_culprits: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'e str>,
+    #[serde(rename = "stageId")]
+    stage_id: &'e str,
+    status: &'static str,
+}
+
+/// A stage's job, and the stage's id.
+#[derive(Serialize)]
+struct StageRef<'e> {
+    name: &'e str,
+    namespace: &'e str,
+    #[serde(rename = "stageId")]
+    stage_id: &'e str,
+}
+
+/// A job named by its namespace and name.
+#[derive(Serialize)]
+struct JobRef<'e> {
+    name: &'e str,
+    namespace: &'e str,
+}
+
+/// An event's job.
+#[derive(Serialize)]
+struct Job<'e> {
+    facets: JobFacets<'e>,
+    name: &'e str,
+    namespace: &'e str,
+}
+
+#[derive(Serialize)]
+struct JobFacets<'e> {
+    /// The readable name, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documentation: Option<Facet<'e, Documentation<'e>>>,
+    #[serde(rename = "jobType")]
+    job_type: Facet<'e, JobType>,
+}
+
+/// `documentation` (of a job or a dataset).
+#[derive(Serialize)]
+struct Documentation<'e> {
+    description: Cow<'e, str>,
+}
+
+/// `jobType`.
+#[derive(Serialize)]
+struct JobType {
+    integration: &'static str,
+    #[serde(rename = "jobType")]
+    job_type: &'static str,
+    #[serde(rename = "processingType")]
+    processing_type: &'static str,
+}
+
+/// An input or output dataset.
+#[derive(Serialize)]
+struct Dataset<'e> {
+    facets: DatasetFacets<'e>,
+    name: &'e str,
+    namespace: &'e str,
+    /// An output's row count, once its stage ended, when known.
+    #[serde(rename = "outputFacets", skip_serializing_if = "Option::is_none")]
+    output_facets: Option<OutputFacets<'e>>,
+}
+
+#[derive(Serialize)]
+struct DatasetFacets<'e> {
+    #[serde(rename = "dataSource")]
+    data_source: Facet<'e, DataSource<'e>>,
+    documentation: Facet<'e, Documentation<'e>>,
+}
+
+/// `dataSource`.
+#[derive(Serialize)]
+struct DataSource<'e> {
+    name: &'e str,
+    uri: &'e str,
+}
+
+#[derive(Serialize)]
+struct OutputFacets<'e> {
+    #[serde(rename = "outputStatistics")]
+    output_statistics: Facet<'e, OutputStatistics>,
+}
+
+/// `outputStatistics`.
+#[derive(Serialize)]
+struct OutputStatistics {
+    #[serde(rename = "rowCount")]
+    row_count: i64,
+}
+
+/// What a data node's dataset is called and says, built once per node.
+#[derive(Debug, Clone)]
+struct DatasetNames {
+    namespace: String,
+    name: String,
+    /// The `dataSource` name.
+    source: String,
+    /// The `documentation` description.
+    doc: String,
 }
 
 /// This crate's UUID namespace: version 5 of its URL.
@@ -212,9 +477,7 @@ pub fn write_events(
     let plan = cx.plan();
     let culprits = a.causes.first_culprits(a.graph, CULPRITS_SHOWN);
     for p in &plan {
-        let event = cx.event(p, &culprits);
-        serde_json::to_writer(&mut *out, &event)?;
-        out.write_all(b"\n")?;
+        write_line(out, &cx.event(p, &culprits))?;
     }
     Ok(plan.len())
 }
@@ -223,7 +486,12 @@ pub fn write_events(
 pub fn events(a: &Analysis<'_, '_>, opts: &OpenLineageOptions) -> Vec<Value> {
     let cx = Context::new(a, opts);
     let culprits = a.causes.first_culprits(a.graph, CULPRITS_SHOWN);
-    cx.plan().iter().map(|p| cx.event(p, &culprits)).collect()
+    cx.plan()
+        .iter()
+        // The event types have string keys and plain values only: they
+        // always convert.
+        .map(|p| serde_json::to_value(cx.event(p, &culprits)).unwrap_or_default())
+        .collect()
 }
 
 impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
@@ -300,9 +568,9 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
         }
     }
 
-    /// Data node `d` as a dataset (built once).
-    fn dataset_of(&self, d: DataIx) -> &Value {
-        self.datasets[d.index()].get_or_init(|| self.dataset(d))
+    /// What data node `d`'s dataset is called and says (built once).
+    fn dataset_of(&self, d: DataIx) -> &DatasetNames {
+        self.datasets[d.index()].get_or_init(|| self.dataset_names(d))
     }
 
     /// Every event, sorted.
@@ -383,47 +651,75 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
         plan
     }
 
-    fn facet(&self, schema: &str, fields: Value) -> Value {
-        let mut m = match fields {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        m.insert("_producer".into(), json!(self.opts.producer));
-        m.insert("_schemaURL".into(), json!(schema));
-        Value::Object(m)
+    fn facet<F>(&self, schema_url: &'static str, fields: F) -> Facet<'_, F> {
+        Facet {
+            producer: &self.opts.producer,
+            schema_url,
+            fields,
+        }
     }
 
     /// The `jobType` facet: a batch job of this integration, `DAG` (the
     /// pipeline) or `TASK` (a stage).
-    fn job_type(&self, job_type: &str) -> Value {
+    fn job_type(&self, job_type: &'static str) -> Facet<'_, JobType> {
         self.facet(
             JOB_TYPE,
-            json!({"processingType": "BATCH", "integration": "ZOHO_DATAPREP", "jobType": job_type}),
+            JobType {
+                integration: "ZOHO_DATAPREP",
+                job_type,
+                processing_type: "BATCH",
+            },
         )
     }
 
-    fn job_ref(&self, name: &str) -> Value {
-        json!({"namespace": self.opts.namespace, "name": name})
+    /// The `errorMessage` facet saying `message`.
+    fn error_message(&self, message: String) -> Facet<'_, ErrorMessage> {
+        self.facet(
+            ERROR_MESSAGE,
+            ErrorMessage {
+                message,
+                programming_language: PROGRAMMING_LANGUAGE,
+            },
+        )
     }
 
-    fn event(&self, p: &Planned, culprits: &[(Vec<StageIx>, bool)]) -> Value {
+    /// A job's `documentation` facet.
+    fn job_documentation<'e>(&'e self, description: Cow<'e, str>) -> Facet<'e, Documentation<'e>> {
+        self.facet(DOCUMENTATION_JOB, Documentation { description })
+    }
+
+    fn job_ref<'e>(&'e self, name: &'e str) -> JobRef<'e> {
+        JobRef {
+            name,
+            namespace: &self.opts.namespace,
+        }
+    }
+
+    fn event(&self, p: &Planned, culprits: &[(Vec<StageIx>, bool)]) -> RunEvent<'_> {
         match p.stage {
             None => self.pipeline_event(p, culprits),
             Some(s) => self.stage_event(p, s),
         }
     }
 
-    fn pipeline_event(&self, p: &Planned, culprits: &[(Vec<StageIx>, bool)]) -> Value {
+    fn pipeline_event(&self, p: &Planned, culprits: &[(Vec<StageIx>, bool)]) -> RunEvent<'_> {
         let a = self.a;
         let g = a.graph;
         let run = g.summary().run();
-        let mut run_facets = Map::new();
+        let mut run_facets = RunFacets::default();
         if let Some(start) = run.data_interval_start_time.value() {
-            let mut f = json!({"nominalStartTime": rfc3339_ms(start.0)});
-            if let Some(end) = run.data_interval_end_time.value() {
-                f["nominalEndTime"] = json!(rfc3339_ms(end.0));
-            }
-            run_facets.insert("nominalTime".into(), self.facet(NOMINAL_TIME, f));
+            run_facets.nominal_time = Some(
+                self.facet(
+                    NOMINAL_TIME,
+                    NominalTime {
+                        nominal_end_time: run
+                            .data_interval_end_time
+                            .value()
+                            .map(|end| rfc3339_ms(end.0)),
+                        nominal_start_time: rfc3339_ms(start.0),
+                    },
+                ),
+            );
         }
         if p.kind != EventType::Start {
             if p.kind == EventType::Fail {
@@ -437,42 +733,39 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
                         st.shown_name()
                             .map_or_else(|| st.shown_id().to_owned(), |n| format!("\"{n}\"")),
                     );
-                    run_facets.insert(
-                        "errorMessage".into(),
-                        self.facet(
-                            ERROR_MESSAGE,
-                            json!({"message": message, "programmingLanguage": PROGRAMMING_LANGUAGE}),
-                        ),
-                    );
+                    run_facets.error_message = Some(self.error_message(message));
                 }
             }
-            if let Some(f) = self.not_run(culprits) {
-                run_facets.insert(NOT_RUN_FACET.into(), f);
-            }
+            run_facets.not_run = self.not_run(culprits);
         }
-        let mut job_facets = Map::new();
-        job_facets.insert("jobType".into(), self.job_type("DAG"));
-        if let Some(doc) = &self.pipeline_doc {
-            job_facets.insert(
-                "documentation".into(),
-                self.facet(DOCUMENTATION_JOB, json!({"description": doc})),
-            );
+        RunEvent {
+            event_time: rfc3339_ms(p.time),
+            event_type: p.kind.as_str(),
+            inputs: Vec::new(),
+            job: Job {
+                facets: JobFacets {
+                    documentation: self
+                        .pipeline_doc
+                        .as_deref()
+                        .map(|doc| self.job_documentation(Cow::Borrowed(doc))),
+                    job_type: self.job_type("DAG"),
+                },
+                name: &self.pipeline_job,
+                namespace: &self.opts.namespace,
+            },
+            outputs: Vec::new(),
+            producer: &self.opts.producer,
+            run: Run {
+                facets: run_facets,
+                run_id: RunId(Some(self.pipeline_run)),
+            },
+            schema_url: SCHEMA_URL,
         }
-        json!({
-            "eventType": p.kind.as_str(),
-            "eventTime": rfc3339_ms(p.time),
-            "producer": self.opts.producer,
-            "schemaURL": SCHEMA_URL,
-            "run": {"runId": self.pipeline_run.to_string(), "facets": run_facets},
-            "job": {"namespace": self.opts.namespace, "name": self.pipeline_job, "facets": job_facets},
-            "inputs": [],
-            "outputs": [],
-        })
     }
 
     /// The custom facet listing the stages that never started, when there
     /// are any.
-    fn not_run(&self, culprits: &[(Vec<StageIx>, bool)]) -> Option<Value> {
+    fn not_run(&self, culprits: &[(Vec<StageIx>, bool)]) -> Option<Facet<'_, NotRunStages<'_>>> {
         let g = self.a.graph;
         let causes = &self.a.causes;
         let mut count = 0usize;
@@ -488,94 +781,74 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             }
             let (list, more) = &culprits[s.index()];
             let blocked = causes.has_culprits(s) && !causes.is_root_cause(s);
-            let mut entry = json!({
-                "job": self.job_ref(&self.jobs[s.index()]),
-                "stageId": st.shown_id(),
-                "status": st.status().label(),
-                "blocked": blocked,
-            });
-            if let Some(n) = st.shown_name() {
-                entry["name"] = json!(n);
-            }
-            if blocked {
-                entry["culprits"] = Value::Array(
+            stages.push(NotRunStage {
+                blocked,
+                culprits: blocked.then(|| {
                     list.iter()
-                        .map(|&c| {
-                            let mut r = self.job_ref(&self.jobs[c.index()]);
-                            r["stageId"] = json!(g.stage(c).shown_id());
-                            r
+                        .map(|&c| StageRef {
+                            name: &self.jobs[c.index()],
+                            namespace: &self.opts.namespace,
+                            stage_id: g.stage(c).shown_id(),
                         })
-                        .collect(),
-                );
-                entry["moreCulprits"] = json!(more);
-            }
-            stages.push(entry);
+                        .collect()
+                }),
+                job: self.job_ref(&self.jobs[s.index()]),
+                more_culprits: blocked.then_some(*more),
+                name: st.shown_name(),
+                stage_id: st.shown_id(),
+                status: st.status().label(),
+            });
         }
-        (count > 0).then(|| {
-            self.facet(
-                NOT_RUN_SCHEMA_URL,
-                json!({"count": count, "stages": stages}),
-            )
-        })
+        (count > 0).then(|| self.facet(NOT_RUN_SCHEMA_URL, NotRunStages { count, stages }))
     }
 
-    fn stage_event(&self, p: &Planned, s: StageIx) -> Value {
+    fn stage_event(&self, p: &Planned, s: StageIx) -> RunEvent<'_> {
         let a = self.a;
         let g = a.graph;
         let st = g.stage(s);
-        let root = json!({
-            "run": {"runId": self.pipeline_run.to_string()},
-            "job": self.job_ref(&self.pipeline_job),
-        });
-        let mut run_facets = Map::new();
-        run_facets.insert(
-            "parent".into(),
-            self.facet(
+        let pipeline_run = RunRef {
+            run_id: RunId(Some(self.pipeline_run)),
+        };
+        let mut run_facets = RunFacets {
+            parent: Some(self.facet(
                 PARENT,
-                json!({
-                    "run": {"runId": self.pipeline_run.to_string()},
-                    "job": self.job_ref(&self.pipeline_job),
-                    "root": root,
-                }),
-            ),
-        );
+                ParentRun {
+                    job: self.job_ref(&self.pipeline_job),
+                    root: RootRun {
+                        job: self.job_ref(&self.pipeline_job),
+                        run: pipeline_run,
+                    },
+                    run: pipeline_run,
+                },
+            )),
+            ..RunFacets::default()
+        };
         if p.kind == EventType::Start && g.parents(s).len() > 0 {
-            let upstream: Vec<Value> = g
+            let upstream = g
                 .parents(s)
-                .map(|parent| {
-                    let mut d = json!({
-                        "job": self.job_ref(&self.jobs[parent.index()]),
-                        "dependency_type": "DIRECT_INVOCATION",
-                        "sequence_trigger_rule": "FINISH_TO_START",
-                    });
-                    if let Some(r) = self.runs[parent.index()] {
-                        d["run"] = json!({"runId": r.to_string()});
-                    }
-                    d
+                .map(|parent| Upstream {
+                    dependency_type: "DIRECT_INVOCATION",
+                    job: self.job_ref(&self.jobs[parent.index()]),
+                    run: self.runs[parent.index()].map(|r| RunRef {
+                        run_id: RunId(Some(r)),
+                    }),
+                    sequence_trigger_rule: "FINISH_TO_START",
                 })
                 .collect();
-            run_facets.insert(
-                "jobDependencies".into(),
-                self.facet(
-                    JOB_DEPENDENCIES,
-                    json!({"upstream": upstream, "trigger_rule": st.trigger_rule.name()}),
-                ),
-            );
+            run_facets.job_dependencies = Some(self.facet(
+                JOB_DEPENDENCIES,
+                JobDependencies {
+                    trigger_rule: st.trigger_rule.name(),
+                    upstream,
+                },
+            ));
         }
         if p.kind == EventType::Fail {
             let message = a
                 .leading_error(s)
                 .unwrap_or_else(|| "(no error message in the response)".to_owned());
-            run_facets.insert(
-                "errorMessage".into(),
-                self.facet(
-                    ERROR_MESSAGE,
-                    json!({"message": message, "programmingLanguage": PROGRAMMING_LANGUAGE}),
-                ),
-            );
+            run_facets.error_message = Some(self.error_message(message));
         }
-        let mut job_facets = Map::new();
-        job_facets.insert("jobType".into(), self.job_type("TASK"));
         let kind = st.stage_type().map(|t| t.label());
         let description = match (st.shown_name(), kind) {
             (Some(n), Some(k)) => Some(format!("{k} stage \"{n}\"")),
@@ -583,17 +856,11 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             (None, Some(k)) => Some(format!("{k} stage {}", st.shown_id())),
             (None, None) => None,
         };
-        if let Some(d) = description {
-            job_facets.insert(
-                "documentation".into(),
-                self.facet(DOCUMENTATION_JOB, json!({"description": d})),
-            );
-        }
         let ended = p.kind != EventType::Start;
-        let inputs: Vec<Value> = g
+        let inputs = g
             .reads(s)
             .into_iter()
-            .map(|d| self.dataset_of(d).clone())
+            .map(|d| self.dataset(d, None))
             .collect();
         let writes = g.writes(s);
         let rows = if ended {
@@ -601,36 +868,63 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
         } else {
             vec![None; writes.len()]
         };
-        let outputs: Vec<Value> = writes
+        let outputs = writes
             .iter()
             .zip(rows)
-            .map(|(&d, rows)| {
-                let mut ds = self.dataset_of(d).clone();
-                if let Some(rows) = rows {
-                    ds["outputFacets"] = json!({
-                        "outputStatistics": self.facet(OUTPUT_STATISTICS, json!({"rowCount": rows})),
-                    });
-                }
-                ds
-            })
+            .map(|(&d, rows)| self.dataset(d, rows))
             .collect();
-        json!({
-            "eventType": p.kind.as_str(),
-            "eventTime": rfc3339_ms(p.time),
-            "producer": self.opts.producer,
-            "schemaURL": SCHEMA_URL,
-            "run": {
-                "runId": self.runs[s.index()].map(|r| r.to_string()).unwrap_or_default(),
-                "facets": run_facets,
+        RunEvent {
+            event_time: rfc3339_ms(p.time),
+            event_type: p.kind.as_str(),
+            inputs,
+            job: Job {
+                facets: JobFacets {
+                    documentation: description.map(|d| self.job_documentation(Cow::Owned(d))),
+                    job_type: self.job_type("TASK"),
+                },
+                name: &self.jobs[s.index()],
+                namespace: &self.opts.namespace,
             },
-            "job": {"namespace": self.opts.namespace, "name": self.jobs[s.index()], "facets": job_facets},
-            "inputs": inputs,
-            "outputs": outputs,
-        })
+            outputs,
+            producer: &self.opts.producer,
+            run: Run {
+                facets: run_facets,
+                run_id: RunId(self.runs[s.index()]),
+            },
+            schema_url: SCHEMA_URL,
+        }
     }
 
-    /// A data node as a dataset: namespace, name, and its facets.
-    fn dataset(&self, d: DataIx) -> Value {
+    /// Data node `d` as a dataset of an event, with the rows written to it
+    /// when `rows` says.
+    fn dataset(&self, d: DataIx, rows: Option<i64>) -> Dataset<'_> {
+        let names = self.dataset_of(d);
+        Dataset {
+            facets: DatasetFacets {
+                data_source: self.facet(
+                    DATASOURCE,
+                    DataSource {
+                        name: &names.source,
+                        uri: &names.namespace,
+                    },
+                ),
+                documentation: self.facet(
+                    DOCUMENTATION_DATASET,
+                    Documentation {
+                        description: Cow::Borrowed(&names.doc),
+                    },
+                ),
+            },
+            name: &names.name,
+            namespace: &names.namespace,
+            output_facets: rows.map(|row_count| OutputFacets {
+                output_statistics: self.facet(OUTPUT_STATISTICS, OutputStatistics { row_count }),
+            }),
+        }
+    }
+
+    /// A data node's dataset: namespace, name, and what its facets say.
+    fn dataset_names(&self, d: DataIx) -> DatasetNames {
         let node = self.a.graph.data_node(d);
         let (namespace, name, source) = match node.kind {
             DataKind::Source | DataKind::ExportTarget => {
@@ -694,14 +988,12 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
             node.shown_name()
                 .map_or_else(String::new, |n| format!(" \"{n}\""))
         );
-        json!({
-            "namespace": namespace,
-            "name": name,
-            "facets": {
-                "dataSource": self.facet(DATASOURCE, json!({"name": source, "uri": namespace})),
-                "documentation": self.facet(DOCUMENTATION_DATASET, json!({"description": doc})),
-            },
-        })
+        DatasetNames {
+            namespace,
+            name,
+            source,
+            doc,
+        }
     }
 }
 
@@ -804,6 +1096,24 @@ mod tests {
         assert_eq!(split_uri("://x/y"), None);
         assert_eq!(split_uri("s3://bad host/y"), None);
         assert_eq!(split_uri("1s://h/y"), None);
+    }
+
+    #[test]
+    fn the_not_run_facet_is_written_under_its_published_key() {
+        let facets = RunFacets {
+            not_run: Some(Facet {
+                producer: DEFAULT_PRODUCER,
+                schema_url: NOT_RUN_SCHEMA_URL,
+                fields: NotRunStages {
+                    count: 0,
+                    stages: Vec::new(),
+                },
+            }),
+            ..RunFacets::default()
+        };
+        let value = serde_json::to_value(&facets).expect("serialises");
+        let keys: Vec<&String> = value.as_object().expect("an object").keys().collect();
+        assert_eq!(keys, [NOT_RUN_FACET]);
     }
 
     #[test]

@@ -38,10 +38,12 @@
 
 use std::io::{self, Write};
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::analysis::Analysis;
 use crate::graph::StageIx;
+use crate::report::json::write_line;
 use crate::status::Status;
 
 use super::{rfc3339_ms, CULPRITS_SHOWN};
@@ -63,34 +65,214 @@ struct Slice {
     dur: i64,
 }
 
+// The document's shape. Every object's keys are declared in sorted order:
+// that is the order the trace has always had (serde_json's `Map` without
+// `preserve_order` sorts them), and a viewer or a diff of two traces sees
+// the same bytes.
+
+/// `otherData`: what the run is, and the absolute time of time 0.
+#[derive(Serialize)]
+struct OtherData<'e> {
+    /// The pipeline's name as written ("" when none).
+    pipeline: &'e str,
+    /// The run id as written ("" when none).
+    run_id: &'e str,
+    /// Time 0, RFC 3339 with milliseconds.
+    start: String,
+    status: &'static str,
+}
+
+/// The whole document as [`trace`] returns it: its events already values.
+#[derive(Serialize)]
+struct Document<'e> {
+    #[serde(rename = "displayTimeUnit")]
+    display_time_unit: &'static str,
+    #[serde(rename = "otherData")]
+    other_data: OtherData<'e>,
+    #[serde(rename = "traceEvents")]
+    trace_events: Vec<Value>,
+}
+
+/// An event's `ph`: what kind of event it is.
+#[derive(Debug, Clone, Copy, Serialize)]
+enum Phase {
+    /// Names and sorts the process and its tracks.
+    #[serde(rename = "M")]
+    Metadata,
+    /// A slice with a start and a duration.
+    #[serde(rename = "X")]
+    Complete,
+    /// A point in time.
+    #[serde(rename = "i")]
+    Instant,
+    /// A flow's start (on the parent's track).
+    #[serde(rename = "s")]
+    FlowStart,
+    /// A flow's end (on the child's track).
+    #[serde(rename = "f")]
+    FlowEnd,
+}
+
+/// One element of `traceEvents`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Event<'e> {
+    Metadata(Metadata<'e>),
+    /// A slice of the critical-path track.
+    Critical(Complete<'e, CriticalArgs<'e>>),
+    /// A stage's slice on its own track.
+    Stage(Complete<'e, StageArgs<'e>>),
+    /// A stage that never started.
+    NeverRan(Instant<'e>),
+    Flow(Flow),
+}
+
+/// A metadata event (`M`): a process's or a track's name or sort index.
+#[derive(Serialize)]
+struct Metadata<'e> {
+    args: MetadataArgs<'e>,
+    /// `process_name`, `thread_name` or `thread_sort_index`.
+    name: &'static str,
+    ph: Phase,
+    pid: u32,
+    tid: u64,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum MetadataArgs<'e> {
+    Name { name: &'e str },
+    SortIndex { sort_index: i64 },
+}
+
+/// A complete event (`X`): a slice.
+#[derive(Serialize)]
+struct Complete<'e, A> {
+    args: A,
+    cat: &'static str,
+    cname: &'static str,
+    dur: i64,
+    name: &'e str,
+    ph: Phase,
+    pid: u32,
+    tid: u64,
+    ts: i64,
+}
+
+/// A critical-path slice's `args`.
+#[derive(Serialize)]
+struct CriticalArgs<'e> {
+    duration_ms: i64,
+    earliest_finish_ms: i64,
+    stage_id: &'e str,
+}
+
+/// A stage slice's `args`.
+#[derive(Serialize)]
+struct StageArgs<'e> {
+    duration_ms: i64,
+    /// The stage's leading error, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'e str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retries: Option<i64>,
+    slack_ms: i64,
+    stage_id: &'e str,
+    status: &'static str,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    stage_type: Option<&'static str>,
+}
+
+/// An instant event (`i`, thread-scoped): a stage that never started.
+#[derive(Serialize)]
+struct Instant<'e> {
+    args: InstantArgs<'e>,
+    cat: &'static str,
+    cname: &'static str,
+    name: &'e str,
+    ph: Phase,
+    pid: u32,
+    /// The scope: `t`, the track.
+    s: &'static str,
+    tid: u64,
+    ts: i64,
+}
+
+/// A never-run stage's `args`: its culprits, when it is blocked.
+#[derive(Serialize)]
+struct InstantArgs<'e> {
+    blocked: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    culprits: Option<Vec<&'e str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    more_culprits: Option<bool>,
+    stage_id: &'e str,
+    status: &'static str,
+}
+
+/// A flow event (`s` or `f`): one end of a dependency.
+#[derive(Serialize)]
+struct Flow {
+    /// `e` on the flow's end (binds to the enclosing slice); absent on its
+    /// start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bp: Option<&'static str>,
+    cat: &'static str,
+    id: u64,
+    name: &'static str,
+    ph: Phase,
+    pid: u32,
+    tid: u64,
+    ts: i64,
+}
+
 /// Writes the trace of `a` as one JSON object, an event per line.
 /// O(V + E) events; memory a few words per stage.
 pub fn write_trace(out: &mut dyn Write, a: &Analysis<'_, '_>) -> io::Result<()> {
     let t = Tracer::new(a);
+    // Each value is written by the crate's JSON writer into `buf`, then
+    // copied out without its newline: the events sit one a line between
+    // the object's own brackets, `,` ending each line but the last.
+    let mut buf = Vec::new();
     out.write_all(b"{\"displayTimeUnit\":\"ms\",\"otherData\":")?;
-    serde_json::to_writer(&mut *out, &t.other_data())?;
+    out.write_all(compact(&mut buf, &t.other_data())?)?;
     out.write_all(b",\"traceEvents\":[\n")?;
     let mut first = true;
-    let mut write = |e: Value| -> io::Result<()> {
+    t.each_event(&mut |e| {
         if !first {
             out.write_all(b",\n")?;
         }
         first = false;
-        serde_json::to_writer(&mut *out, &e).map_err(io::Error::from)
-    };
-    t.each_event(&mut write)?;
+        out.write_all(compact(&mut buf, e)?)
+    })?;
     out.write_all(b"\n]}\n")
+}
+
+/// `value` as one line of compact JSON in `buf` (cleared first), without
+/// the line's newline.
+fn compact<'b, T: Serialize + ?Sized>(buf: &'b mut Vec<u8>, value: &T) -> io::Result<&'b [u8]> {
+    buf.clear();
+    write_line(buf, value)?;
+    let line: &'b [u8] = buf;
+    Ok(line.strip_suffix(b"\n").unwrap_or(line))
 }
 
 /// The trace of `a` as a value (what [`write_trace`] writes).
 pub fn trace(a: &Analysis<'_, '_>) -> Value {
     let t = Tracer::new(a);
-    let mut events = Vec::new();
+    let mut trace_events = Vec::new();
     let _ = t.each_event(&mut |e| {
-        events.push(e);
+        // The event types have string keys and plain values only: they
+        // always convert.
+        trace_events.push(serde_json::to_value(e).unwrap_or_default());
         Ok(())
     });
-    json!({"displayTimeUnit": "ms", "otherData": t.other_data(), "traceEvents": events})
+    let doc = Document {
+        display_time_unit: "ms",
+        other_data: t.other_data(),
+        trace_events,
+    };
+    serde_json::to_value(&doc).unwrap_or_default()
 }
 
 struct Tracer<'r, 'g, 'a> {
@@ -128,28 +310,28 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
         Tracer { a, origin, slices }
     }
 
-    fn other_data(&self) -> Value {
+    fn other_data(&self) -> OtherData<'g> {
         let run = self.a.graph.summary().run();
         let pipeline = run
             .pipeline()
             .and_then(|p| p.name.get())
-            .map(|t| t.as_str().to_owned());
-        json!({
-            "run_id": run.id.get().map_or("", |i| i.as_str()),
-            "start": rfc3339_ms(self.origin),
-            "pipeline": pipeline.unwrap_or_default(),
-            "status": crate::status::Status::of(run.execution_status.value()).label(),
-        })
+            .map(|t| t.as_str());
+        OtherData {
+            pipeline: pipeline.unwrap_or_default(),
+            run_id: run.id.get().map_or("", |i| i.as_str()),
+            start: rfc3339_ms(self.origin),
+            status: crate::status::Status::of(run.execution_status.value()).label(),
+        }
     }
 
     /// A stage as a slice names it: its name, else its id (both shortened
     /// past 200 characters, so a long one is not repeated in full).
-    fn label(&self, s: StageIx) -> String {
+    fn label(&self, s: StageIx) -> &'g str {
         let st = self.a.graph.stage(s);
-        st.shown_name().unwrap_or(st.shown_id()).to_owned()
+        st.shown_name().unwrap_or(st.shown_id())
     }
 
-    fn each_event(&self, emit: &mut dyn FnMut(Value) -> io::Result<()>) -> io::Result<()> {
+    fn each_event(&self, emit: &mut dyn FnMut(&Event<'_>) -> io::Result<()>) -> io::Result<()> {
         let a = self.a;
         let g = a.graph;
         let t = &a.timing;
@@ -170,18 +352,32 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                 (None, None) => format!("run ({status})"),
             }
         };
-        emit(
-            json!({"ph": "M", "pid": PID, "tid": CRITICAL_TID, "name": "process_name",
-            "args": {"name": run_name}}),
-        )?;
-        emit(
-            json!({"ph": "M", "pid": PID, "tid": CRITICAL_TID, "name": "thread_name",
-            "args": {"name": "Critical path"}}),
-        )?;
-        emit(
-            json!({"ph": "M", "pid": PID, "tid": CRITICAL_TID, "name": "thread_sort_index",
-            "args": {"sort_index": -1}}),
-        )?;
+        fn metadata<'e>(tid: u64, name: &'static str, args: MetadataArgs<'e>) -> Event<'e> {
+            Event::Metadata(Metadata {
+                args,
+                name,
+                ph: Phase::Metadata,
+                pid: PID,
+                tid,
+            })
+        }
+        emit(&metadata(
+            CRITICAL_TID,
+            "process_name",
+            MetadataArgs::Name { name: &run_name },
+        ))?;
+        emit(&metadata(
+            CRITICAL_TID,
+            "thread_name",
+            MetadataArgs::Name {
+                name: "Critical path",
+            },
+        ))?;
+        emit(&metadata(
+            CRITICAL_TID,
+            "thread_sort_index",
+            MetadataArgs::SortIndex { sort_index: -1 },
+        ))?;
         for s in g.topological_order() {
             let position = g.topological_position(s);
             let st = g.stage(s);
@@ -189,14 +385,18 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                 Some(n) => format!("{n} ({})", st.shown_id()),
                 None => st.shown_id().to_owned(),
             };
-            emit(
-                json!({"ph": "M", "pid": PID, "tid": tid(position), "name": "thread_name",
-                "args": {"name": name}}),
-            )?;
-            emit(
-                json!({"ph": "M", "pid": PID, "tid": tid(position), "name": "thread_sort_index",
-                "args": {"sort_index": position}}),
-            )?;
+            emit(&metadata(
+                tid(position),
+                "thread_name",
+                MetadataArgs::Name { name: &name },
+            ))?;
+            emit(&metadata(
+                tid(position),
+                "thread_sort_index",
+                MetadataArgs::SortIndex {
+                    sort_index: i64::try_from(position).unwrap_or(i64::MAX),
+                },
+            ))?;
         }
 
         // The critical path, end to end at the earliest finishes.
@@ -207,13 +407,21 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             let ts = scheduled.max(cursor).min(MAX_US - 1);
             let dur = us(d).clamp(1, MAX_US - ts);
             cursor = ts + dur;
-            emit(
-                json!({"ph": "X", "pid": PID, "tid": CRITICAL_TID, "name": self.label(s),
-                "cat": "critical path", "ts": ts, "dur": dur,
-                "cname": cname(g.stage(s).status()),
-                "args": {"stage_id": g.stage(s).shown_id(), "duration_ms": d,
-                    "earliest_finish_ms": t.earliest_finish(s)}}),
-            )?;
+            emit(&Event::Critical(Complete {
+                args: CriticalArgs {
+                    duration_ms: d,
+                    earliest_finish_ms: t.earliest_finish(s),
+                    stage_id: g.stage(s).shown_id(),
+                },
+                cat: "critical path",
+                cname: cname(g.stage(s).status()),
+                dur,
+                name: self.label(s),
+                ph: Phase::Complete,
+                pid: PID,
+                tid: CRITICAL_TID,
+                ts,
+            }))?;
         }
 
         // A slice per stage that started; an instant per stage that did not.
@@ -226,24 +434,29 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             let colour = cname(st.status());
             match self.slices[s.index()] {
                 Some(slice) => {
-                    let mut args = json!({
-                        "stage_id": st.shown_id(),
-                        "status": status,
-                        "duration_ms": t.duration(s),
-                        "slack_ms": t.slack(s),
-                    });
-                    if let Some(ty) = st.stage_type() {
-                        args["type"] = json!(ty.label());
-                    }
-                    if let Some(r) = st.instance.and_then(|ti| ti.retry_count.value()) {
-                        args["retries"] = json!(r.0);
-                    }
-                    if let Some(e) = a.leading_error(s) {
-                        args["evidence"] = json!(e);
-                    }
-                    emit(json!({"ph": "X", "pid": PID, "tid": tid(position),
-                        "name": self.label(s), "cat": STAGE_CAT, "cname": colour,
-                        "ts": slice.ts, "dur": slice.dur, "args": args}))?;
+                    let evidence = a.leading_error(s);
+                    emit(&Event::Stage(Complete {
+                        args: StageArgs {
+                            duration_ms: t.duration(s),
+                            evidence: evidence.as_deref(),
+                            retries: st
+                                .instance
+                                .and_then(|ti| ti.retry_count.value())
+                                .map(|r| r.0),
+                            slack_ms: t.slack(s),
+                            stage_id: st.shown_id(),
+                            status,
+                            stage_type: st.stage_type().map(|ty| ty.label()),
+                        },
+                        cat: STAGE_CAT,
+                        cname: colour,
+                        dur: slice.dur,
+                        name: self.label(s),
+                        ph: Phase::Complete,
+                        pid: PID,
+                        tid: tid(position),
+                        ts: slice.ts,
+                    }))?;
                 }
                 None => {
                     // Where it would have started: once its last parent
@@ -258,19 +471,26 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                     });
                     let (list, more) = &culprits[s.index()];
                     let blocked = a.causes.has_culprits(s) && !a.causes.is_root_cause(s);
-                    let mut args = json!({"stage_id": st.shown_id(), "status": status,
-                        "blocked": blocked});
-                    if blocked {
-                        args["culprits"] =
-                            Value::Array(list.iter().map(|&c| json!(self.label(c))).collect());
-                        args["more_culprits"] = json!(more);
-                    }
                     let said = if blocked { "blocked" } else { "not started" };
-                    emit(
-                        json!({"ph": "i", "s": "t", "pid": PID, "tid": tid(position),
-                        "name": format!("{} ({said})", self.label(s)), "cat": "never ran",
-                        "cname": colour, "ts": at, "args": args}),
-                    )?;
+                    let name = format!("{} ({said})", self.label(s));
+                    emit(&Event::NeverRan(Instant {
+                        args: InstantArgs {
+                            blocked,
+                            culprits: blocked
+                                .then(|| list.iter().map(|&c| self.label(c)).collect()),
+                            more_culprits: blocked.then_some(*more),
+                            stage_id: st.shown_id(),
+                            status,
+                        },
+                        cat: "never ran",
+                        cname: colour,
+                        name: &name,
+                        ph: Phase::Instant,
+                        pid: PID,
+                        s: "t",
+                        tid: tid(position),
+                        ts: at,
+                    }))?;
                 }
             }
         }
@@ -288,12 +508,26 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
                 id += 1;
                 // At the starts of both slices: inside each, and where every
                 // viewer binds it (see the module docs).
-                emit(json!({"ph": "s", "id": id, "pid": PID,
-                    "tid": tid(g.topological_position(parent)), "ts": p.ts,
-                    "name": "dependency", "cat": STAGE_CAT}))?;
-                emit(json!({"ph": "f", "bp": "e", "id": id, "pid": PID,
-                    "tid": tid(g.topological_position(child)), "ts": c.ts,
-                    "name": "dependency", "cat": STAGE_CAT}))?;
+                emit(&Event::Flow(Flow {
+                    bp: None,
+                    cat: STAGE_CAT,
+                    id,
+                    name: "dependency",
+                    ph: Phase::FlowStart,
+                    pid: PID,
+                    tid: tid(g.topological_position(parent)),
+                    ts: p.ts,
+                }))?;
+                emit(&Event::Flow(Flow {
+                    bp: Some("e"),
+                    cat: STAGE_CAT,
+                    id,
+                    name: "dependency",
+                    ph: Phase::FlowEnd,
+                    pid: PID,
+                    tid: tid(g.topological_position(child)),
+                    ts: c.ts,
+                }))?;
             }
         }
         Ok(())
