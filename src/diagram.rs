@@ -128,6 +128,9 @@ pub struct DiagramNode {
     pub placeholder: bool,
     /// On the critical path.
     pub critical: bool,
+    /// The stage it draws (`None` for data and collapsed nodes): what lets
+    /// an interactive picture link a node to the same stage elsewhere.
+    pub stage: Option<StageIx>,
 }
 
 /// One edge of a diagram, between positions in [`Diagram::nodes`].
@@ -645,6 +648,7 @@ fn stage_nodes(
             blocked,
             placeholder: st.is_placeholder(),
             critical: a.timing.is_critical(s),
+            stage: Some(s),
         });
     }
     nodes
@@ -701,6 +705,7 @@ fn push_data_nodes(
             blocked: false,
             placeholder: false,
             critical: false,
+            stage: None,
         });
     }
     more_data
@@ -766,6 +771,7 @@ fn push_collapsed(
             blocked: false,
             placeholder: false,
             critical: false,
+            stage: None,
         });
         if let Some(anchor) = c.anchor.map(|s| node_of_stage[s.index()]) {
             let (from, to) = if c.upstream {

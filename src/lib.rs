@@ -87,6 +87,7 @@ pub mod limits;
 pub mod mermaid;
 pub mod model;
 mod order;
+mod layered;
 mod palette;
 pub mod report;
 mod run_ref;

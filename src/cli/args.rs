@@ -121,6 +121,20 @@ pub(super) enum Command {
     )]
     Mermaid(Diagram),
 
+    /// The run as one self-contained HTML page to open in a browser: the
+    /// verdict, the root causes with their evidence, the lineage and a
+    /// timeline as pictures, every stage's timing. No server, no network:
+    /// attach it to a ticket or a chat, or keep it beside the logs.
+    ///
+    /// The lineage shows what the failure touched (at most 200 stages; the
+    /// whole run when it succeeded); --focus STAGE centres it on a stage,
+    /// --all draws and lists everything.
+    #[command(
+        after_help = "Examples:\n  dataprep-lineage html fixtures/failed_transform_blocks_exports.json > run.html\n  \
+        dataprep-lineage html run.json --view lineage --focus \"Join contacts with orders\" > join.html"
+    )]
+    Html(Diagram),
+
     /// What changed since it last worked? Compares a run with a baseline
     /// (normally the last run that worked): which stages newly fail or were
     /// fixed, whether a failure is the same error as before (numbers aside),
@@ -276,9 +290,11 @@ pub(super) struct DiffArgs {
     #[arg(value_name = "CURRENT")]
     pub(super) current: PathBuf,
 
-    /// text for people, json for tools, markdown for a chat message or a pull-request comment.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub(super) format: Format,
+    /// text for people, json for tools, markdown for a chat message or a
+    /// pull-request comment, html for one self-contained page (both
+    /// timelines on one axis).
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub(super) format: DiffFormat,
 
     /// Exit 3 when the verdict is at this level or worse.
     #[arg(long, value_enum, value_name = "LEVEL")]
@@ -305,6 +321,15 @@ pub(super) enum Format {
     Text,
     Json,
     Markdown,
+}
+
+/// What `diff` writes: the report formats, or an HTML page.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -60,9 +60,22 @@ fn compare_and_write(
         ..MarkdownOptions::default()
     };
     write_stdout(|out| match args.format {
-        Format::Text => text::diff(out, &d, opts),
-        Format::Json => json::write(out, &d),
-        Format::Markdown => markdown::diff(out, &d, &md),
+        DiffFormat::Text => text::diff(out, &d, opts),
+        DiffFormat::Json => json::write(out, &d),
+        DiffFormat::Markdown => markdown::diff(out, &d, &md),
+        DiffFormat::Html => {
+            let rows = report::Caps {
+                max_entries: Some(report::html::PAGE_ROWS),
+                ..cli.caps()
+            };
+            let rows = if cli.all { report::Caps::ALL } else { rows };
+            report::html::diff(
+                out,
+                &d,
+                &report::Timeline::with_caps(&base, rows),
+                &report::Timeline::with_caps(&cur, rows),
+            )
+        }
     })?;
     let level = args.fail_on.map(|f| match f {
         FailOn::Regressed => diff::Verdict::Regressed,

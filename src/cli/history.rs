@@ -66,6 +66,7 @@ enum HistoryFormat {
     Json,
     Markdown,
     Ndjson,
+    Html,
 }
 
 /// Per file of an NDJSON chunk: its rows (none when it is of another
@@ -326,6 +327,7 @@ fn write_report(
         HistoryFormat::Text => text::history(out, &h, opts),
         HistoryFormat::Json => json::write(out, &h),
         HistoryFormat::Markdown => markdown::history(out, &h, &md),
+        HistoryFormat::Html => dataprep_lineage::report::html::history(out, &h),
         HistoryFormat::Ndjson => Ok(()),
     })?;
     Ok(super::EXIT_OK)

@@ -96,7 +96,7 @@ fn checked_file(cli: &Cli) -> Result<Option<&Path>, CliError> {
             }
             &i.file
         }
-        Command::Dot(d) | Command::Mermaid(d) => &d.file,
+        Command::Dot(d) | Command::Mermaid(d) | Command::Html(d) => &d.file,
         Command::Openlineage(o) => {
             if !is_uri(&o.producer) {
                 return Err(CliError::Usage {
@@ -226,6 +226,20 @@ fn analyse(cli: &Cli, file: &Path, graph: &LineageGraph<'_>, name: &str) -> Resu
                 dataprep_lineage::export::openlineage::write_events(out, &analysis, &opts)
                     .map(|_| ())
             })
+        }
+        Command::Html(d) => {
+            let focus = match d.focus.as_deref() {
+                Some(_) => resolve_focus(graph, d.focus.as_deref(), file)?,
+                None if analysis.root_causes().is_empty() => Focus::All,
+                None => Focus::Failure,
+            };
+            let mut page = report::html::RunPage::with(
+                &analysis,
+                DiagramOptions::new(view(d.view), focus),
+                caps,
+            );
+            page.why.run = run;
+            write_stdout(|out| report::html::run(out, &page))
         }
         Command::Trace { .. } => {
             write_stdout(|out| dataprep_lineage::export::trace::write_trace(out, &analysis))

@@ -362,6 +362,9 @@ struct KeyAcc {
     flips: usize,
 }
 
+/// How many of a stage's last durations [`StageHistory::recent_ms`] keeps.
+pub const RECENT_RUNS: usize = 30;
+
 /// The value at rank ceil(p × n / 100), counting from 1, of an ascending
 /// list; `None` for an empty one.
 pub fn nearest_rank(sorted: &[i64], p: u32) -> Option<i64> {
@@ -500,6 +503,8 @@ fn stage_histories(
         .filter(|(_, k)| k.runs > 0)
         .map(|(ix, mut k)| {
             let ix = ix as u32;
+            let recent_ms =
+                k.durations[k.durations.len().saturating_sub(RECENT_RUNS)..].to_vec();
             k.durations.sort_unstable();
             let p50 = nearest_rank(&k.durations, 50);
             let latest = latest_durations.get(&ix).copied().flatten();
@@ -532,6 +537,7 @@ fn stage_histories(
                 slower,
                 flips: k.flips,
                 flaky: k.flips >= 2,
+                recent_ms,
             }
         })
         .collect();
@@ -698,6 +704,11 @@ pub struct StageHistory {
     pub flips: usize,
     /// At least two flips.
     pub flaky: bool,
+    /// Its durations in the last runs in which it ran, oldest first (at
+    /// most [`RECENT_RUNS`]): what the HTML page charts. Not in the JSON,
+    /// whose percentiles summarise them.
+    #[serde(skip)]
+    pub recent_ms: Vec<i64>,
 }
 
 /// A root cause that happened in one or more runs: same key, same fingerprint.

@@ -17,14 +17,17 @@
 //! Ids are strings as written in the response; lists are in the order the
 //! analyses define (topological for stages) — never a hash map's order.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
-mod phrases;
+pub(crate) mod phrases;
 pub use phrases::Advice;
 pub mod next;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod text;
+mod timeline;
+pub use timeline::{Timeline, TimelineRow};
 
 use std::borrow::Cow;
 

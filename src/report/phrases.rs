@@ -208,3 +208,17 @@ impl fmt::Display for Hint<'_> {
         }
     }
 }
+
+/// The verdict a report opens with: the run's outcome and how many root
+/// causes and distinct errors it has.
+pub(crate) fn verdict(run: &super::RunInfo, root_causes: usize, errors: usize) -> String {
+    match (run.run.status, root_causes) {
+        (Status::Running, n) if n > 0 => {
+            format!("still running — {} so far", causes_and_errors(n, errors))
+        }
+        (_, n) if n > 0 => format!("{} — {}", run.run.status, causes_and_errors(n, errors)),
+        (Status::Success, _) => "succeeded".to_owned(),
+        (Status::Running, _) => "still running, nothing failed so far".to_owned(),
+        (s, _) => format!("{s}, no stage failed"),
+    }
+}

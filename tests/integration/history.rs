@@ -522,7 +522,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// `runs/` in a scratch folder: `runs` runs of each of `pipelines` with the
 /// generator's stories.
-fn generated(name: &str, pipelines: usize, runs: usize, seed: u64) -> PathBuf {
+pub(crate) fn generated(name: &str, pipelines: usize, runs: usize, seed: u64) -> PathBuf {
     let dir = scratch(name);
     write_history(&dir.join("runs"), pipelines, runs, seed).expect("written");
     dir
@@ -1111,6 +1111,7 @@ fn naive(runs: &[(String, RunFacts)]) -> History {
                         },
                         flips,
                         flaky: flips >= 2,
+                        recent_ms: durations[durations.len().saturating_sub(30)..].to_vec(),
                     }
                 })
                 .collect();

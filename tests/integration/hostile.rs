@@ -12,7 +12,8 @@
 
 use crate::shapes::*;
 
-const RUNS: [&[&str]; 12] = [
+const RUNS: [&[&str]; 13] = [
+    &["html", "--view", "lineage"],
     &["summary"],
     &["summary", "--format", "json"],
     &["why"],

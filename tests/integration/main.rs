@@ -14,6 +14,7 @@ mod exports;
 mod generator;
 mod history;
 mod hostile;
+mod html;
 mod outputs;
 mod parsing;
 mod properties;

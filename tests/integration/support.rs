@@ -81,6 +81,12 @@ impl Bin {
         self
     }
 
+    /// Runs it from `dir` instead of the repository.
+    pub fn current_dir(mut self, dir: &std::path::Path) -> Bin {
+        self.cmd.current_dir(dir);
+        self
+    }
+
     /// Removes an environment variable.
     pub fn env_remove(mut self, key: &str) -> Bin {
         self.cmd.env_remove(key);

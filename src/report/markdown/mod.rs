@@ -245,18 +245,6 @@ fn run_title(out: &mut dyn Write, run: &RunInfo, verdict: &str) -> io::Result<()
     writeln!(out)
 }
 
-fn verdict(run: &RunInfo, root_causes: usize, errors: usize) -> String {
-    match (run.run.status, root_causes) {
-        (Status::Running, n) if n > 0 => {
-            format!("still running — {} so far", causes_and_errors(n, errors))
-        }
-        (_, n) if n > 0 => format!("{} — {}", run.run.status, causes_and_errors(n, errors)),
-        (Status::Success, _) => "succeeded".to_owned(),
-        (Status::Running, _) => "still running, nothing failed so far".to_owned(),
-        (s, _) => format!("{s}, no stage failed"),
-    }
-}
-
 /// One bullet per distinct error of the root causes (how many fail with
 /// it, its text, the first stage names), when there are two or more.
 fn errors(
