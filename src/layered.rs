@@ -110,10 +110,8 @@ fn layers(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
         indegree[b] += 1;
         out[a].push(b);
     }
-    let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
-        .filter(|&v| indegree[v] == 0)
-        .map(Reverse)
-        .collect();
+    let mut ready: BinaryHeap<Reverse<usize>> =
+        (0..n).filter(|&v| indegree[v] == 0).map(Reverse).collect();
     let mut placed = vec![false; n];
     let mut layer = vec![0usize; n];
     let mut done = 0;

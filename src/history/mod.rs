@@ -503,8 +503,7 @@ fn stage_histories(
         .filter(|(_, k)| k.runs > 0)
         .map(|(ix, mut k)| {
             let ix = ix as u32;
-            let recent_ms =
-                k.durations[k.durations.len().saturating_sub(RECENT_RUNS)..].to_vec();
+            let recent_ms = k.durations[k.durations.len().saturating_sub(RECENT_RUNS)..].to_vec();
             k.durations.sort_unstable();
             let p50 = nearest_rank(&k.durations, 50);
             let latest = latest_durations.get(&ix).copied().flatten();

@@ -76,30 +76,35 @@ impl Summary {
     /// What to run after `summary`: the full explanation, or the timing.
     pub fn next(&self, file: &str) -> Vec<String> {
         let file = shell_quote(file);
-        if self.root_causes_count > 0 || !self.outcome.run_causes.is_empty() {
-            vec![format!(
-                "dataprep-lineage why {file}   # every message, what it blocked"
-            )]
+        let first = if self.root_causes_count > 0 || !self.outcome.run_causes.is_empty() {
+            format!("dataprep-lineage why {file}   # every message, what it blocked")
         } else {
-            vec![format!(
-                "dataprep-lineage critical-path {file}   # where the time went"
-            )]
-        }
+            format!("dataprep-lineage critical-path {file}   # where the time went")
+        };
+        vec![first, page(&file)]
     }
 }
 
 impl CriticalPath {
-    /// What to run after `critical-path`: the picture, critical path marked.
+    /// What to run after `critical-path`: the timeline as a picture, and
+    /// the lineage with the critical path marked.
     pub fn next(&self, file: &str) -> Vec<String> {
-        diagram(
-            &shell_quote(file),
-            &self.run,
-            false,
-            self.path.last().map(String::as_str),
-        )
-        .into_iter()
-        .collect()
+        let file = shell_quote(file);
+        std::iter::once(page(&file))
+            .chain(diagram(
+                &file,
+                &self.run,
+                false,
+                self.path.last().map(String::as_str),
+            ))
+            .collect()
     }
+}
+
+/// The run as one page to open in a browser: the lineage, the timeline and
+/// the root causes together (any size: the page stays within its budget).
+fn page(file: &str) -> String {
+    format!("dataprep-lineage html {file} > run.html   # the run as a page: lineage and timeline")
 }
 
 impl StageOrder {

@@ -33,12 +33,19 @@ fn assert_self_contained(p: &str, what: &str) {
         "{what}: no CSP"
     );
     assert_eq!(p.matches("<script").count(), 1, "{what}: one script, ours");
-    for outside in [" src=", " href=", "@import", "url(http", "//fonts", "<link", "<iframe", "<object", "<embed"] {
+    for outside in [
+        " src=", " href=", "@import", "url(http", "//fonts", "<link", "<iframe", "<object",
+        "<embed",
+    ] {
         assert!(!p.contains(outside), "{what}: {outside:?} in the page");
     }
     // The only URL is SVG's namespace, which is a name, not a load.
     let urls = p.matches("http://").count() + p.matches("https://").count();
-    assert_eq!(urls, p.matches("xmlns=\"http://www.w3.org/2000/svg\"").count(), "{what}: a URL");
+    assert_eq!(
+        urls,
+        p.matches("xmlns=\"http://www.w3.org/2000/svg\"").count(),
+        "{what}: a URL"
+    );
 }
 
 /// Every fixture gives a deterministic, self-contained page that names
@@ -54,7 +61,11 @@ fn every_fixture_gives_a_self_contained_deterministic_page() {
         for rc in why["root_causes"].as_array().unwrap() {
             let name = rc["name"].as_str().or(rc["id"].as_str()).unwrap();
             let shown = html::Esc(name).to_string();
-            assert!(p.contains(&shown), "{}: root cause {name:?} not on the page", stem(&f));
+            assert!(
+                p.contains(&shown),
+                "{}: root cause {name:?} not on the page",
+                stem(&f)
+            );
         }
         assert!(p.contains("<section id=\"lineage\">"), "{}", stem(&f));
         assert!(p.contains("<section id=\"timeline\">"), "{}", stem(&f));
@@ -111,7 +122,10 @@ fn diff_and_history_pages_are_self_contained() {
     assert_eq!(o.code, Some(0), "{}", o.err());
     let h = o.out();
     assert_self_contained(&h, "history");
-    assert!(h.contains("Flaky stages") || h.contains("Recurring root causes"), "{h}");
+    assert!(
+        h.contains("Flaky stages") || h.contains("Recurring root causes"),
+        "{h}"
+    );
     assert!(h.matches("<svg").count() > 10, "a chart per stage");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -123,10 +137,21 @@ fn a_big_run_gives_a_small_page() {
     for n in [20_000, 40_000] {
         let input = crate::generator::generate(n, crate::generator::Shape::Layered, 97);
         let started = std::time::Instant::now();
-        let o = Bin::new().args(["html", "-", "--quiet"]).stdin(input.as_bytes()).run();
+        let o = Bin::new()
+            .args(["html", "-", "--quiet"])
+            .stdin(input.as_bytes())
+            .run();
         assert_eq!(o.code, Some(0), "{}", o.err());
-        assert!(o.stdout.len() < 2 << 20, "{n} stages: {} bytes", o.stdout.len());
-        assert!(started.elapsed().as_secs() < 30, "{n}: {:?}", started.elapsed());
+        assert!(
+            o.stdout.len() < 2 << 20,
+            "{n} stages: {} bytes",
+            o.stdout.len()
+        );
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "{n}: {:?}",
+            started.elapsed()
+        );
         let p = o.out();
         assert_self_contained(&p, "big");
         assert!(p.contains("… and "), "{n}: lists say what they left out");
@@ -202,7 +227,12 @@ fn pages_work_in_headless_chromium() {
         let graph = LineageGraph::build(&summary).unwrap();
         let a = Analysis::new(&graph);
         let rp = RunPage::new(&a, View::Stages);
-        let drawn = rp.diagram.nodes.iter().filter(|n| n.stage.is_some()).count();
+        let drawn = rp
+            .diagram
+            .nodes
+            .iter()
+            .filter(|n| n.stage.is_some())
+            .count();
         let marked = rp.diagram.nodes.iter().filter(|n| n.root_cause).count();
         expected.push((stem(&f), drawn, marked, rp.timeline.rows.len()));
         pages.push(p);
@@ -225,18 +255,31 @@ fn pages_work_in_headless_chromium() {
     };
     assert_eq!(reports.len(), pages.len());
     for (r, (name, drawn, marked, bars)) in reports.iter().zip(&expected) {
-        assert_eq!(r["requests"], serde_json::json!([]), "{name}: a request left the page");
-        assert_eq!(r["errors"], serde_json::json!([]), "{name}: script or console errors");
-        let timeline = u64::from(*bars > 0);
-        assert_eq!(r["svgs"], 1 + timeline, "{name}: the lineage, and a timeline when a stage started");
+        assert_eq!(
+            r["requests"],
+            serde_json::json!([]),
+            "{name}: a request left the page"
+        );
+        assert_eq!(
+            r["errors"],
+            serde_json::json!([]),
+            "{name}: script or console errors"
+        );
+        assert_eq!(r["svgs"], 2, "{name}: the lineage and the timeline");
         assert_eq!(r["stage_nodes"], *drawn as u64, "{name}");
         assert_eq!(r["root_cause_nodes"], *marked as u64, "{name}");
         assert_eq!(r["bars"], *bars as u64, "{name}");
         let clicked = &r["clicked"];
         assert!(!clicked.is_null(), "{name}: no stage node to click");
         assert_eq!(clicked["details_shown"], true, "{name}");
-        assert!(clicked["detail"].as_str().unwrap().contains("outcome"), "{name}: {clicked}");
-        assert!(clicked["marked"].as_u64().unwrap() >= 2, "{name}: {clicked}");
+        assert!(
+            clicked["detail"].as_str().unwrap().contains("outcome"),
+            "{name}: {clicked}"
+        );
+        assert!(
+            clicked["marked"].as_u64().unwrap() >= 2,
+            "{name}: {clicked}"
+        );
     }
     let diff = reports.last().unwrap();
     assert_eq!(diff["requests"], serde_json::json!([]));
@@ -250,7 +293,11 @@ fn named_run(names: &[String]) -> String {
         .map(|i| {
             let id = (i + 1).to_string();
             let parent = i.to_string();
-            let parents: Vec<&str> = if i == 0 { vec![] } else { vec![parent.as_str()] };
+            let parents: Vec<&str> = if i == 0 {
+                vec![]
+            } else {
+                vec![parent.as_str()]
+            };
             // The second stage fails; the rest succeed or never run.
             let status = match i {
                 0 => 1,

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use super::{foot, head, more, status, svg, Esc, PAGE_ROWS};
 use crate::diff::{RunDiff, StageChange};
+use crate::report::phrases::quote;
 use crate::report::{human_duration, Timeline};
 use crate::run_ref::RunRef;
 
@@ -35,12 +36,7 @@ pub fn diff(
         .unwrap_or("Pipeline runs");
     head(out, &format!("{name} — {}", d.verdict.label()))?;
     writeln!(out, "<header>")?;
-    writeln!(
-        out,
-        "<h1>{}: {}</h1>",
-        Esc(name),
-        Esc(d.verdict.label())
-    )?;
+    writeln!(out, "<h1>{}: {}</h1>", Esc(name), Esc(d.verdict.label()))?;
     writeln!(out, "<p>{}</p>", Esc(&d.reason))?;
     writeln!(
         out,
@@ -57,12 +53,15 @@ pub fn diff(
             Esc(f.name.as_deref().unwrap_or(&f.key)),
             Esc(&f.key)
         )?;
-        for (label, text) in [("Baseline", &f.baseline_error), ("Current", &f.current_error)] {
+        for (label, text) in [
+            ("Baseline", &f.baseline_error),
+            ("Current", &f.current_error),
+        ] {
             writeln!(
                 out,
                 "<h3>{label}</h3><blockquote>{}</blockquote>",
                 text.as_deref()
-                    .map_or_else(|| "(no error)".to_owned(), |t| Esc(t).to_string())
+                    .map_or_else(|| "(no error)".to_owned(), |t| Esc(&quote(t)).to_string())
             )?;
         }
         writeln!(out, "</section>")?;
@@ -151,7 +150,7 @@ fn timelines(out: &mut dyn Write, baseline: &Timeline, current: &Timeline) -> io
                 writeln!(out, "</div>")?;
                 more(out, t.rows.len(), t.rows_count)?;
             }
-            None => writeln!(out, "<p>No stage started.</p>")?,
+            None => svg::empty_timeline(out)?,
         }
     }
     writeln!(

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use super::{foot, head, more, status, Esc, PAGE_ROWS};
 use crate::history::{History, PipelineHistory, StageHistory};
+use crate::report::phrases::quote;
 use crate::report::{human_duration, plural};
 
 /// Writes the history page.
@@ -84,7 +85,7 @@ fn pipeline(out: &mut dyn Write, p: &PipelineHistory) -> io::Result<()> {
                     "<li>{} — {}: {}</li>",
                     Esc(c.name.as_deref().unwrap_or(&c.key)),
                     seen,
-                    Esc(c.text.as_deref().unwrap_or("(no error message)"))
+                    Esc(&quote(c.text.as_deref().unwrap_or("(no error message)")))
                 )?;
             }
             writeln!(out, "</ul>")?;
@@ -219,7 +220,7 @@ fn recurring(out: &mut dyn Write, p: &PipelineHistory) -> io::Result<()> {
             c.count,
             Esc(&c.first_run_id),
             Esc(&c.last_run_id),
-            Esc(c.text.as_deref().unwrap_or("(no error message)"))
+            Esc(&quote(c.text.as_deref().unwrap_or("(no error message)")))
         )?;
     }
     writeln!(out, "</tbody></table>")?;

@@ -72,7 +72,10 @@ pub(crate) fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(max) {
         None => std::borrow::Cow::Borrowed(text),
         Some((at, _)) => {
-            let keep = text[..at].char_indices().nth(max.saturating_sub(1)).map_or(at, |(i, _)| i);
+            let keep = text[..at]
+                .char_indices()
+                .nth(max.saturating_sub(1))
+                .map_or(at, |(i, _)| i);
             std::borrow::Cow::Owned(format!("{}…", &text[..keep]))
         }
     }
@@ -97,7 +100,10 @@ fn head(out: &mut dyn Write, title: &str) -> io::Result<()> {
         out,
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     )?;
-    writeln!(out, "<meta name=\"generator\" content=\"dataprep-lineage\">")?;
+    writeln!(
+        out,
+        "<meta name=\"generator\" content=\"dataprep-lineage\">"
+    )?;
     writeln!(out, "<title>{}</title>", Esc(title))?;
     writeln!(out, "<style>{STYLE}</style>")?;
     writeln!(out, "</head>")?;

@@ -8,7 +8,7 @@ use crate::analysis::Analysis;
 use crate::caps::Caps;
 use crate::diagram::{self, Diagram, DiagramOptions, Focus, View};
 use crate::graph::StageIx;
-use crate::report::phrases::{causes_and_errors, error_text, verdict};
+use crate::report::phrases::{causes_and_errors, error_text, quote, verdict};
 use crate::report::{human_duration, plural, EvidenceText, RootCause, StageRef, Timeline, Why};
 use crate::status::Status;
 
@@ -28,6 +28,9 @@ pub struct RunPage {
     pub stage_count: usize,
     /// How many of the first stages in topological order the table lists.
     pub table_rows: usize,
+    /// Every root cause, by name (at most [`PAGE_ROWS`]), beyond the ones
+    /// `why` details: so a page names them all, or says how many it left out.
+    pub root_cause_names: Vec<StageRef>,
 }
 
 /// One stage as the page details it.
@@ -129,9 +132,17 @@ impl RunPage {
                     blocked: !root_cause && a.causes.has_culprits(s),
                     culprits: list.iter().map(|&c| StageRef::of(g, c)).collect(),
                     more_culprits: *more_culprits,
-                    error: st.status().is_failed_like().then(|| a.leading_error(s)).flatten(),
+                    error: st
+                        .status()
+                        .is_failed_like()
+                        .then(|| a.leading_error(s))
+                        .flatten(),
                 }
             })
+            .collect();
+        let root_cause_names = a.root_causes()[..rows.keep(a.root_causes().len())]
+            .iter()
+            .map(|&s| StageRef::of(g, s))
             .collect();
         RunPage {
             why,
@@ -140,6 +151,7 @@ impl RunPage {
             stages,
             stage_count: g.stage_count(),
             table_rows,
+            root_cause_names,
         }
     }
 
@@ -157,11 +169,7 @@ impl RunPage {
 pub fn run(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
     let w = &page.why;
     let r = &w.run;
-    let name = r
-        .run
-        .pipeline_name
-        .as_deref()
-        .unwrap_or("Pipeline run");
+    let name = r.run.pipeline_name.as_deref().unwrap_or("Pipeline run");
     head(out, &format!("{name} — {}", r.run.status))?;
     let verdict_line = verdict(r, w.root_causes_count, w.errors_count);
     writeln!(out, "<header>")?;
@@ -249,7 +257,7 @@ fn root_causes(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
                 "<li><b>{}</b> root cause{}: {}</li>",
                 e.count,
                 plural(e.count),
-                Esc(&error_text(e))
+                Esc(&quote(&error_text(e)))
             )?;
         }
         writeln!(out, "</ul>")?;
@@ -258,7 +266,20 @@ fn root_causes(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
     for rc in &w.root_causes {
         root_cause(out, page, rc)?;
     }
-    more(out, w.root_causes.len(), w.root_causes_count)?;
+    if w.root_causes_count > w.root_causes.len() {
+        let rest = &page.root_cause_names[w.root_causes.len().min(page.root_cause_names.len())..];
+        writeln!(
+            out,
+            "<p>And {} more root cause{}: {}</p>",
+            w.root_causes_count - w.root_causes.len(),
+            plural(w.root_causes_count - w.root_causes.len()),
+            rest.iter()
+                .map(|s| stage_link(page, s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+        more(out, w.root_causes.len() + rest.len(), w.root_causes_count)?;
+    }
     for c in &w.outcome.run_causes {
         writeln!(
             out,
@@ -284,7 +305,11 @@ fn root_cause(out: &mut dyn Write, page: &RunPage, rc: &RootCause) -> io::Result
         status(rc.stage.status),
         Esc(rc.stage.stage_type.as_deref().unwrap_or("stage"))
     )?;
-    writeln!(out, "<p class=\"facts\">id <code>{}</code></p>", Esc(&rc.stage.id))?;
+    writeln!(
+        out,
+        "<p class=\"facts\">id <code>{}</code></p>",
+        Esc(&rc.stage.id)
+    )?;
     if rc.evidence.is_empty() {
         writeln!(out, "<p>The response gives no error message for it.</p>")?;
     }
@@ -345,7 +370,7 @@ fn evidence(out: &mut dyn Write, e: &EvidenceText) -> io::Result<()> {
     writeln!(
         out,
         "<blockquote>{}<br><span class=\"path\">at {}</span></blockquote>",
-        Esc(&e.text),
+        Esc(&quote(&e.text)),
         Esc(&e.path.to_string())
     )
 }
@@ -392,7 +417,7 @@ fn timeline(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
             )?;
             more(out, t.rows.len(), t.rows_count)?;
         }
-        None => writeln!(out, "<p>No stage started.</p>")?,
+        None => svg::empty_timeline(out)?,
     }
     if t.never_ran_count > 0 {
         writeln!(
@@ -470,7 +495,8 @@ fn details(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
             Esc(p.stage.name.as_deref().unwrap_or(&p.stage.id)),
             status(p.stage.status)
         )?;
-        let dd = |out: &mut dyn Write, k: &str, v: String| writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
+        let dd =
+            |out: &mut dyn Write, k: &str, v: String| writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
         dd(out, "id", format!("<code>{}</code>", Esc(&p.stage.id)))?;
         if let Some(t) = &p.stage.stage_type {
             dd(out, "type", Esc(t).to_string())?;
@@ -509,7 +535,11 @@ fn details(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
             dd(out, "culprits", names.join(", "))?;
         }
         if let Some(e) = &p.error {
-            dd(out, "error", format!("<blockquote>{}</blockquote>", Esc(e)))?;
+            dd(
+                out,
+                "error",
+                format!("<blockquote>{}</blockquote>", Esc(&quote(e))),
+            )?;
         }
         writeln!(out, "</dl></div>")?;
     }

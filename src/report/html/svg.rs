@@ -27,7 +27,10 @@ pub(super) fn lineage(out: &mut dyn Write, d: &Diagram) -> io::Result<()> {
     let height = l.height() as i64;
     let width_px = MARGIN * 2 + (l.layers.len() as i64) * (NODE_W + GAP_X) - GAP_X;
     let height_px = MARGIN * 2 + height * (NODE_H + GAP_Y) - GAP_Y;
-    let (width_px, height_px) = (width_px.max(NODE_W + 2 * MARGIN), height_px.max(NODE_H + 2 * MARGIN));
+    let (width_px, height_px) = (
+        width_px.max(NODE_W + 2 * MARGIN),
+        height_px.max(NODE_H + 2 * MARGIN),
+    );
     let at = |v: usize| -> (i64, i64) {
         let layer = l.layer[v] as i64;
         let len = l.layers[l.layer[v]].len() as i64;
@@ -125,9 +128,9 @@ fn node(
     if let Shape::Data(_) = n.shape {
         class.push_str(" data");
     }
-    let stage = n
-        .stage
-        .map_or_else(String::new, |s| format!(" data-s=\"{}\" tabindex=\"0\"", s.index()));
+    let stage = n.stage.map_or_else(String::new, |s| {
+        format!(" data-s=\"{}\" tabindex=\"0\"", s.index())
+    });
     let title = n.lines.join("\n");
     writeln!(
         out,
@@ -266,6 +269,15 @@ pub(super) fn timeline(out: &mut dyn Write, t: &Timeline, axis: Axis) -> io::Res
         )?;
     }
     writeln!(out, "</svg>")
+}
+
+/// The timeline of a run in which no stage started: an empty chart that
+/// says so (the page always has its two pictures).
+pub(super) fn empty_timeline(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "<div class=\"pic\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1010 40\" width=\"1010\" height=\"40\" role=\"img\" aria-label=\"Timeline: no stage started\"><text x=\"8\" y=\"24\">No stage started.</text></svg></div>"
+    )
 }
 
 /// A round tick step giving at most about ten ticks over `span` ms.
