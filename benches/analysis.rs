@@ -8,6 +8,7 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use dataprep_lineage::diagram::View;
 use dataprep_lineage::report;
 use dataprep_lineage::{Analysis, Causes, JobSummary, LineageGraph, Order, Timing};
 use std::hint::black_box;
@@ -98,6 +99,36 @@ fn end_to_end(c: &mut Criterion) {
     g.finish();
 }
 
+/// The HTML page on an analysed run: the page model (report, diagram
+/// within its 200-stage budget, timeline) and its rendering, layered layout
+/// included; and the layout's share alone, on the drawn diagram.
+fn html_page(c: &mut Criterion) {
+    let mut g = c.benchmark_group("html");
+    g.sample_size(10);
+    for (n, bytes) in inputs() {
+        let s = JobSummary::from_slice(&bytes).unwrap();
+        let graph = LineageGraph::build(&s).unwrap();
+        let a = Analysis::new(&graph);
+        g.bench_function(BenchmarkId::new("page", n), |b| {
+            b.iter(|| {
+                let page = report::html::RunPage::new(black_box(&a), View::Stages);
+                let mut out = Vec::new();
+                report::html::run(&mut out, &page).unwrap();
+                out.len()
+            })
+        });
+        let page = report::html::RunPage::new(&a, View::Stages);
+        g.bench_function(BenchmarkId::new("render", n), |b| {
+            b.iter(|| {
+                let mut out = Vec::new();
+                report::html::run(&mut out, black_box(&page)).unwrap();
+                out.len()
+            })
+        });
+    }
+    g.finish();
+}
+
 fn million_chain(c: &mut Criterion) {
     let mut g = c.benchmark_group("chain_1m");
     g.sample_size(10);
@@ -118,5 +149,12 @@ fn million_chain(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse, analyses, end_to_end, million_chain);
+criterion_group!(
+    benches,
+    parse,
+    analyses,
+    end_to_end,
+    html_page,
+    million_chain
+);
 criterion_main!(benches);

@@ -528,3 +528,56 @@ fn error_groups_keep_order_counts_and_the_unexplained() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A bot embedding the renderers drops the CLI's advice: no `Next:` lines
+/// and no "--all shows every one" after a cut list; or rewords it.
+#[test]
+fn an_embedder_drops_or_rewords_the_cli_advice() {
+    use dataprep_lineage::report::markdown::MarkdownOptions;
+    use dataprep_lineage::report::text::TextOptions;
+    use dataprep_lineage::report::Advice;
+    let file = "fixtures/expired_token_fails_twenty_imports.json";
+    let bytes = std::fs::read(file).unwrap();
+    let summary = JobSummary::from_slice(&bytes).unwrap();
+    let graph = LineageGraph::build(&summary).unwrap();
+    let a = Analysis::new(&graph);
+    let caps = report::Caps {
+        screen: Some(3),
+        ..report::Caps::DEFAULT
+    };
+    let why = report::Why::with_caps(&a, caps.on_screen());
+    let cli = why.to_text(TextOptions {
+        caps,
+        file: Some(file.to_owned()),
+        ..TextOptions::default()
+    });
+    assert!(cli.contains("(--all shows every one)"), "{cli}");
+    assert!(cli.contains("Next: dataprep-lineage"), "{cli}");
+    let none = why.to_text(TextOptions {
+        caps,
+        file: Some(file.to_owned()),
+        advice: Advice::NONE,
+        ..TextOptions::default()
+    });
+    assert!(!none.contains("--all") && !none.contains("Next:"), "{none}");
+    assert!(
+        none.lines()
+            .any(|l| l.trim_start().starts_with("… and ") && l.trim_end().ends_with(" more")),
+        "{none}"
+    );
+    let reworded = why.to_markdown(&MarkdownOptions {
+        caps,
+        file: Some(file.to_owned()),
+        advice: Advice {
+            more: Some("ask the bot for `all`".into()),
+            more_top: None,
+            next: false,
+        },
+        ..MarkdownOptions::default()
+    });
+    assert!(reworded.contains("(ask the bot for `all`)"), "{reworded}");
+    assert!(
+        !reworded.contains("--all") && !reworded.contains("Next:"),
+        "{reworded}"
+    );
+}

@@ -126,7 +126,10 @@ for (const file of pages) {
     }, stage);
   }
   if (screenshot) {
-    if (target) await page.keyboard.press('Escape');
+    if (target) {
+      await page.keyboard.press('Escape');
+      await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    }
     await page.screenshot({ path: screenshot, fullPage: true });
   }
   process.stdout.write(JSON.stringify(report) + '\n');

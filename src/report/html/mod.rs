@@ -9,7 +9,7 @@
 //! [`RunDiff`](crate::RunDiff) and a [`History`](crate::History).
 //!
 //! - **Self-contained**: inline CSS, the pictures as inline SVG laid out by
-//!   the crate ([`crate::layered`]), a small inline script only for
+//!   the crate (a layered layout, `src/layered.rs`), a small inline script only for
 //!   interaction (select a stage, zoom and pan the lineage). A
 //!   Content-Security-Policy meta tag forbids every load from anywhere
 //!   (`default-src 'none'`), so nothing reaches the network even if a
@@ -154,8 +154,8 @@ blockquote{margin:6px 0;padding:4px 10px;border-left:3px solid var(--line);white
 .more{color:var(--mut);font-style:italic}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr[data-s]{cursor:pointer}tr.crit td:first-child{box-shadow:inset 3px 0 var(--crit)}
-.pic{border:1px solid var(--line);border-radius:6px;overflow:hidden;position:relative;background:#fcfcfd}
-.pic svg{display:block;max-width:100%;height:auto}
+.pic{border:1px solid var(--line);border-radius:6px;overflow:auto;position:relative;background:#fcfcfd}
+.pic svg{display:block;max-width:100%;height:auto}.pic svg.zoomable{max-width:none}
 .zoom{position:absolute;right:6px;top:6px;display:flex;gap:4px}.zoom button{font:13px system-ui;border:1px solid var(--line);background:#fff;border-radius:4px;padding:0 8px;cursor:pointer}
 svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:var(--fg)}svg text.f{fill:var(--mut);font-size:11px}
 g.n,g.b{cursor:pointer}g.n.sel rect,g.b.sel rect{stroke:var(--sel)!important;stroke-width:3px}

@@ -26,7 +26,11 @@ pub fn history(
         pipeline_section(out, pipe, opts)?;
     }
     skipped_files(out, h, opts)?;
-    let steps = h.next();
+    let steps = if opts.advice.next {
+        h.next()
+    } else {
+        Vec::new()
+    };
     if !steps.is_empty() {
         writeln!(out)?;
     }

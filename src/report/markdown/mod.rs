@@ -300,7 +300,7 @@ fn next_lines(
     opts: &MarkdownOptions,
     next: impl FnOnce(&str) -> Vec<String>,
 ) -> io::Result<()> {
-    let Some(file) = opts.file.as_deref() else {
+    let Some(file) = opts.file.as_deref().filter(|_| opts.advice.next) else {
         return Ok(());
     };
     for step in next(file) {

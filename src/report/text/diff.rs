@@ -18,7 +18,7 @@ pub fn diff(out: &mut dyn Write, d: &crate::diff::RunDiff, opts: TextOptions) ->
     time_section(out, d, &p, &opts)?;
     structure_section(out, d, &p, &opts)?;
     other_notes(out, d, &p)?;
-    next_lines(out, &p, opts.file.as_deref(), |f| {
+    next_lines(out, &p, opts.next_file(), |f| {
         vec![format!(
             "dataprep-lineage why {}   # the current run in full",
             crate::report::next::shell_quote(f)

@@ -51,6 +51,13 @@ pub struct TextOptions {
     pub advice: Advice,
 }
 
+impl TextOptions {
+    /// The file to name in `Next:` lines, when the advice keeps them.
+    fn next_file(&self) -> Option<&str> {
+        self.file.as_deref().filter(|_| self.advice.next)
+    }
+}
+
 impl Default for TextOptions {
     fn default() -> Self {
         TextOptions {

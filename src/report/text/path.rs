@@ -41,7 +41,7 @@ pub fn order(out: &mut dyn Write, r: &StageOrder, opts: TextOptions) -> io::Resu
         &p,
         3,
     )?;
-    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
+    next_lines(out, &p, opts.next_file(), |f| r.next(f))
 }
 
 /// The `critical-path` report: the path, every stage's timing, and the
@@ -110,5 +110,5 @@ pub fn critical_path(out: &mut dyn Write, r: &CriticalPath, opts: TextOptions) -
         0,
     )?;
     more(out, "", n, r.stages.len(), opts.advice.more())?;
-    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
+    next_lines(out, &p, opts.next_file(), |f| r.next(f))
 }

@@ -91,5 +91,5 @@ pub fn summary(out: &mut dyn Write, r: &Summary, opts: TextOptions) -> io::Resul
         opts.advice.more(),
         false,
     )?;
-    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
+    next_lines(out, &p, opts.next_file(), |f| r.next(f))
 }

@@ -41,7 +41,7 @@ pub fn why(out: &mut dyn Write, r: &Why, opts: TextOptions) -> io::Result<()> {
         opts.advice.more(),
         false,
     )?;
-    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
+    next_lines(out, &p, opts.next_file(), |f| r.next(f))
 }
 
 /// The line under the headline: no stage failed, or how many root causes and errors, with the errors.
@@ -276,7 +276,7 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
                     writeln!(out, "  {}", p.dim(format_args!("error fingerprint {f}")))?;
                 }
             }
-            return next_lines(out, &p, opts.file.as_deref(), |f| r.next(f));
+            return next_lines(out, &p, opts.next_file(), |f| r.next(f));
         }
         (false, true) => return writeln!(out, "{NOTHING_HELD_BACK}"),
         (false, false) => {}
@@ -312,5 +312,5 @@ pub fn trace(out: &mut dyn Write, r: &Trace, opts: TextOptions) -> io::Result<()
         writeln!(out)?;
     }
     more(out, "  ", n, r.culprits_count, opts.advice.more())?;
-    next_lines(out, &p, opts.file.as_deref(), |f| r.next(f))
+    next_lines(out, &p, opts.next_file(), |f| r.next(f))
 }
