@@ -7,8 +7,11 @@
 //! (stages and data nodes, proven acyclic) → [`Analysis`] (order, culprits
 //! and root causes, timing, run-level causes; evidence, blast radius, traces
 //! and [`Fingerprint`]s on demand) → [`report`] (one owned view model per
-//! question, drawn as text, Markdown or JSON) and [`diagram`] ([`dot`],
-//! [`mermaid`]) and [`export`]s (OpenLineage run events, a Chrome trace).
+//! question, drawn as text, Markdown, JSON or an HTML page —
+//! [`report::html`]) and [`diagram`] ([`dot`], [`mermaid`]) and [`export`]s
+//! (OpenLineage run events, a Chrome trace). Every run is named the same way
+//! in every output ([`RunRef`]); one [`Caps`] says how much of each list a
+//! report keeps and a renderer shows.
 //! What each analysis means is written down in `docs/semantics.md`.
 //!
 //! ```
@@ -61,9 +64,12 @@
 //! ```
 //!
 //! Constructors follow one convention: `T::new(&analysis)` builds a report
-//! with the default caps and `T::with_caps(&analysis, limits)` with
+//! with the default caps and `T::with_caps(&analysis, caps)` with
 //! others ([`Caps`]: `--all` is [`Caps::ALL`]); `X::of(&…)` derives a
 //! small value from a bigger one; `build` and `from_slice` are fallible.
+//! Renderers write to any `Write` and take options ([`report::text::TextOptions`],
+//! [`report::markdown::MarkdownOptions`]) whose [`report::Advice`] keeps,
+//! drops or rewords the CLI's hints for the embedder's readers.
 //!
 //! Nothing here panics on input: any byte sequence gives a summary or an
 //! [`Error`], and every traversal is iterative, so a 200,000-stage chain is

@@ -1,0 +1,119 @@
+"""Every input form gives the same run; bad input raises InputError, wrong
+arguments TypeError or ValueError; nothing crashes the interpreter."""
+
+import gzip
+import io
+import pathlib
+
+import pytest
+
+import dataprep_lineage as dl
+from conftest import FIXTURES, ROOT
+
+RUN = FIXTURES / "failed_transform_blocks_exports.json"
+
+
+def without_file(doc):
+    doc = dict(doc)
+    doc["run"] = {k: v for k, v in doc["run"].items() if k != "file"}
+    return doc
+
+
+def test_every_input_form_agrees(tmp_path):
+    data = RUN.read_bytes()
+    gz = tmp_path / "run.json.gz"
+    gz.write_bytes(gzip.compress(data))
+    plain = tmp_path / "renamed-without-its-extension"
+    plain.write_bytes(gzip.compress(data))
+    forms = [
+        str(RUN),
+        RUN,
+        pathlib.PurePath(RUN),
+        data,
+        bytearray(data),
+        data.decode(),
+        io.BytesIO(data),
+        open(RUN, "rb"),
+        str(gz),
+        gz,
+        plain,
+        gzip.compress(data),
+        io.BytesIO(gzip.compress(data)),
+    ]
+    want = without_file(dl.load(RUN).why())
+    for src in forms:
+        got = dl.load(src)
+        assert without_file(got.why()) == want, type(src)
+    assert dl.load(str(RUN)).why()["run"]["file"] == str(RUN)
+    assert dl.load(data).why()["run"]["file"] is None
+
+
+def test_input_errors_say_where():
+    with pytest.raises(dl.InputError) as e:
+        dl.load(b'{"pipelinerun": {"id": ')
+    assert (e.value.line, e.value.column) == (1, 23)
+    assert "invalid JSON at line 1, column 23" in str(e.value)
+    assert e.value.path is None
+    with pytest.raises(dl.InputError) as e:
+        dl.load(str(ROOT / "no-such-file.json"))
+    assert e.value.path.endswith("no-such-file.json")
+    with pytest.raises(dl.InputError, match="the API returned an error"):
+        dl.load(b'{"status": "failure", "messages": [{"message": "Invalid OAuth token"}]}')
+    with pytest.raises(dl.InputError, match="no pipeline run found"):
+        dl.load(b"{}")
+    with pytest.raises(dl.InputError, match="gzip"):
+        dl.load(b"\x1f\x8b\x08\x00garbage")
+
+
+def test_wrong_arguments_are_type_or_value_errors():
+    run = dl.load(RUN)
+    with pytest.raises(TypeError):
+        dl.load(42)
+    with pytest.raises(TypeError):
+        run.why_stage(7)
+    with pytest.raises(ValueError, match="no stage"):
+        run.why_stage("not a stage")
+    with pytest.raises(ValueError, match="view"):
+        run.dot(view="sideways")
+    with pytest.raises(ValueError):
+        run.markdown("order")
+    with pytest.raises(ValueError):
+        run.openlineage(namespace="")
+    with pytest.raises(TypeError):
+        dl.diff("a.json", run)
+    with pytest.raises(ValueError):
+        dl.diff(run, run, slower_ratio=0)
+
+
+def adversarial():
+    """Inputs that are not runs, or odd ones: each raises InputError or returns."""
+    text = RUN.read_bytes()
+    yield b""
+    yield b"\x00" * 100
+    yield b"[" * 200_000
+    yield b'{"a":' * 100_000
+    yield b"\xff\xfe" + text
+    yield gzip.compress(b"[" * 100_000)
+    for cut in range(0, len(text), max(1, len(text) // 60)):
+        yield text[:cut]
+    yield text.replace(b'"pipelinetaskinstancemappers"', b'"x"')
+    yield b'{"pipelinerun": {"pipelinetaskinstances": [{"id": "1"}, {"id": "1"}], "pipelinetaskinstancemappers": {"1": ["1"]}}}'
+    yield b'{"pipelinerun": {"pipelinetaskinstances": [{"id": "a"}, {"id": "b"}], "pipelinetaskinstancemappers": {"a": ["b"], "b": ["a"]}}}'
+    yield b'{"pipelinerun": {"id": 1e999, "execution_status": "x", "pipelinetaskinstances": {}}}'
+    yield ('{"pipelinerun": {"pipelinetaskinstances": [{"id": "1", "pipelinetask": {"name": "' + "<script>" * 5000 + '"}}]}}').encode()
+
+
+def test_no_input_crashes_the_interpreter():
+    for i, data in enumerate(adversarial()):
+        try:
+            run = dl.load(data)
+        except dl.InputError:
+            continue
+        run.why()
+        run.summary()
+        run.order()
+        run.critical_path()
+        run.html()
+        run.dot(view="lineage")
+        run.openlineage()
+        run.trace()
