@@ -369,23 +369,9 @@ pub struct RunDiff {
     pub diagnostics: Vec<DiffNote>,
 }
 
-/// A stage's key: its task definition's id, else `NAME@TYPE` (a missing
-/// part empty); `None` for a stage with neither (a placeholder).
+/// A stage's key (SPEC §6): see [`Stage::key`].
 pub fn stage_key(stage: &Stage<'_>) -> Option<String> {
-    let task = stage.instance.and_then(|ti| ti.pipelinetask.get());
-    if let Some(id) = task.and_then(|t| t.id.get()) {
-        return Some(id.as_str().to_owned());
-    }
-    let name = stage.name();
-    let code = task.and_then(|t| t.stage_type.value()).map(|t| t.code());
-    if name.is_none() && code.is_none() {
-        return None;
-    }
-    Some(format!(
-        "{}@{}",
-        name.unwrap_or_default(),
-        code.map_or_else(String::new, |c| c.to_string())
-    ))
+    stage.key()
 }
 
 /// One run indexed by key.

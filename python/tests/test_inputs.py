@@ -117,3 +117,52 @@ def test_no_input_crashes_the_interpreter():
         run.dot(view="lineage")
         run.openlineage()
         run.trace()
+
+
+SHAPES = [
+    ("nested run copies", 2_000),
+    ("a long mapper key", 1_000),
+    ("messages under a long key", 2_000),
+    ("roots into a chain", 300),
+    ("a ladder", 500),
+    ("long names", 200),
+    ("roots into many targets", 150),
+    ("four anomalies per stage", 2_000),
+    ("a long message", 1_000),
+    ("roots into an export chain", 300),
+    ("many failed streams", 5_000),
+]
+
+
+def shape_tool():
+    """The crate's hostile-shape writer (`cargo test` builds it)."""
+    import os
+    import shutil
+    import subprocess
+
+    tool = ROOT / "target" / "debug" / "examples" / "shapes"
+    if not tool.exists():
+        if shutil.which("cargo") is None:
+            pytest.skip("no shapes tool and no cargo to build it")
+        subprocess.run(["cargo", "build", "--quiet", "--example", "shapes"], cwd=ROOT, check=True)
+    return tool
+
+
+@pytest.mark.parametrize("name,size", SHAPES, ids=[s for s, _ in SHAPES])
+def test_hostile_shapes_at_a_size_and_twice_it(name, size):
+    """The crate's hostile shapes (tests/integration/shapes.rs) through
+    Python: each loads or raises InputError, and every result is bounded."""
+    import subprocess
+
+    tool = shape_tool()
+    for n in (size, 2 * size):
+        data = subprocess.run([str(tool), name, str(n)], capture_output=True, check=True).stdout
+        try:
+            run = dl.load(data)
+        except dl.InputError:
+            continue
+        for doc in (run.why(), run.summary()):
+            assert doc["schema_version"] == dl.SCHEMA_VERSION
+        page = run.html()
+        assert len(page) < 64 * len(data) + 4_000_000
+        assert page.count("<script") == 1

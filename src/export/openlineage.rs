@@ -55,7 +55,6 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::analysis::Analysis;
-use crate::diff::stage_key;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
 use crate::limits::shorten;
 use crate::report::json::write_line;
@@ -539,7 +538,7 @@ impl<'r, 'g, 'a> Context<'r, 'g, 'a> {
         let mut jobs = vec![String::new(); g.stage_count()];
         for s in g.topological_order() {
             let st = g.stage(s);
-            let name = match stage_key(st).map(|k| shorten(&k).into_owned()) {
+            let name = match st.key().map(|k| shorten(&k).into_owned()) {
                 Some(key) if seen.insert(key.clone()) => format!("{pipeline_job}.{key}"),
                 Some(key) => format!("{pipeline_job}.{key}.{}", st.shown_id()),
                 None => format!("{pipeline_job}.{}", st.shown_id()),

@@ -331,12 +331,19 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
         st.shown_name().unwrap_or(st.shown_id())
     }
 
+    /// Every event of the trace, in order: the tracks, the critical path,
+    /// the stages, the dependencies.
     fn each_event(&self, emit: &mut dyn FnMut(&Event<'_>) -> io::Result<()>) -> io::Result<()> {
-        let a = self.a;
-        let g = a.graph;
-        let t = &a.timing;
-        let run = g.summary().run();
+        self.tracks(emit)?;
+        self.critical_path(emit)?;
+        self.stages(emit)?;
+        self.flows(emit)
+    }
 
+    /// The process and its tracks: the critical path's, then one per stage.
+    fn tracks(&self, emit: &mut dyn FnMut(&Event<'_>) -> io::Result<()>) -> io::Result<()> {
+        let g = self.a.graph;
+        let run = g.summary().run();
         // The process and its tracks.
         let run_name = {
             let pipeline = run
@@ -399,6 +406,13 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             ))?;
         }
 
+        Ok(())
+    }
+
+    /// The critical path, end to end at the earliest finishes.
+    fn critical_path(&self, emit: &mut dyn FnMut(&Event<'_>) -> io::Result<()>) -> io::Result<()> {
+        let g = self.a.graph;
+        let t = &self.a.timing;
         // The critical path, end to end at the earliest finishes.
         let mut cursor = 0i64;
         for &s in t.critical_path() {
@@ -424,6 +438,14 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             }))?;
         }
 
+        Ok(())
+    }
+
+    /// A slice per stage that started; an instant per stage that did not.
+    fn stages(&self, emit: &mut dyn FnMut(&Event<'_>) -> io::Result<()>) -> io::Result<()> {
+        let a = self.a;
+        let g = a.graph;
+        let t = &a.timing;
         // A slice per stage that started; an instant per stage that did not.
         let culprits = a.causes.first_culprits(a.graph, CULPRITS_SHOWN);
         let latest = t.latest_timestamp().unwrap_or(self.origin);
@@ -495,6 +517,12 @@ impl<'r, 'g, 'a> Tracer<'r, 'g, 'a> {
             }
         }
 
+        Ok(())
+    }
+
+    /// Dependencies between stages that started, as flows.
+    fn flows(&self, emit: &mut dyn FnMut(&Event<'_>) -> io::Result<()>) -> io::Result<()> {
+        let g = self.a.graph;
         // Dependencies between stages that started, as flows.
         let mut id = 0u64;
         for child in g.topological_order() {

@@ -122,6 +122,27 @@ impl<'a> Shown<'a> {
 }
 
 impl<'a> Stage<'a> {
+    /// The stage's key (SPEC §6), what matches a stage across runs: its
+    /// task definition's id, else `NAME@TYPE` (a missing part empty);
+    /// `None` for a stage with neither (a placeholder). Comparison, history
+    /// and the exports all key stages with it.
+    pub fn key(&self) -> Option<String> {
+        let task = self.instance.and_then(|ti| ti.pipelinetask.get());
+        if let Some(id) = task.and_then(|t| t.id.get()) {
+            return Some(id.as_str().to_owned());
+        }
+        let name = self.name();
+        let code = task.and_then(|t| t.stage_type.value()).map(|t| t.code());
+        if name.is_none() && code.is_none() {
+            return None;
+        }
+        Some(format!(
+            "{}@{}",
+            name.unwrap_or_default(),
+            code.map_or_else(String::new, |c| c.to_string())
+        ))
+    }
+
     /// The stage's name, when its task definition has one.
     pub fn name(&self) -> Option<&'a str> {
         self.name

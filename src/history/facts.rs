@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::Analysis;
-use crate::diff::stage_key;
 use crate::error::Result;
 use crate::fingerprint::Fingerprint;
 use crate::graph::LineageGraph;
@@ -64,7 +63,7 @@ impl StageOutcome {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StageFacts {
     /// The stage key that matches it across runs: `pipelinetask.id`, else
-    /// `NAME@TYPE` ([`stage_key`]).
+    /// `NAME@TYPE` ([`Stage::key`](crate::graph::Stage::key)).
     pub key: String,
     /// The task instance id in this run.
     pub stage_id: String,
@@ -122,7 +121,7 @@ impl RunFacts {
         let mut left_out = 0;
         for s in g.topological_order() {
             let st = g.stage(s);
-            let Some(key) = stage_key(st).map(|k| short(&k)) else {
+            let Some(key) = st.key().map(|k| short(&k)) else {
                 left_out += 1;
                 continue;
             };

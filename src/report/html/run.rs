@@ -28,9 +28,12 @@ pub struct RunPage {
     pub stage_count: usize,
     /// How many of the first stages in topological order the table lists.
     pub table_rows: usize,
-    /// Every root cause, by name (at most [`PAGE_ROWS`]), beyond the ones
-    /// `why` details: so a page names them all, or says how many it left out.
+    /// Every root cause, by name (as many as JSON lists, 1,000 by default),
+    /// beyond the ones `why` details: so a page names them all, or says how
+    /// many it left out.
     pub root_cause_names: Vec<StageRef>,
+    /// Stage id → graph index, for the stages the page details.
+    by_id: std::collections::HashMap<String, usize>,
 }
 
 /// One stage as the page details it.
@@ -112,7 +115,7 @@ impl RunPage {
             named[s.index()] = true;
         }
         let culprits = a.causes.first_culprits(g, CULPRITS_NAMED);
-        let stages = order
+        let stages: Vec<PageStage> = order
             .iter()
             .filter(|s| named[s.index()])
             .map(|&s| {
@@ -140,9 +143,13 @@ impl RunPage {
                 }
             })
             .collect();
-        let root_cause_names = a.root_causes()[..rows.keep(a.root_causes().len())]
+        let root_cause_names = a.root_causes()[..caps.root_causes(a.root_causes().len())]
             .iter()
             .map(|&s| StageRef::of(g, s))
+            .collect();
+        let by_id = stages
+            .iter()
+            .map(|p: &PageStage| (p.stage.id.clone(), p.index))
             .collect();
         RunPage {
             why,
@@ -152,16 +159,14 @@ impl RunPage {
             stage_count: g.stage_count(),
             table_rows,
             root_cause_names,
+            by_id,
         }
     }
 
     /// The graph index of the root cause shown at `i`: found by id among
     /// the stages the page names.
     fn index_of(&self, stage: &StageRef) -> Option<usize> {
-        self.stages
-            .iter()
-            .find(|p| p.stage.id == stage.id)
-            .map(|p| p.index)
+        self.by_id.get(&stage.id).copied()
     }
 }
 
