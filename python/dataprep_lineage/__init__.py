@@ -88,7 +88,7 @@ class Run:
 
 def load(src: Any) -> Run:
     """Reads a run: a path (``str`` or ``os.PathLike``), ``bytes``, JSON text
-    (a ``str`` starting with ``{``), or a binary file object; gzip is
+    (a ``str`` starting with ``{`` or ``[``), or a binary file object; gzip is
     recognised by its bytes. Raises :class:`InputError` when it cannot be
     analysed."""
     return Run(_core.load(src))
@@ -104,8 +104,16 @@ def _native(run: Any, name: str) -> "_core.Run":
 
 def diff(baseline: Run, current: Run, *, slower_ratio: float = 1.5, slower_min_ms: int = 30_000) -> Dict[str, Any]:
     """`diff BASELINE CURRENT --format json`: what changed since it last worked."""
+    try:
+        ratio = float(slower_ratio)
+    except (TypeError, ValueError):
+        raise TypeError(f"slower_ratio must be a number (1.5: 50 % longer), not {slower_ratio!r}") from None
+    if isinstance(slower_min_ms, bool) or not isinstance(slower_min_ms, int):
+        raise TypeError(f"slower_min_ms must be an int (milliseconds), not {slower_min_ms!r}")
+    if not 0 <= slower_min_ms < 2**63:
+        raise ValueError(f"slower_min_ms must be between 0 and 2**63 - 1 milliseconds, not {slower_min_ms}")
     return _json.loads(
-        _core.diff_json(_native(baseline, "baseline"), _native(current, "current"), float(slower_ratio), int(slower_min_ms))
+        _core.diff_json(_native(baseline, "baseline"), _native(current, "current"), ratio, slower_min_ms)
     )
 
 

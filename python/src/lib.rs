@@ -28,7 +28,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
 create_exception!(
-    _core,
+    dataprep_lineage,
     InputError,
     PyException,
     "The input cannot be analysed (not JSON, an API error, no run, a cycle, unreadable). \
@@ -119,8 +119,17 @@ fn read_source(py: Python<'_>, src: &Bound<'_, PyAny>) -> PyResult<(Vec<u8>, Opt
     }
     if let Ok(s) = src.cast::<PyString>() {
         let text: String = s.extract()?;
-        if text.trim_start().starts_with(['{', '[']) {
+        if text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with(['{', '['])
+        {
             return Ok((text.into_bytes(), None));
+        }
+        if text.is_empty() {
+            return Err(PyValueError::new_err(
+                "load() was given an empty string: pass a path, bytes, JSON text or a file object",
+            ));
         }
         return read_path(py, text);
     }
@@ -232,7 +241,9 @@ fn focus(a: &Analysis<'_, '_>, wanted: Option<&str>) -> Result<Focus, String> {
 fn stage(a: &Analysis<'_, '_>, wanted: &str) -> Result<dataprep_lineage::graph::StageIx, String> {
     match a.graph.find_stage(wanted) {
         Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(format!("no stage with id or name {wanted:?} in this run")),
+        Ok(None) => Err(format!(
+            "no stage with id or name {wanted:?} in this run (run.order()[\"stages\"] lists the ids and names)"
+        )),
         Err(many) => Err(format!(
             "{} stages are named {wanted:?}: give an id",
             many.len()
@@ -464,7 +475,12 @@ fn diff_json(
 ) -> PyResult<String> {
     if !(slower_ratio.is_finite() && slower_ratio > 0.0) {
         return Err(PyValueError::new_err(format!(
-            "slower_ratio must be a positive number, not {slower_ratio}"
+            "slower_ratio must be a positive number, not {slower_ratio} (1.5: 50 % longer)"
+        )));
+    }
+    if slower_min_ms < 0 {
+        return Err(PyValueError::new_err(format!(
+            "slower_min_ms must be 0 or more milliseconds, not {slower_min_ms}"
         )));
     }
     let options = DiffOptions {
@@ -518,7 +534,12 @@ fn run_files(paths: &[String]) -> (Vec<String>, Vec<(String, String)>) {
 #[pyfunction]
 #[pyo3(signature = (paths, pipeline = None))]
 fn history_json(py: Python<'_>, paths: Vec<String>, pipeline: Option<String>) -> PyResult<String> {
-    let (h, analysed) = py.detach(|| {
+    if paths.is_empty() {
+        return Err(PyValueError::new_err(
+            "history() needs at least one path: a folder of saved responses, or files",
+        ));
+    }
+    let (h, analysed, found) = py.detach(|| {
         let (files, skipped) = run_files(&paths);
         let mut b = HistoryBuilder::new();
         for (ix, f) in files.iter().enumerate() {
@@ -539,18 +560,58 @@ fn history_json(py: Python<'_>, paths: Vec<String>, pipeline: Option<String>) ->
         }
         let mut h = b.finish();
         let analysed = h.analysed;
+        let mut found: Vec<String> = h
+            .pipelines
+            .iter()
+            .take(10)
+            .map(|p| match &p.name {
+                Some(n) if *n != p.pipeline_id => format!("{} \"{n}\"", p.pipeline_id),
+                _ => p.pipeline_id.clone(),
+            })
+            .collect();
+        if h.pipelines.len() > found.len() {
+            found.push(format!("and {} more", h.pipelines.len() - found.len()));
+        }
         if let Some(want) = &pipeline {
             h.retain_pipeline(want);
         }
-        (h, analysed)
+        (h, analysed, found)
     });
     if analysed == 0 {
+        // Say why, file by file (the first few), as the CLI does.
+        let why: Vec<String> = h
+            .skipped
+            .iter()
+            .take(5)
+            .map(|s| format!("{}: {}", s.path, s.error))
+            .collect();
+        let message = if why.is_empty() {
+            format!("no *.json or *.json.gz file found in {}", paths.join(", "))
+        } else {
+            format!(
+                "no run could be analysed in {} ({}{})",
+                paths.join(", "),
+                why.join("; "),
+                if h.skipped.len() > why.len() {
+                    "; …"
+                } else {
+                    ""
+                }
+            )
+        };
+        let path = (paths.len() == 1).then(|| paths[0].clone());
         return Err(Failure {
-            message: format!("no run could be analysed in {}", paths.join(", ")),
+            message,
             line: None,
             column: None,
         }
-        .into_py(py, None));
+        .into_py(py, path.as_deref()));
+    }
+    if let (Some(want), true) = (&pipeline, h.pipelines.is_empty()) {
+        return Err(PyValueError::new_err(format!(
+            "no pipeline {want:?} among the {analysed} run(s) read; pipelines found: {}",
+            found.join(", ")
+        )));
     }
     Ok(json::to_string(&h))
 }

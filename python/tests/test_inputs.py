@@ -166,3 +166,39 @@ def test_hostile_shapes_at_a_size_and_twice_it(name, size):
         page = run.html()
         assert len(page) < 64 * len(data) + 4_000_000
         assert page.count("<script") == 1
+
+
+def test_history_says_what_went_wrong(tmp_path):
+    with pytest.raises(ValueError, match="at least one path"):
+        dl.history([])
+    with pytest.raises(ValueError, match='no pipeline "nope".*pipelines found: 14057000007560024 "Daily sales sync", .* and \\d+ more'):
+        dl.history(str(FIXTURES), pipeline="nope")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"pipelinerun": {"id": ')
+    with pytest.raises(dl.InputError, match="bad.json: invalid JSON at line 1"):
+        dl.history(str(bad))
+    with pytest.raises(dl.InputError, match="no .json or .json.gz file found|no such file|No such file"):
+        dl.history(str(tmp_path / "missing"))
+
+
+def test_input_error_is_the_package_s_and_pickles():
+    import pickle
+
+    with pytest.raises(dl.InputError) as e:
+        dl.load(b"{")
+    assert type(e.value).__module__ == "dataprep_lineage"
+    again = pickle.loads(pickle.dumps(e.value))
+    assert isinstance(again, dl.InputError) and str(again) == str(e.value)
+
+
+def test_diff_arguments_are_checked():
+    run = dl.load(RUN)
+    with pytest.raises(TypeError, match="slower_ratio"):
+        dl.diff(run, run, slower_ratio="fast")
+    with pytest.raises(ValueError, match="slower_min_ms"):
+        dl.diff(run, run, slower_min_ms=10**30)
+    with pytest.raises(ValueError, match="slower_min_ms"):
+        dl.diff(run, run, slower_min_ms=-5)
+    with pytest.raises(ValueError, match="empty string"):
+        dl.load("")
+    assert dl.load("\ufeff" + RUN.read_text()).why()["root_causes"]

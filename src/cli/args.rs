@@ -212,7 +212,7 @@ pub(super) enum Command {
 
     /// The JSON Schema of a subcommand's `--format json` output (also in the
     /// repository's schema/ folder). Every JSON report carries
-    /// "schema_version": 1.
+    /// "schema_version": 2.
     #[command(after_help = "Example:\n  dataprep-lineage schema why > why.schema.json")]
     Schema {
         /// why, why-stage (why --stage), summary, order, critical-path, diff,

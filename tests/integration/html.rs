@@ -234,7 +234,13 @@ fn pages_work_in_headless_chromium() {
             .filter(|n| n.stage.is_some())
             .count();
         let marked = rp.diagram.nodes.iter().filter(|n| n.root_cause).count();
-        expected.push((stem(&f), drawn, marked, rp.timeline.rows.len()));
+        expected.push((
+            stem(&f),
+            drawn,
+            marked,
+            rp.timeline.rows.len(),
+            rp.why.root_causes.len(),
+        ));
         pages.push(p);
     }
     let d = dir.join("diff.html");
@@ -254,7 +260,7 @@ fn pages_work_in_headless_chromium() {
         return;
     };
     assert_eq!(reports.len(), pages.len());
-    for (r, (name, drawn, marked, bars)) in reports.iter().zip(&expected) {
+    for (r, (name, drawn, marked, bars, causes)) in reports.iter().zip(&expected) {
         assert_eq!(
             r["requests"],
             serde_json::json!([]),
@@ -269,6 +275,10 @@ fn pages_work_in_headless_chromium() {
         assert_eq!(r["stage_nodes"], *drawn as u64, "{name}");
         assert_eq!(r["root_cause_nodes"], *marked as u64, "{name}");
         assert_eq!(r["bars"], *bars as u64, "{name}");
+        assert_eq!(
+            r["causes"], *causes as u64,
+            "{name}: a block per root cause shown"
+        );
         let clicked = &r["clicked"];
         assert!(!clicked.is_null(), "{name}: no stage node to click");
         assert_eq!(clicked["details_shown"], true, "{name}");

@@ -67,10 +67,17 @@ pub fn diff(
         writeln!(out, "</section>")?;
     }
     outcomes(out, d)?;
+    time(out, d)?;
+    structure(out, d)?;
     timelines(out, baseline, current)?;
-    if !d.diagnostics.is_empty() {
+    let notes: Vec<_> = d
+        .diagnostics
+        .iter()
+        .filter(|n| !n.kind.is_about_the_pair())
+        .collect();
+    if !notes.is_empty() {
         writeln!(out, "<section id=\"notes\"><h2>Notes</h2><ul>")?;
-        for n in &d.diagnostics {
+        for n in notes {
             writeln!(out, "<li>{}</li>", Esc(&n.detail))?;
         }
         writeln!(out, "</ul></section>")?;
@@ -93,7 +100,7 @@ fn outcomes(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
     writeln!(out, "<section id=\"outcomes\"><h2>Stages</h2>")?;
     writeln!(
         out,
-        "<table><thead><tr><th>Stage</th><th>Baseline</th><th>Current</th><th>Outcome</th><th>Baseline time</th><th>Current time</th></tr></thead><tbody>"
+        "<table><thead><tr><th>Stage</th><th>Baseline</th><th>Current</th><th>Outcome</th><th>Baseline time</th><th>Current time</th><th>Rows</th></tr></thead><tbody>"
     )?;
     let mut rows: Vec<&crate::diff::StageDiff> = d.stages.iter().collect();
     // Stable: changed stages first, each group in the diff's order.
@@ -103,7 +110,7 @@ fn outcomes(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
         let time = |ms: Option<i64>| ms.map_or_else(|| "—".to_owned(), human_duration);
         writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             Esc(s.name.as_deref().unwrap_or(&s.key)),
             status(s.baseline_status),
             status(s.current_status),
@@ -111,6 +118,7 @@ fn outcomes(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
             if s.slower { ", slower" } else { "" },
             time(s.baseline_ms),
             time(s.current_ms),
+            rows_of(s),
         )?;
     }
     writeln!(out, "</tbody></table>")?;
@@ -127,6 +135,142 @@ fn outcomes(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
         }
     }
     writeln!(out, "</section>")
+}
+
+/// A stage's rows in both runs, marked when they fell or swung by half.
+fn rows_of(s: &crate::diff::StageDiff) -> String {
+    let n = |r: Option<i64>| r.map_or_else(|| "—".to_owned(), |r| r.to_string());
+    if s.baseline_rows.is_none() && s.current_rows.is_none() {
+        return String::new();
+    }
+    let said = format!("{} → {}", n(s.baseline_rows), n(s.current_rows));
+    if s.rows_flagged {
+        format!("<b>{said}</b>")
+    } else {
+        said
+    }
+}
+
+/// Stage key → name (either run), looked up once per page.
+fn names_by_key(d: &RunDiff) -> std::collections::HashMap<&str, &str> {
+    d.added
+        .iter()
+        .chain(&d.removed)
+        .filter_map(|k| Some((k.key.as_str(), k.name.as_deref()?)))
+        .chain(
+            d.stages
+                .iter()
+                .filter_map(|s| Some((s.key.as_str(), s.name.as_deref()?))),
+        )
+        .collect()
+}
+
+/// The makespan and wall time of both runs, and the critical path's change.
+fn time(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
+    let by_key = names_by_key(d);
+    writeln!(out, "<section id=\"time\"><h2>Time</h2><ul>")?;
+    for (what, delta) in [
+        ("Critical path (work)", &d.makespan_ms),
+        ("Wall time", &d.wall_ms),
+    ] {
+        let t = |ms: Option<i64>| ms.map_or_else(|| "—".to_owned(), human_duration);
+        let change = match delta.delta {
+            Some(x) if x > 0 => format!(" (+{})", human_duration(x)),
+            Some(x) if x < 0 => format!(" (−{})", human_duration(x.saturating_neg())),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "<li>{what}: {} → {}{change}</li>",
+            t(delta.baseline),
+            t(delta.current)
+        )?;
+    }
+    let names = |keys: &[String]| {
+        keys.iter()
+            .take(PAGE_ROWS)
+            .map(|k| format!("“{}”", Esc(by_key.get(k.as_str()).copied().unwrap_or(k))))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !d.critical_path.joined.is_empty() {
+        writeln!(
+            out,
+            "<li>Joined the critical path: {}</li>",
+            names(&d.critical_path.joined)
+        )?;
+    }
+    if !d.critical_path.left.is_empty() {
+        writeln!(
+            out,
+            "<li>Left the critical path: {}</li>",
+            names(&d.critical_path.left)
+        )?;
+    }
+    writeln!(out, "</ul></section>")
+}
+
+/// Dependencies, trigger rules, names and data that changed.
+fn structure(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
+    let mut items: Vec<String> = Vec::new();
+    let by_key = names_by_key(d);
+    let name = |k: &String| format!("“{}”", Esc(by_key.get(k.as_str()).copied().unwrap_or(k)));
+    for (what, edges) in [
+        ("dependency added", &d.edges_added),
+        ("dependency removed", &d.edges_removed),
+    ] {
+        for [a, b] in edges.iter().take(PAGE_ROWS) {
+            items.push(format!("{what}: {} → {}", name(a), name(b)));
+        }
+    }
+    let value = |v: &Option<String>| {
+        v.as_deref()
+            .map_or_else(|| "—".to_owned(), |v| Esc(v).to_string())
+    };
+    for c in d.rule_changes.iter().take(PAGE_ROWS) {
+        items.push(format!(
+            "trigger rule of {}: {} → {}",
+            name(&c.key),
+            value(&c.baseline),
+            value(&c.current)
+        ));
+    }
+    for c in d.name_changes.iter().take(PAGE_ROWS) {
+        items.push(format!(
+            "renamed: {} → {}",
+            value(&c.baseline),
+            value(&c.current)
+        ));
+    }
+    for c in d.data_changes.iter().take(PAGE_ROWS) {
+        let list = |l: &[String]| {
+            l.iter()
+                .map(|x| Esc(x).to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !c.added.is_empty() {
+            items.push(format!("{} now touches {}", name(&c.key), list(&c.added)));
+        }
+        if !c.removed.is_empty() {
+            items.push(format!(
+                "{} no longer touches {}",
+                name(&c.key),
+                list(&c.removed)
+            ));
+        }
+    }
+    if items.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<section id=\"structure\"><h2>Structure and lineage</h2><ul>"
+    )?;
+    for i in &items {
+        writeln!(out, "<li>{i}</li>")?;
+    }
+    writeln!(out, "</ul></section>")
 }
 
 /// Both timelines, drawn to one scale from each run's start.

@@ -57,6 +57,13 @@ fn pipeline(out: &mut dyn Write, p: &PipelineHistory) -> io::Result<()> {
         p.runs,
         plural(p.runs)
     )?;
+    if !p.pipeline_id.is_empty() {
+        writeln!(
+            out,
+            "<p class=\"facts\">pipeline id <code>{}</code></p>",
+            Esc(&p.pipeline_id)
+        )?;
+    }
     if let Some(l) = &p.latest_run {
         writeln!(
             out,
@@ -204,15 +211,21 @@ fn flaky(out: &mut dyn Write, p: &PipelineHistory) -> io::Result<()> {
 
 /// Root causes that came back.
 fn recurring(out: &mut dyn Write, p: &PipelineHistory) -> io::Result<()> {
-    if p.recurring_root_causes.is_empty() {
+    // Recurring: in more than one run, as text and Markdown count them.
+    let recurring: Vec<_> = p
+        .recurring_root_causes
+        .iter()
+        .filter(|c| c.count > 1)
+        .collect();
+    if recurring.is_empty() {
         return Ok(());
     }
     writeln!(
         out,
         "<h3>Recurring root causes</h3><table><thead><tr><th>Stage</th><th>Runs</th><th>First</th><th>Last</th><th>Error</th></tr></thead><tbody>"
     )?;
-    let shown = p.recurring_root_causes.len().min(PAGE_ROWS);
-    for c in &p.recurring_root_causes[..shown] {
+    let shown = recurring.len().min(PAGE_ROWS);
+    for c in &recurring[..shown] {
         writeln!(
             out,
             "<tr><td>{}</td><td class=\"num\">{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
@@ -224,5 +237,5 @@ fn recurring(out: &mut dyn Write, p: &PipelineHistory) -> io::Result<()> {
         )?;
     }
     writeln!(out, "</tbody></table>")?;
-    more(out, shown, p.recurring_root_causes.len())
+    more(out, shown, recurring.len())
 }

@@ -148,7 +148,7 @@ h1{font-size:22px;margin:4px 0}h2{font-size:17px;margin:24px 0 8px;border-bottom
 .facts{color:var(--mut);margin:0}.facts b{color:var(--fg);font-weight:600}
 .st{display:inline-block;border:1px solid;border-radius:10px;padding:0 7px;font-size:12px;line-height:18px}
 code,.path{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
-.cause{border:1px solid var(--line);border-left:4px solid var(--rc);border-radius:6px;padding:8px 12px;margin:10px 0}
+.cause{border:1px solid var(--line);border-left:4px solid var(--rc);border-radius:6px;padding:8px 12px;margin:10px 0}.cause>summary{cursor:pointer;list-style-position:outside}.cause>summary h3{display:inline;margin:0}#filter{font:14px system-ui;padding:3px 8px;width:min(420px,100%);border:1px solid var(--line);border-radius:4px}.hidden{display:none}
 .cause.sel,tr.sel,.stage-ref.sel{outline:2px solid var(--sel)}
 blockquote{margin:6px 0;padding:4px 10px;border-left:3px solid var(--line);white-space:pre-wrap;word-break:break-word}
 .more{color:var(--mut);font-style:italic}
@@ -159,7 +159,7 @@ tr[data-s]{cursor:pointer}tr.crit td:first-child{box-shadow:inset 3px 0 var(--cr
 .zoom{position:absolute;right:6px;top:6px;display:flex;gap:4px}.zoom button{font:13px system-ui;border:1px solid var(--line);background:#fff;border-radius:4px;padding:0 8px;cursor:pointer}
 svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:var(--fg)}svg text.f{fill:var(--mut);font-size:11px}
 g.n,g.b{cursor:pointer}g.n.sel rect,g.b.sel rect{stroke:var(--sel)!important;stroke-width:3px}
-g.n.up rect{stroke:var(--rc)!important;stroke-width:3px}g.n.down rect{stroke:#6a1b9a!important;stroke-width:2.5px}
+g.n.up rect{stroke:var(--sel)!important;stroke-width:3px;stroke-dasharray:6 3}g.n.down rect{stroke:#6a1b9a!important;stroke-width:3px;stroke-dasharray:6 3}
 path.e{fill:none;stroke:#8c959f;stroke-width:1.2}path.e.crit{stroke:var(--crit);stroke-width:2.5}path.e.hl{stroke:var(--sel);stroke-width:2.5}
 .legend{display:flex;flex-wrap:wrap;gap:14px;color:var(--mut);font-size:12px;margin:6px 0}.legend span{display:inline-flex;align-items:center;gap:5px}
 .sw{display:inline-block;width:14px;height:10px;border:2px solid}
@@ -175,7 +175,7 @@ footer{color:var(--mut);font-size:12px;margin:24px 0 8px}
 /// and zoom and pan of the lineage. It reads only numbers the crate wrote
 /// (`data-s`, `data-n`, `data-a`, `data-b`) and never writes HTML: the
 /// details are elements already in the page, shown or hidden.
-const SCRIPT: &str = r#"
+const SCRIPT: &str = r##"
 (function(){
 "use strict";
 var details=document.getElementById("details");
@@ -206,7 +206,7 @@ function select(s){
 }
 document.addEventListener("click",function(ev){
   var t=ev.target.closest?ev.target.closest("[data-s]"):null;
-  if(t){select(t.getAttribute("data-s"));ev.preventDefault();}
+  if(t&&!(ev.target.closest("summary")))select(t.getAttribute("data-s"));
 });
 document.addEventListener("keydown",function(ev){
   if(ev.key==="Enter"&&ev.target.getAttribute&&ev.target.getAttribute("data-s"))select(ev.target.getAttribute("data-s"));
@@ -228,10 +228,16 @@ all("svg.zoomable").forEach(function(svg){
   window.addEventListener("mousemove",function(ev){if(!drag)return;var r=svg.getBoundingClientRect();
     vb[0]-= (ev.clientX-drag[0])/r.width*vb[2];vb[1]-=(ev.clientY-drag[1])/r.height*vb[3];drag=[ev.clientX,ev.clientY];set();});
 });
+var filter=document.getElementById("filter");
+if(filter)filter.addEventListener("input",function(){
+  var q=filter.value.toLowerCase();
+  all("#stages tr[data-s]").forEach(function(r){r.classList.toggle("hidden",q!==""&&r.textContent.toLowerCase().indexOf(q)<0);});
+  all("svg g.b").forEach(function(b){b.classList.toggle("hidden",q!==""&&b.textContent.toLowerCase().indexOf(q)<0);});
+});
 var m=/^#s=([0-9]+)$/.exec(location.hash);
 if(m)select(m[1]);
 })();
-"#;
+"##;
 
 #[cfg(test)]
 mod tests {

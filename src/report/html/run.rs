@@ -49,6 +49,8 @@ pub struct PageStage {
     pub completed_ms: Option<i64>,
     /// Its duration when it ran.
     pub duration_ms: Option<i64>,
+    /// Its work on the critical-path clock (for a running stage: so far).
+    pub work_ms: i64,
     /// Earliest finish on the run's critical-path clock.
     pub earliest_finish_ms: i64,
     /// How much later it could have finished without delaying the run.
@@ -128,6 +130,7 @@ impl RunPage {
                     started_ms: st.start,
                     completed_ms: st.completion,
                     duration_ms: a.ran_ms(s),
+                    work_ms: a.timing.duration(s),
                     earliest_finish_ms: a.timing.earliest_finish(s),
                     slack_ms: a.timing.slack(s),
                     critical: a.timing.is_critical(s),
@@ -185,12 +188,18 @@ pub fn run(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
     writeln!(out, "<section id=\"lineage\"><h2>Lineage</h2>")?;
     let d = &page.diagram;
     if d.drawn_stages < d.run_stages {
+        let collapsed = d.nodes.iter().any(|n| n.collapsed > 0);
         writeln!(
             out,
-            "<p class=\"facts\">{} of {} stages drawn ({}); the rest are collapsed into dashed “… and N more” nodes.</p>",
+            "<p class=\"facts\">{} of {} stages drawn ({}){}.</p>",
             d.drawn_stages,
             d.run_stages,
-            Esc(&d.title)
+            Esc(&d.title),
+            if collapsed {
+                "; what the picture leaves out is counted in dashed “… and N more” nodes"
+            } else {
+                "; the stages the failure did not touch are left out"
+            }
         )?;
     }
     writeln!(out, "<div class=\"pic\"><div class=\"zoom\"><button type=\"button\" data-zoom=\"in\" title=\"Zoom in (or Ctrl + wheel)\">+</button><button type=\"button\" data-zoom=\"out\" title=\"Zoom out\">−</button><button type=\"button\" data-zoom=\"home\" title=\"Whole picture\">⤢</button></div>")?;
@@ -232,7 +241,29 @@ fn facts(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
         page.stage_count,
         plural(page.stage_count)
     ));
-    writeln!(out, "<p class=\"facts\">{}</p>", facts.join(" · "))
+    writeln!(out, "<p class=\"facts\">{}</p>", facts.join(" · "))?;
+    // Where the time went, as the text report says it.
+    let c = &page.why.outcome.critical_path;
+    if c.makespan_ms > 0 {
+        let waiting = r
+            .wall_ms
+            .map(|w| w.saturating_sub(c.makespan_ms))
+            .filter(|&w| w > 0)
+            .map_or_else(String::new, |w| {
+                format!(" ({} spent waiting)", human_duration(w))
+            });
+        let wall = r.wall_ms.map_or_else(String::new, |w| {
+            format!(" against {} of wall time{waiting}", human_duration(w))
+        });
+        writeln!(
+            out,
+            "<p class=\"facts\">Critical path: <b>{}</b> of work{wall}, through {} stage{}.</p>",
+            human_duration(c.makespan_ms),
+            c.path.len(),
+            plural(c.path.len())
+        )?;
+    }
+    Ok(())
 }
 
 /// The root causes, grouped by error first when there are several.
@@ -254,22 +285,32 @@ fn root_causes(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
             causes_and_errors(w.root_causes_count, w.errors_count)
         )?;
     }
-    if w.errors_count > 1 {
+    if w.root_causes_count > 1 {
+        // One line per distinct error first, as text and Markdown open.
         writeln!(out, "<ul class=\"errors\">")?;
         for e in &w.errors {
+            let mut names: Vec<String> =
+                e.first_stages.iter().map(|s| stage_link(page, s)).collect();
+            if e.stages_count > names.len() {
+                names.push(format!("and {} more", e.stages_count - names.len()));
+            }
             writeln!(
                 out,
-                "<li><b>{}</b> root cause{}: {}</li>",
+                "<li><b>{} ×</b> {} — {}</li>",
                 e.count,
-                plural(e.count),
-                Esc(&quote(&error_text(e)))
+                Esc(&quote(&error_text(e))),
+                names.join(", ")
             )?;
         }
         writeln!(out, "</ul>")?;
         more(out, w.errors.len(), w.errors_count)?;
     }
+    // The first root cause of each error is open; the others with the same
+    // error are folded (a click, or the browser's find, opens them).
+    let mut seen = std::collections::HashSet::new();
     for rc in &w.root_causes {
-        root_cause(out, page, rc)?;
+        let first_of_its_error = seen.insert(rc.fingerprint);
+        root_cause(out, page, rc, first_of_its_error)?;
     }
     if w.root_causes_count > w.root_causes.len() {
         let rest = &page.root_cause_names[w.root_causes.len().min(page.root_cause_names.len())..];
@@ -298,23 +339,30 @@ fn root_causes(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
 
 /// One root cause: what the response says, what it read and wrote, what it
 /// held back.
-fn root_cause(out: &mut dyn Write, page: &RunPage, rc: &RootCause) -> io::Result<()> {
+fn root_cause(out: &mut dyn Write, page: &RunPage, rc: &RootCause, open: bool) -> io::Result<()> {
     let s = page
         .index_of(&rc.stage)
         .map_or_else(String::new, |i| format!(" data-s=\"{i}\""));
-    writeln!(out, "<article class=\"cause\"{s}>")?;
+    let open = if open { " open" } else { "" };
+    writeln!(out, "<details class=\"cause\"{open}{s}>")?;
     writeln!(
         out,
-        "<h3>{} {} <small>{}</small></h3>",
+        "<summary><h3>{} {} <small>{}</small></h3></summary>",
         Esc(rc.stage.name.as_deref().unwrap_or(&rc.stage.id)),
         status(rc.stage.status),
         Esc(rc.stage.stage_type.as_deref().unwrap_or("stage"))
     )?;
-    writeln!(
-        out,
-        "<p class=\"facts\">id <code>{}</code></p>",
-        Esc(&rc.stage.id)
-    )?;
+    let mut facts = vec![format!("id <code>{}</code>", Esc(&rc.stage.id))];
+    if let Some(r) = rc.retry_count.filter(|&r| r > 0) {
+        facts.push(format!(
+            "after {r} retr{}",
+            if r == 1 { "y" } else { "ies" }
+        ));
+    }
+    if let Some(op) = &rc.operator_id {
+        facts.push(format!("operator <code>{}</code>", Esc(op)));
+    }
+    writeln!(out, "<p class=\"facts\">{}</p>", facts.join(" · "))?;
     if rc.evidence.is_empty() {
         writeln!(out, "<p>The response gives no error message for it.</p>")?;
     }
@@ -324,7 +372,13 @@ fn root_cause(out: &mut dyn Write, page: &RunPage, rc: &RootCause) -> io::Result
     more(out, rc.evidence.len(), rc.evidence_count)?;
     let names = |list: &[crate::report::DataRef]| {
         list.iter()
-            .map(|d| Esc(d.name.as_deref().unwrap_or(&d.id)).to_string())
+            .map(|d| {
+                let name = format!("“{}”", Esc(d.name.as_deref().unwrap_or(&d.id)));
+                match &d.connection_type {
+                    Some(t) => format!("{name} [{}]", Esc(t)),
+                    None => name,
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -367,7 +421,7 @@ fn root_cause(out: &mut dyn Write, page: &RunPage, rc: &RootCause) -> io::Result
             }
         )?;
     }
-    writeln!(out, "</article>")
+    writeln!(out, "</details>")
 }
 
 /// A failure text with the JSON path it was read from.
@@ -382,7 +436,7 @@ fn evidence(out: &mut dyn Write, e: &EvidenceText) -> io::Result<()> {
 
 /// A stage's name, selectable when the page details it.
 fn stage_link(page: &RunPage, s: &StageRef) -> String {
-    let name = Esc(s.name.as_deref().unwrap_or(&s.id)).to_string();
+    let name = format!("“{}”", Esc(s.name.as_deref().unwrap_or(&s.id)));
     match page.index_of(s) {
         Some(i) => format!("<span class=\"stage-ref\" data-s=\"{i}\" tabindex=\"0\">{name}</span>"),
         None => name,
@@ -418,7 +472,7 @@ fn timeline(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
             writeln!(out, "</div>")?;
             writeln!(
                 out,
-                "<p class=\"legend\"><span>bars: start to completion, coloured by status</span><span>orange: the critical path, through its waits</span><span>dashed: still running, so far</span></p>"
+                "<p class=\"legend\"><span>bars: start to completion, coloured by status</span><span>orange outline and connectors: the critical path, its waits the gaps between</span><span>dashed outline: still running, so far</span></p>"
             )?;
             more(out, t.rows.len(), t.rows_count)?;
         }
@@ -444,6 +498,10 @@ fn stage_table(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
     writeln!(out, "<section id=\"stages\"><h2>Stages</h2>")?;
     writeln!(
         out,
+        "<p><input type=\"search\" id=\"filter\" placeholder=\"Filter stages by name or status\" aria-label=\"Filter stages\"></p>"
+    )?;
+    writeln!(
+        out,
         "<table><thead><tr><th>Stage</th><th>Status</th><th>Duration</th><th>Earliest finish</th><th>Slack</th></tr></thead><tbody>"
     )?;
     let mut listed = 0;
@@ -453,20 +511,32 @@ fn stage_table(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
         }
         listed += 1;
         let crit = if p.critical { " class=\"crit\"" } else { "" };
+        let started = p.started_ms.is_some();
+        let dash = || "—".to_owned();
         writeln!(
             out,
             "<tr{crit} data-s=\"{}\"><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             p.index,
             Esc(p.stage.name.as_deref().unwrap_or(&p.stage.id)),
             status(p.stage.status),
-            p.duration_ms.map_or_else(|| "—".to_owned(), human_duration),
-            human_duration(p.earliest_finish_ms),
-            human_duration(p.slack_ms),
+            duration(p),
+            if started { human_duration(p.earliest_finish_ms) } else { dash() },
+            if started { human_duration(p.slack_ms) } else { dash() },
         )?;
     }
     writeln!(out, "</tbody></table>")?;
     more(out, listed, page.stage_count)?;
     writeln!(out, "</section>")
+}
+
+/// A stage's duration as the page says it: what it took, "so far" for a
+/// running stage, "—" when it did not run.
+fn duration(p: &PageStage) -> String {
+    match (p.duration_ms, p.stage.status) {
+        (Some(d), _) => human_duration(d),
+        (None, Status::Running) if p.work_ms > 0 => format!("{} so far", human_duration(p.work_ms)),
+        _ => "—".to_owned(),
+    }
 }
 
 /// What the reader said about odd input.
@@ -512,14 +582,16 @@ fn details(out: &mut dyn Write, page: &RunPage) -> io::Result<()> {
         if let Some(t) = p.completed_ms {
             dd(out, "completed", crate::model::Timestamp(t).to_string())?;
         }
-        if let Some(d) = p.duration_ms {
-            dd(out, "took", human_duration(d))?;
+        if p.duration_ms.is_some() || p.stage.status == Status::Running {
+            dd(out, "took", duration(p))?;
         }
         dd(
             out,
             "critical path",
             if p.critical {
                 "on it".to_owned()
+            } else if p.started_ms.is_none() {
+                "no: it did not start".to_owned()
             } else {
                 format!("no; {} of slack", human_duration(p.slack_ms))
             },

@@ -137,18 +137,25 @@ fn node(
         "<g class=\"{class}\" data-n=\"{i}\"{stage}><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{NODE_W}\" height=\"{NODE_H}\" rx=\"{rx}\" fill=\"{fill_colour}\" stroke=\"{stroke}\" stroke-width=\"{width}\"{dash}/>",
         Esc(&title)
     )?;
+    // A nested viewport clips a label wider than the box (a name of wide
+    // letters); the whole name is in the tooltip and the details.
+    writeln!(
+        out,
+        "<svg x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{NODE_H}\" overflow=\"hidden\">",
+        x + 6,
+        NODE_W - 12
+    )?;
     for (k, line) in n.lines.iter().take(3).enumerate() {
         let class = if k == 0 { "" } else { " class=\"f\"" };
         let weight = if k == 0 { " font-weight=\"600\"" } else { "" };
         writeln!(
             out,
-            "<text x=\"{}\" y=\"{}\"{class}{weight}>{}</text>",
-            x + 8,
-            y + 18 + 16 * k as i64,
+            "<text x=\"2\" y=\"{}\"{class}{weight}>{}</text>",
+            18 + 16 * k as i64,
             Esc(&clip(line, if k == 0 { 26 } else { 30 }))
         )?;
     }
-    writeln!(out, "</g>")
+    writeln!(out, "</svg></g>")
 }
 
 /// The time axis of a timeline: where time `origin` is drawn, and how many
@@ -227,17 +234,25 @@ pub(super) fn timeline(out: &mut dyn Write, t: &Timeline, axis: Axis) -> io::Res
         let so_far = if r.running { " (running: so far)" } else { "" };
         writeln!(
             out,
-            "<g class=\"{class}\" data-s=\"{}\"><title>{}: {} {}{so_far}</title><text x=\"4\" y=\"{}\">{}</text><rect x=\"{x1}\" y=\"{}\" width=\"{w}\" height=\"12\" rx=\"2\" fill=\"{}\" stroke=\"{stroke}\" stroke-width=\"{sw}\"{dash}/>{}</g>",
+            "<g class=\"{class}\" data-s=\"{}\"><title>{}: {} {}{so_far}</title><svg width=\"{}\" height=\"{height}\" overflow=\"hidden\"><text x=\"4\" y=\"{}\">{}</text></svg><rect x=\"{x1}\" y=\"{}\" width=\"{w}\" height=\"12\" rx=\"2\" fill=\"{}\" stroke=\"{stroke}\" stroke-width=\"{sw}\"{dash}/>{}</g>",
             r.index,
             Esc(name),
             r.stage.status,
             human_duration(r.end_ms.saturating_sub(r.start_ms)),
+            LABEL_W - 8.0,
             y + 14,
             Esc(&clip(name, 34)),
             y + 4,
             fill(r.stage.status),
             if r.running {
-                format!("<text class=\"f\" x=\"{}\" y=\"{}\">so far</text>", x1 + w + 4.0, y + 14)
+                // Beside the bar, or inside its end when the bar reaches
+                // the right edge.
+                let (at, anchor) = if x1 + w + 44.0 > LABEL_W + PLOT_W {
+                    (x1 + w - 4.0, "end")
+                } else {
+                    (x1 + w + 4.0, "start")
+                };
+                format!("<text class=\"f\" x=\"{at}\" y=\"{}\" text-anchor=\"{anchor}\">so far</text>", y + 14)
             } else {
                 String::new()
             }
@@ -252,20 +267,23 @@ pub(super) fn timeline(out: &mut dyn Write, t: &Timeline, axis: Axis) -> io::Res
         .filter_map(|(row, r)| r.critical_step.map(|s| (s, row)))
         .collect();
     steps.sort_unstable();
+    // Connectors from the end of each critical bar to the start of the
+    // next (the bars themselves carry the orange outline).
     if steps.len() > 1 {
         let mut d = String::new();
-        for (k, &(_, row)) in steps.iter().enumerate() {
-            let r = &t.rows[row];
-            let ym = y_of(row) + 10;
-            if k == 0 {
-                d.push_str(&format!("M{} {ym}", x(r.end_ms)));
-            } else {
-                d.push_str(&format!("L{} {ym}L{} {ym}", x(r.start_ms), x(r.end_ms)));
-            }
+        for pair in steps.windows(2) {
+            let (a, b) = (&t.rows[pair[0].1], &t.rows[pair[1].1]);
+            d.push_str(&format!(
+                "M{} {}L{} {}",
+                x(a.end_ms),
+                y_of(pair[0].1) + 10,
+                x(b.start_ms),
+                y_of(pair[1].1) + 10
+            ));
         }
         writeln!(
             out,
-            "<path class=\"cp\" d=\"{d}\" fill=\"none\" stroke=\"{CRITICAL}\" stroke-width=\"1.5\" stroke-dasharray=\"3 2\"/>"
+            "<path class=\"cp\" d=\"{d}\" fill=\"none\" stroke=\"{CRITICAL}\" stroke-width=\"1.5\"/>"
         )?;
     }
     writeln!(out, "</svg>")
