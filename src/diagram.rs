@@ -27,8 +27,8 @@
 use crate::analysis::Analysis;
 use crate::graph::{DataKind, EdgeKind, LineageGraph, Node, StageIx};
 use crate::limits::short;
-use crate::report::human_duration;
 use crate::status::Status;
+use crate::words::human_duration;
 
 /// Which nodes a diagram shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -88,6 +88,7 @@ pub mod export;
 pub mod fingerprint;
 pub mod graph;
 pub mod history;
+mod json_out;
 pub mod json_path;
 mod layered;
 pub mod limits;

@@ -61,3 +61,10 @@ if __name__ == "__main__":
     print(f"dataprep_lineage load + why(): {a * 1000:.0f} ms")
     print(f"json + networkx script:        {b * 1000:.0f} ms")
     print(f"ratio: {b / a:.1f}x")
+    # The serialisation path's share: the crate's JSON, then json.loads.
+    run = dl.load(path)
+    text = run._run.why_json(False)
+    j = best(lambda _: run._run.why_json(False), path)
+    k = best(lambda _: json.loads(text), path)
+    w = best(lambda _: run.why(), path)
+    print(f"on a loaded run: why() {w * 1000:.1f} ms = crate + JSON {j * 1000:.1f} ms, json.loads of {len(text)} bytes {k * 1000:.1f} ms")

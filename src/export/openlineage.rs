@@ -56,8 +56,8 @@ use uuid::Uuid;
 
 use crate::analysis::Analysis;
 use crate::graph::{DataIx, DataKind, LineageGraph, StageIx};
+use crate::json_out::write_line;
 use crate::limits::shorten;
-use crate::report::json::write_line;
 use crate::status::Status;
 
 use super::{rfc3339_ms, CULPRITS_SHOWN};

@@ -43,7 +43,7 @@ use serde_json::Value;
 
 use crate::analysis::Analysis;
 use crate::graph::StageIx;
-use crate::report::json::write_line;
+use crate::json_out::write_line;
 use crate::status::Status;
 
 use super::{rfc3339_ms, CULPRITS_SHOWN};

@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 use super::{foot, head, more, status, svg, Esc, PAGE_ROWS};
+use crate::caps::SCREEN;
 use crate::diff::{RunDiff, StageChange};
 use crate::report::phrases::quote;
 use crate::report::{human_duration, Timeline};
@@ -243,11 +244,14 @@ fn structure(out: &mut dyn Write, d: &RunDiff) -> io::Result<()> {
         ));
     }
     for c in d.data_changes.iter().take(PAGE_ROWS) {
+        // At most a screen of names per change, then how many more.
         let list = |l: &[String]| {
-            l.iter()
-                .map(|x| Esc(x).to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            let mut names: Vec<String> =
+                l.iter().take(SCREEN).map(|x| Esc(x).to_string()).collect();
+            if l.len() > names.len() {
+                names.push(format!("and {} more", l.len() - names.len()));
+            }
+            names.join(", ")
         };
         if !c.added.is_empty() {
             items.push(format!("{} now touches {}", name(&c.key), list(&c.added)));

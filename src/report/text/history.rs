@@ -229,7 +229,7 @@ fn flaky_stages(
             outcome_counts(s)
         )?;
     }
-    more_top(out, "    ", n, flaky.len(), opts.advice.more_top())
+    more(out, "    ", n, flaky.len(), opts.advice.more_top())
 }
 
 /// "Recurring root causes": at most `top` of them, each with its error.
@@ -258,7 +258,7 @@ fn recurring_causes(
             None => writeln!(out, "           {NO_ERROR_MESSAGE}")?,
         }
     }
-    more_top(out, "    ", n, recurring.len(), opts.advice.more_top())
+    more(out, "    ", n, recurring.len(), opts.advice.more_top())
 }
 
 /// "Slower than usual in the latest run": at most `top` stages against their p50 and p95.
@@ -284,7 +284,7 @@ fn slower_stages(
             s.latest_ratio.unwrap_or(0.0)
         )?;
     }
-    more_top(out, "    ", n, slower.len(), opts.advice.more_top())
+    more(out, "    ", n, slower.len(), opts.advice.more_top())
 }
 
 /// "Skipped N files": each with why, capped.
@@ -309,18 +309,4 @@ fn skipped_files(out: &mut dyn Write, h: &History, opts: &TextOptions) -> io::Re
         )?;
     }
     more(out, "  ", n, h.skipped.len(), opts.advice.more())
-}
-
-/// `… and N more (--top N or --all shows more)`.
-fn more_top(
-    out: &mut dyn Write,
-    indent: &str,
-    shown: usize,
-    total: usize,
-    hint: Hint<'_>,
-) -> io::Result<()> {
-    if total > shown {
-        writeln!(out, "{indent}… and {} more{hint}", total - shown)?;
-    }
-    Ok(())
 }
